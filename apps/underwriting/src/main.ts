@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { readConfig, runServices, stopOnSignals } from '@g2g/platform';
+import { underwritingService } from './underwriting.module';
+
+/** The underwriting service alone: distributed mode unless G2G_MODE says otherwise. */
+async function main() {
+  const config = readConfig({ G2G_MODE: 'distributed', ...process.env });
+  stopOnSignals(await runServices([underwritingService], config));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+import { DataSource } from 'typeorm';
+
+/** The one thing code needs from a connection or a transaction: run a statement, get rows. */
+export interface Sql {
+  query<R = Record<string, any>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://user:pass@host:port/db */
+  url?: string;
+  /** or a unix-socket directory (the embedded PostgreSQL listens on one) */
+  socket?: { dir: string; port: number; database: string; user: string };
+  /** connections in the pool; 1 for the embedded PostgreSQL, which runs one statement at a time */
+  poolSize: number;
+  applicationName?: string;
+}
+
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK = '40P01';
+
+/** A TypeORM DataSource (pg driver) used for plain SQL and explicit transactions. */
+export class Database implements Sql {
+  private readonly commitListeners: (() => void)[] = [];
+
+  private constructor(readonly dataSource: DataSource) {}
+
+  /** Called after every transaction this Database commits (used to wake local followers). */
+  afterCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  static async connect(options: DatabaseOptions): Promise<Database> {
+    const dataSource = new DataSource({
+      type: 'postgres',
+      ...(options.socket
+        ? {
+            host: options.socket.dir,
+            port: options.socket.port,
+            database: options.socket.database,
+            username: options.socket.user,
+          }
+        : { url: options.url }),
+      poolSize: options.poolSize,
+      applicationName: options.applicationName ?? 'g2g',
+      synchronize: false,
+      migrationsRun: false,
+      logging: false,
+      extra: { max: options.poolSize, idleTimeoutMillis: 30_000 },
+    });
+    await dataSource.initialize();
+    return new Database(dataSource);
+  }
+
+  async query<R = Record<string, any>>(text: string, params: unknown[] = []): Promise<R[]> {
+    const result = await this.dataSource.query(text, params);
+    return rowsOf<R>(result);
+  }
+
+  /**
+   * Runs fn in one transaction (READ COMMITTED). A serialization failure or deadlock, or an error
+   * marked retryable (see RetryableConflict), reruns the whole function, up to `attempts` times.
+   */
+  async transaction<T>(fn: (tx: Sql) => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      const tx: Sql = {
+        query: async <R>(text: string, params: unknown[] = []) => {
+          const result = await runner.query(text, params, true);
+          return (result.records ?? []) as R[];
+        },
+      };
+      try {
+        await runner.startTransaction();
+        const value = await fn(tx);
+        await runner.commitTransaction();
+        for (const listener of this.commitListeners) listener();
+        return value;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        if (attempt < attempts && isRetryable(error)) continue;
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+function rowsOf<R>(result: unknown): R[] {
+  // TypeORM answers [rows, count] for UPDATE and DELETE, rows otherwise.
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as R[];
+  }
+  return (result ?? []) as R[];
+}
+
+/** A conflict the caller resolves by rerunning its transaction from the start. */
+export class RetryableConflict extends Error {
+  readonly retryable = true;
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof RetryableConflict) return true;
+  const code = pgCode(error);
+  return code === SERIALIZATION_FAILURE || code === DEADLOCK;
+}
+
+export function pgCode(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code;
+}
+
+export function constraintOf(error: unknown): string | undefined {
+  const e = error as { constraint?: string; driverError?: { constraint?: string } };
+  return e?.driverError?.constraint ?? e?.constraint;
+}
+
+/** Schema names are identifiers we write ourselves; refuse anything else before it reaches SQL. */
+export function ident(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a valid schema or table name: ${name}`);
+  return name;
+}

@@ -1,0 +1,185 @@
+import { RetryableConflict, Sql, ident } from './database';
+import { toJson } from './json';
+import { Checkpoint, checkpointOf, readLogAfter } from './log';
+
+export interface NewEvent {
+  /** a persisted contract: a string literal with a version, e.g. `guarantee.issued.v1` */
+  type: string;
+  data: unknown;
+  metadata?: Record<string, unknown>;
+  /** when it happened in the world (YYYY-MM-DD, China time); null when it has none */
+  businessDate?: string | null;
+}
+
+export interface StoredEvent<D = any> {
+  globalPosition: bigint;
+  transactionId: string;
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  data: D;
+  metadata: Record<string, unknown>;
+  businessDate: string | null;
+  recordedAt: Date;
+}
+
+/** The version the writer saw: the position of the stream's last event, or no stream yet. */
+export type ExpectedVersion = number | 'no_stream';
+
+export interface StreamAppend {
+  streamId: string;
+  expected: ExpectedVersion;
+  events: readonly NewEvent[];
+}
+
+/**
+ * The writer's view of a stream was stale: another transaction appended first (or, rarely, a
+ * transaction older than this one did, which would break per-stream order for log readers).
+ * Rerun the decision on fresh state.
+ */
+export class WrongExpectedVersion extends RetryableConflict {
+  constructor(readonly streamIds: readonly string[]) {
+    super(`wrong expected version for ${streamIds.slice(0, 5).join(', ')}${streamIds.length > 5 ? ', ...' : ''}`);
+  }
+}
+
+/** Turns an old event shape into the next version; applied on read, the stored row is never edited. */
+export type Upcaster = (event: { type: string; data: any }) => { type: string; data: any };
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_position: number;
+  type: string;
+  data: any;
+  metadata: Record<string, unknown>;
+  business_date: string | Date | null;
+  recorded_at: Date;
+}
+
+/** The event store of one service schema. */
+export class EventStore {
+  readonly schema: string;
+
+  constructor(
+    schema: string,
+    private readonly upcasters: Readonly<Record<string, Upcaster>> = {},
+  ) {
+    this.schema = ident(schema);
+  }
+
+  /**
+   * Appends to one or more streams in one statement. Optimistic concurrency is enforced by the
+   * database: the unique (stream_id, stream_position) key refuses a second writer of the same
+   * position, and an append after position N requires that N exists and was written by this or
+   * an older transaction.
+   */
+  async append(tx: Sql, appends: readonly StreamAppend[]): Promise<void> {
+    const streamIds: string[] = [];
+    const positions: number[] = [];
+    const types: string[] = [];
+    const datas: string[] = [];
+    const metas: string[] = [];
+    const dates: (string | null)[] = [];
+    for (const a of appends) {
+      let position = a.expected === 'no_stream' ? 0 : a.expected;
+      for (const e of a.events) {
+        position += 1;
+        streamIds.push(a.streamId);
+        positions.push(position);
+        types.push(e.type);
+        datas.push(toJson(e.data));
+        metas.push(toJson(e.metadata ?? {}));
+        dates.push(e.businessDate ?? null);
+      }
+    }
+    if (streamIds.length === 0) return;
+    const s = this.schema;
+    let inserted: { n: string }[];
+    try {
+      inserted = await tx.query<{ n: string }>(
+        `with input as (
+           select * from unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::date[])
+             with ordinality as t(stream_id, stream_position, type, data, metadata, business_date, ord)
+         ), broken as (
+           select 1 from input i
+            where i.stream_position > 1
+              and not exists (select 1 from input j where j.stream_id = i.stream_id and j.stream_position = i.stream_position - 1)
+              and not exists (select 1 from ${s}.events e
+                               where e.stream_id = i.stream_id and e.stream_position = i.stream_position - 1
+                                 and e.transaction_id <= pg_current_xact_id())
+            limit 1
+         ), written as (
+           insert into ${s}.events (stream_id, stream_position, type, data, metadata, business_date)
+           select stream_id, stream_position, type, data, metadata, business_date from input
+            where not exists (select 1 from broken)
+            order by ord
+           returning 1
+         )
+         select count(*)::text as n from written`,
+        [streamIds, positions, types, datas, metas, dates],
+      );
+    } catch (error) {
+      if (isStreamPositionConflict(error)) throw new WrongExpectedVersion([...new Set(streamIds)]);
+      throw error;
+    }
+    if (Number(inserted[0].n) !== streamIds.length) throw new WrongExpectedVersion([...new Set(streamIds)]);
+  }
+
+  async readStream(sql: Sql, streamId: string): Promise<StoredEvent[]> {
+    const rows = await sql.query<EventRow>(
+      `select * from ${this.schema}.events where stream_id = $1 order by stream_position`,
+      [streamId],
+    );
+    return rows.map((r) => this.toStored(r));
+  }
+
+  /** The stream's current version (0 when it has no events). */
+  async version(sql: Sql, streamId: string): Promise<number> {
+    const [row] = await sql.query<{ v: number | null }>(
+      `select max(stream_position) as v from ${this.schema}.events where stream_id = $1`,
+      [streamId],
+    );
+    return row?.v ?? 0;
+  }
+
+  /** The global log after a checkpoint, gap-safe (see readLogAfter). */
+  async readAll(sql: Sql, after: Checkpoint, limit: number): Promise<{ events: StoredEvent[]; next: Checkpoint }> {
+    const rows = await readLogAfter<EventRow>(sql, { schema: this.schema, table: 'events' }, after, limit);
+    const events = rows.map((r) => this.toStored(r));
+    const next = rows.length > 0 ? checkpointOf(rows[rows.length - 1] as any, 'events') : after;
+    return { events, next };
+  }
+
+  toStored(r: EventRow): StoredEvent {
+    let event = { type: r.type, data: r.data };
+    for (let up = this.upcasters[event.type]; up; up = this.upcasters[event.type]) event = up(event);
+    return {
+      globalPosition: BigInt(r.global_position),
+      transactionId: r.transaction_id,
+      streamId: r.stream_id,
+      streamPosition: r.stream_position,
+      type: event.type,
+      data: event.data,
+      metadata: r.metadata,
+      businessDate: r.business_date instanceof Date ? isoDate(r.business_date) : r.business_date,
+      recordedAt: r.recorded_at,
+    };
+  }
+}
+
+function isStreamPositionConflict(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e.driverError?.code ?? e.code;
+  const constraint = e.driverError?.constraint ?? e.constraint;
+  return code === '23505' && constraint === 'events_stream_position_key';
+}
+
+function isoDate(d: Date): string {
+  // pg parses DATE as local midnight; read it back the same way
+  const y = d.getFullYear();
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, '0');
+  return `${y}-${m}-${day}`;
+}

@@ -1,0 +1,81 @@
+import { Sql, ident } from './database';
+
+/** Where a reader of a log stands: the last row it has read, by (transaction id, position). */
+export interface Checkpoint {
+  /** xid8 as decimal text */
+  transactionId: string;
+  position: bigint;
+}
+
+export const START: Checkpoint = { transactionId: '0', position: 0n };
+
+export type LogTable = 'events' | 'outbox';
+
+const positionColumn: Record<LogTable, string> = { events: 'global_position', outbox: 'position' };
+
+/**
+ * Reads rows of a log after a checkpoint, in (transaction id, position) order, and only rows whose
+ * transaction id is below the oldest transaction still running. A transaction that took a low
+ * position but commits late is therefore read once it commits, never skipped: until then it holds
+ * the fence below itself. Returns raw rows with transaction_id and the position column.
+ */
+export async function readLogAfter<R extends { transaction_id: string }>(
+  sql: Sql,
+  source: { schema: string; table: LogTable; topics?: readonly string[] },
+  after: Checkpoint,
+  limit: number,
+): Promise<R[]> {
+  const s = ident(source.schema);
+  const pos = positionColumn[source.table];
+  const params: unknown[] = [after.transactionId, after.position.toString(), limit];
+  let topicFilter = '';
+  if (source.topics) {
+    params.push(source.topics);
+    topicFilter = `and topic = any($4::text[])`;
+  }
+  return sql.query<R>(
+    `select *
+       from ${s}.${source.table}
+      where (transaction_id, ${pos}) > ($1::xid8, $2::bigint)
+        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${topicFilter}
+      order by transaction_id, ${pos}
+      limit $3`,
+    params,
+  );
+}
+
+export function checkpointOf(row: { transaction_id: string } & Record<string, unknown>, table: LogTable): Checkpoint {
+  return { transactionId: row.transaction_id, position: BigInt(row[positionColumn[table]] as string) };
+}
+
+/** Reads a named checkpoint without locking it (START when it does not exist yet). */
+export async function readCheckpoint(sql: Sql, schema: string, name: string): Promise<Checkpoint> {
+  const [row] = await sql.query<{ transaction_id: string; position: string }>(
+    `select transaction_id, position from ${ident(schema)}.checkpoints where name = $1`,
+    [name],
+  );
+  return row ? { transactionId: row.transaction_id, position: BigInt(row.position) } : START;
+}
+
+/** Loads (and locks, for this transaction) a named checkpoint kept in a schema. */
+export async function lockCheckpoint(tx: Sql, schema: string, name: string): Promise<Checkpoint> {
+  const s = ident(schema);
+  await tx.query(
+    `insert into ${s}.checkpoints (name, transaction_id, position) values ($1, '0', 0) on conflict (name) do nothing`,
+    [name],
+  );
+  const [row] = await tx.query<{ transaction_id: string; position: string }>(
+    `select transaction_id::text as transaction_id, position::text as position
+       from ${s}.checkpoints where name = $1 for update`,
+    [name],
+  );
+  return { transactionId: row.transaction_id, position: BigInt(row.position) };
+}
+
+export async function saveCheckpoint(tx: Sql, schema: string, name: string, at: Checkpoint): Promise<void> {
+  await tx.query(
+    `update ${ident(schema)}.checkpoints set transaction_id = $2::xid8, position = $3::bigint, updated_at = now() where name = $1`,
+    [name, at.transactionId, at.position.toString()],
+  );
+}

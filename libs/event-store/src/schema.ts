@@ -1,0 +1,58 @@
+import { Migration } from './migrations';
+
+/**
+ * The tables every service schema has: its event log, its outbox of integration messages, the
+ * checkpoints of its subscriptions and the inbox of messages it has handled.
+ *
+ * transaction_id is the writing transaction's id; readers of the global order only read rows
+ * whose transaction is older than every transaction still running (see log.ts), so a row that
+ * commits late with a lower position is never skipped.
+ */
+export const storeMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event log, outbox, checkpoints, inbox',
+    sql: `
+      create table {schema}.events (
+        global_position bigint generated always as identity primary key,
+        transaction_id xid8 not null default pg_current_xact_id(),
+        stream_id text not null,
+        stream_position int not null check (stream_position > 0),
+        type text not null,
+        data jsonb not null,
+        metadata jsonb not null default '{}'::jsonb,
+        business_date date,
+        recorded_at timestamptz not null default now(),
+        constraint events_stream_position_key unique (stream_id, stream_position)
+      );
+      create index events_fence_idx on {schema}.events (transaction_id, global_position);
+
+      create table {schema}.outbox (
+        position bigint generated always as identity primary key,
+        transaction_id xid8 not null default pg_current_xact_id(),
+        topic text not null,
+        key text not null,
+        value jsonb not null,
+        headers jsonb not null default '{}'::jsonb,
+        recorded_at timestamptz not null default now()
+      );
+      create index outbox_fence_idx on {schema}.outbox (transaction_id, position);
+      create index outbox_topic_fence_idx on {schema}.outbox (topic, transaction_id, position);
+
+      create table {schema}.checkpoints (
+        name text primary key,
+        transaction_id xid8 not null,
+        position bigint not null,
+        updated_at timestamptz not null default now()
+      );
+
+      create table {schema}.inbox (
+        consumer text not null,
+        message_id text not null,
+        outcome text not null default 'handled' check (outcome in ('handled', 'dead-lettered')),
+        handled_at timestamptz not null default now(),
+        primary key (consumer, message_id)
+      );
+    `,
+  },
+];

@@ -1,0 +1,134 @@
+import { Sql, enqueue, ident } from '@g2g/event-store';
+import { ConsumerSpec, IncomingMessage, deadLetterTopic } from './message';
+
+export interface DeliveryReport {
+  handled: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+/**
+ * Applies messages exactly once inside the caller's transaction: the inbox row of each message
+ * and the handler's effects commit together, so a redelivered or republished message is skipped.
+ *
+ * The whole batch is tried first; if the handler throws, each message is tried alone (a savepoint
+ * each), up to maxAttempts, and one that still fails is recorded as dead-lettered and parked on
+ * the consumer's dead-letter topic with its error. The batch then goes on: one poison message
+ * never holds up the others.
+ */
+export async function deliver(
+  tx: Sql,
+  spec: ConsumerSpec,
+  messages: readonly IncomingMessage[],
+  onDeadLetter?: (message: IncomingMessage, error: unknown) => void,
+): Promise<DeliveryReport> {
+  const s = ident(spec.schema);
+  const unique = dedupe(messages);
+  const report: DeliveryReport = { handled: 0, duplicates: messages.length - unique.length, deadLettered: 0 };
+
+  const seen = new Set(
+    (
+      await tx.query<{ message_id: string }>(
+        `select message_id from ${s}.inbox where consumer = $1 and message_id = any($2::text[])`,
+        [spec.consumer, unique.map((m) => m.id)],
+      )
+    ).map((r) => r.message_id),
+  );
+  const fresh = unique.filter((m) => !seen.has(m.id));
+  report.duplicates += unique.length - fresh.length;
+  const wellFormed = fresh.filter((m) => m.malformed === undefined);
+  for (const m of fresh) {
+    if (m.malformed !== undefined) {
+      await park(tx, spec, m, new Error(`malformed message: ${m.malformed}`), 0);
+      onDeadLetter?.(m, m.malformed);
+      report.deadLettered++;
+    }
+  }
+  if (wellFormed.length === 0) return report;
+
+  if (await attempt(tx, spec, wellFormed, 'g2g_batch')) {
+    report.handled += wellFormed.length;
+    return report;
+  }
+  const maxAttempts = spec.maxAttempts ?? 3;
+  for (const m of wellFormed) {
+    let lastError: unknown;
+    let ok = false;
+    for (let n = 1; n <= maxAttempts && !ok; n++) {
+      try {
+        ok = await attempt(tx, spec, [m], 'g2g_one', true);
+      } catch (error) {
+        lastError = error;
+        if (n < maxAttempts) await delay(20 * 2 ** n);
+      }
+    }
+    if (ok) {
+      report.handled++;
+    } else {
+      await park(tx, spec, m, lastError, maxAttempts);
+      onDeadLetter?.(m, lastError);
+      report.deadLettered++;
+    }
+  }
+  return report;
+}
+
+/** Runs the handler under a savepoint; false (or the error, when rethrow) if it threw. */
+async function attempt(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], savepoint: string, rethrow = false): Promise<boolean> {
+  await tx.query(`savepoint ${savepoint}`);
+  try {
+    await markInbox(tx, spec, batch, 'handled');
+    await spec.handle(batch, tx);
+    await tx.query(`release savepoint ${savepoint}`);
+    return true;
+  } catch (error) {
+    await tx.query(`rollback to savepoint ${savepoint}`);
+    if (rethrow) throw error;
+    return false;
+  }
+}
+
+async function markInbox(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], outcome: string): Promise<void> {
+  await tx.query(
+    `insert into ${ident(spec.schema)}.inbox (consumer, message_id, outcome)
+     select $1, id, $3 from unnest($2::text[]) as t(id)`,
+    [spec.consumer, batch.map((m) => m.id), outcome],
+  );
+}
+
+async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unknown, attempts: number): Promise<void> {
+  await markInbox(tx, spec, [m], 'dead-lettered');
+  const err = error instanceof Error ? error : new Error(String(error));
+  await enqueue(tx, spec.schema, [
+    {
+      topic: deadLetterTopic(spec.schema),
+      key: m.key,
+      value: m.malformed === undefined ? m.value : null,
+      headers: {
+        ...m.headers,
+        'g2g-dlq-original-id': m.id,
+        'g2g-dlq-original-topic': m.topic,
+        'g2g-dlq-consumer': spec.consumer,
+        'g2g-dlq-error': err.message.slice(0, 2000),
+        'g2g-dlq-error-name': err.name,
+        'g2g-dlq-attempts': String(attempts),
+        ...(m.malformed !== undefined ? { 'g2g-dlq-raw': m.malformed.slice(0, 10_000) } : {}),
+      },
+    },
+  ]);
+}
+
+function dedupe(messages: readonly IncomingMessage[]): IncomingMessage[] {
+  const ids = new Set<string>();
+  const out: IncomingMessage[] = [];
+  for (const m of messages) {
+    if (ids.has(m.id)) continue;
+    ids.add(m.id);
+    out.push(m);
+  }
+  return out;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,66 @@
+import { Database, LogSubscription, OutboxRow, messageIdOf } from '@g2g/event-store';
+import { deliver } from './deliver';
+import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, ownerSchemaOf } from './message';
+
+/**
+ * Delivery inside one database, for the embedded platform: each consumer follows the producers'
+ * outbox tables directly (gap-safe, by checkpoint), and its checkpoint, inbox rows and effects
+ * commit in one transaction. Same contract as Kafka: at-least-once reading, exactly-once effects,
+ * per-key order, bounded retries, dead letters.
+ */
+export class EmbeddedTransport implements MessageTransport {
+  readonly kind = 'embedded' as const;
+  private readonly subscriptions: LogSubscription<OutboxRow>[] = [];
+  private started = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: { idleMs?: number; batchSize?: number; log?: (line: string) => void } = {},
+  ) {
+    db.afterCommit(() => this.subscriptions.forEach((s) => s.nudge()));
+  }
+
+  subscribe(spec: ConsumerSpec): void {
+    const byOwner = new Map<string, string[]>();
+    for (const topic of spec.topics) {
+      const owner = ownerSchemaOf(topic);
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), topic]);
+    }
+    for (const [owner, topics] of byOwner) {
+      const subscription = new LogSubscription<OutboxRow>(this.db, {
+        name: `${spec.consumer}<-${owner}`,
+        checkpointSchema: spec.schema,
+        source: { schema: owner, table: 'outbox', topics },
+        batchSize: this.options.batchSize ?? 500,
+        idleMs: this.options.idleMs ?? 250,
+        handle: async (rows, tx) => {
+          await deliver(tx, spec, rows.map((r) => toIncoming(owner, r)), (m, e) =>
+            this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),
+          );
+        },
+        onError: (e) => this.options.log?.(`${spec.consumer}: ${String((e as Error)?.message ?? e)}`),
+      });
+      this.subscriptions.push(subscription);
+      if (this.started) subscription.start();
+    }
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    this.subscriptions.forEach((s) => s.start());
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all(this.subscriptions.map((s) => s.stop()));
+  }
+
+  ready(): boolean {
+    return this.started;
+  }
+}
+
+function toIncoming(owner: string, row: OutboxRow): IncomingMessage {
+  const id = messageIdOf(owner, row);
+  return { id, topic: row.topic, key: row.key, value: row.value, headers: { ...row.headers, [MESSAGE_ID_HEADER]: id } };
+}

@@ -1,0 +1,5 @@
+export * from './deliver';
+export * from './embedded-transport';
+export * from './kafka-transport';
+export * from './message';
+export * from './nest-transport';

@@ -1,0 +1,182 @@
+import { Database, LogSubscription, OutboxRow, messageIdOf } from '@g2g/event-store';
+import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { deliver } from './deliver';
+import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, deadLetterTopic } from './message';
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  /** the schemas whose outbox this process relays to Kafka (a service relays its own) */
+  relaySchemas: readonly string[];
+  /** partitions for topics this transport creates */
+  partitions?: number;
+  /** messages per consumer transaction */
+  chunkSize?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Kafka delivery. Every choice Nest's Kafka transport would leave implicit is made here
+ * (docs/adr/0004-kafka-delivery.md):
+ * - producer: idempotent, acks = all, key = aggregate id, fed only by the outbox relay;
+ * - consumer: group id = the consumer's name, no auto-commit, offsets committed after the
+ *   database transaction that applied the messages; new groups read from the beginning;
+ * - a message failing alone is retried maxAttempts times, then parked on the dead-letter topic.
+ */
+export class KafkaTransport implements MessageTransport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private admin?: Admin;
+  private readonly specs: ConsumerSpec[] = [];
+  private readonly consumers: Consumer[] = [];
+  private readonly relays: LogSubscription<OutboxRow>[] = [];
+  private started = false;
+  private readonly knownTopics = new Set<string>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: KafkaTransportOptions,
+  ) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+  }
+
+  subscribe(spec: ConsumerSpec): void {
+    if (this.started) throw new Error('subscribe before start');
+    this.specs.push(spec);
+  }
+
+  async start(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    await this.ensureTopics([
+      ...this.specs.flatMap((s) => s.topics),
+      ...this.specs.map((s) => deadLetterTopic(s.schema)),
+    ]);
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    for (const schema of this.options.relaySchemas) this.startRelay(schema);
+    for (const spec of this.specs) await this.startConsumer(spec);
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
+    await Promise.all(this.relays.map((r) => r.stop()));
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  ready(): boolean {
+    return this.started;
+  }
+
+  /** Creates missing topics (idempotent). */
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    const missing = [...new Set(topics)].filter((t) => !this.knownTopics.has(t));
+    if (missing.length === 0 || !this.admin) return;
+    const existing = new Set(await this.admin.listTopics());
+    const toCreate = missing.filter((t) => !existing.has(t));
+    if (toCreate.length > 0) {
+      await this.admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 4, replicationFactor: 1 })),
+        })
+        .catch((e: { type?: string }) => {
+          if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
+        });
+    }
+    missing.forEach((t) => this.knownTopics.add(t));
+  }
+
+  /** Follows the schema's outbox and publishes in order; the checkpoint moves only after Kafka acknowledged. */
+  private startRelay(schema: string): void {
+    const relay = new LogSubscription<OutboxRow>(this.db, {
+      name: 'outbox-relay',
+      checkpointSchema: schema,
+      source: { schema, table: 'outbox' },
+      batchSize: 1000,
+      idleMs: 100,
+      handle: async (rows) => {
+        await this.ensureTopics(rows.map((r) => r.topic));
+        const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+        for (const r of rows) {
+          const list = byTopic.get(r.topic) ?? [];
+          list.push({
+            key: r.key,
+            value: JSON.stringify(r.value),
+            headers: { ...r.headers, [MESSAGE_ID_HEADER]: messageIdOf(schema, r) },
+          });
+          byTopic.set(r.topic, list);
+        }
+        await this.producer!.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      },
+      onError: (e) => this.options.log?.(`relay ${schema}: ${String((e as Error)?.message ?? e)}`),
+    });
+    this.db.afterCommit(() => relay.nudge());
+    this.relays.push(relay);
+    relay.start();
+  }
+
+  private async startConsumer(spec: ConsumerSpec): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: spec.consumer,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 1 << 20,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...spec.topics], fromBeginning: true });
+    const chunkSize = this.options.chunkSize ?? 500;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: async (payload: EachBatchPayload) => {
+        const { batch } = payload;
+        for (let i = 0; i < batch.messages.length; i += chunkSize) {
+          if (!payload.isRunning() || payload.isStale()) return;
+          const chunk = batch.messages.slice(i, i + chunkSize);
+          const incoming = chunk.map((m) => toIncoming(batch.topic, batch.partition, m));
+          await this.db.transaction((tx) =>
+            deliver(tx, spec, incoming, (m, e) =>
+              this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),
+            ),
+          );
+          const last = chunk[chunk.length - 1];
+          payload.resolveOffset(last.offset);
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+          ]);
+          await payload.heartbeat();
+        }
+      },
+    });
+    this.consumers.push(consumer);
+  }
+}
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+  }
+  const id = headers[MESSAGE_ID_HEADER] ?? `${topic}/${partition}/${m.offset}`;
+  const text = m.value?.toString('utf8') ?? '';
+  try {
+    return { id, topic, key: m.key?.toString('utf8') ?? '', value: JSON.parse(text), headers };
+  } catch {
+    return { id, topic, key: m.key?.toString('utf8') ?? '', value: undefined, headers, malformed: text };
+  }
+}

@@ -1,0 +1,90 @@
+import { Sql } from '@g2g/event-store';
+import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { ConsumerSpec, IncomingMessage, MessageTransport } from './message';
+
+/** What a g2g message handler gets beside the batch: the transaction its effects must use. */
+export class G2gContext extends BaseRpcContext<[Sql, string]> {
+  get tx(): Sql {
+    return this.args[0];
+  }
+  get topic(): string {
+    return this.args[1];
+  }
+}
+
+/** Consumers are named `{schema}.{purpose}`: the schema holds their inbox and checkpoints. */
+export function schemaOfConsumer(consumer: string): string {
+  const m = /^([a-z_][a-z0-9_]*)\.[a-z0-9.-]+$/.exec(consumer);
+  if (!m) throw new Error(`consumer ${consumer} is not named {schema}.{purpose}`);
+  return m[1];
+}
+
+/** Extras of `@EventPattern(topic, { consumer })`: handlers naming one consumer share a group and an inbox. */
+export interface G2gPatternExtras {
+  consumer: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Nest's custom transport strategy over a g2g MessageTransport (Kafka or embedded). A handler is
+ * `@EventPattern(topic, { consumer })` and receives the batch (`@Payload() IncomingMessage[]`)
+ * and a G2gContext; it must write through `ctx.tx` so its effects commit with the inbox.
+ */
+export class G2gServer extends Server implements CustomTransportStrategy {
+  constructor(private readonly transport: MessageTransport) {
+    super();
+  }
+
+  async listen(callback: (...optionalParams: unknown[]) => any): Promise<void> {
+    try {
+      for (const spec of this.consumerSpecs()) this.transport.subscribe(spec);
+      await this.transport.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.transport.stop();
+  }
+
+  on(): never {
+    throw new Error('G2gServer has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.transport as T;
+  }
+
+  private consumerSpecs(): ConsumerSpec[] {
+    type Group = { maxAttempts?: number; handlers: Map<string, MessageHandler> };
+    const byConsumer = new Map<string, Group>();
+    for (const [topic, handler] of this.messageHandlers) {
+      const extras = (handler.extras ?? {}) as Partial<G2gPatternExtras>;
+      if (!extras.consumer) throw new Error(`@EventPattern('${topic}') needs { consumer } in its extras`);
+      const entry: Group = byConsumer.get(extras.consumer) ?? { handlers: new Map() };
+      entry.maxAttempts = extras.maxAttempts ?? entry.maxAttempts;
+      entry.handlers.set(topic, handler);
+      byConsumer.set(extras.consumer, entry);
+    }
+    return [...byConsumer].map(([consumer, { maxAttempts, handlers }]) => ({
+      consumer,
+      schema: schemaOfConsumer(consumer),
+      topics: [...handlers.keys()],
+      maxAttempts,
+      handle: async (messages: IncomingMessage[], tx: Sql) => {
+        // consecutive messages of one topic go to its handler together, in order
+        for (let i = 0; i < messages.length; ) {
+          let j = i + 1;
+          while (j < messages.length && messages[j].topic === messages[i].topic) j++;
+          const handler = handlers.get(messages[i].topic)!;
+          const result = await handler(messages.slice(i, j), new G2gContext([tx, messages[i].topic]));
+          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+          i = j;
+        }
+      },
+    }));
+  }
+}

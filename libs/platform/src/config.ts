@@ -1,0 +1,24 @@
+/** Settings from the environment, read once at start-up. */
+export interface PlatformConfig {
+  mode: 'embedded' | 'distributed';
+  /** distributed: the PostgreSQL server */
+  databaseUrl: string;
+  /** embedded: where the embedded PostgreSQL keeps its files */
+  dataDir: string;
+  kafkaBrokers: string[];
+  /** HTTP port; in distributed mode each service has its own default */
+  port?: number;
+  host: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const mode = env.G2G_MODE === 'distributed' ? 'distributed' : 'embedded';
+  return {
+    mode,
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/g2g',
+    dataDir: env.G2G_DATA_DIR ?? '.g2g/data',
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    port: env.PORT ? Number(env.PORT) : undefined,
+    host: env.HOST ?? '127.0.0.1',
+  };
+}

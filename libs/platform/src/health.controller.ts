@@ -1,0 +1,50 @@
+import { Controller, Get, HttpCode, HttpException, HttpStatus } from '@nestjs/common';
+import type { Platform } from './platform';
+
+export class PlatformState {
+  private phase: 'starting' | 'started' | 'stopping' = 'starting';
+  constructor(
+    readonly platform: Platform,
+    readonly services: readonly string[],
+  ) {}
+  markStarted() {
+    this.phase = 'started';
+  }
+  markStopping() {
+    this.phase = 'stopping';
+  }
+  get current() {
+    return this.phase;
+  }
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly state: PlatformState) {}
+
+  /** The process is up and answering. */
+  @Get('live')
+  @HttpCode(200)
+  live() {
+    return { status: 'up', services: this.state.services };
+  }
+
+  /** Ready for work: database reachable, transport consuming, not stopping. 503 otherwise. */
+  @Get('ready')
+  async ready() {
+    const { db, transport, config } = this.state.platform;
+    const checks: Record<string, string> = {};
+    try {
+      await db.query('select 1');
+      checks.database = 'up';
+    } catch (error) {
+      checks.database = `down: ${(error as Error).message}`;
+    }
+    checks.transport = transport.ready() ? `up (${transport.kind})` : 'down';
+    checks.phase = this.state.current;
+    const ok = checks.database === 'up' && transport.ready() && this.state.current === 'started';
+    const body = { status: ok ? 'ready' : 'not ready', mode: config.mode, services: this.state.services, checks };
+    if (!ok) throw new HttpException(body, HttpStatus.SERVICE_UNAVAILABLE);
+    return body;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './config';
+export * from './embedded-postgres';
+export * from './health.controller';
+export * from './platform';

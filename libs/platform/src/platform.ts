@@ -1,0 +1,128 @@
+import { Database, Migration, migrate, storeMigrations } from '@g2g/event-store';
+import { EmbeddedTransport, G2gServer, KafkaTransport, MessageTransport } from '@g2g/messaging';
+import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
+import { PlatformConfig } from './config';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { HealthController, PlatformState } from './health.controller';
+
+/** What a service module is given: the database, the message transport and the settings. */
+export interface Platform {
+  db: Database;
+  transport: MessageTransport;
+  config: PlatformConfig;
+}
+
+/** One of the services (intake, underwriting, ...): its schema, its migrations, its Nest module. */
+export interface ServiceDefinition {
+  name: string;
+  /** the PostgreSQL schema it owns; its consumers are named `{schema}.{purpose}` */
+  schema: string;
+  defaultPort: number;
+  /** its own tables; versions above 100 (the store's tables come first) */
+  migrations: readonly Migration[];
+  module(platform: Platform): DynamicModule;
+}
+
+export interface RunningPlatform {
+  app: INestApplication;
+  platform: Platform;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts services in this process: all five in embedded mode (embedded PostgreSQL, in-database
+ * transport), or any subset against PostgreSQL and Kafka in distributed mode. The service code is
+ * the same either way; only the database and the transport differ.
+ */
+export async function runServices(services: readonly ServiceDefinition[], config: PlatformConfig): Promise<RunningPlatform> {
+  const log = new Logger('g2g');
+  let embedded: EmbeddedPostgres | undefined;
+  let db: Database;
+  if (config.mode === 'embedded') {
+    embedded = await startEmbeddedPostgres(config.dataDir);
+    db = await Database.connect({ socket: embedded.socket, poolSize: 1, applicationName: 'g2g-embedded' });
+  } else {
+    await ensureDatabase(config.databaseUrl);
+    db = await Database.connect({ url: config.databaseUrl, poolSize: 10, applicationName: `g2g-${services.map((s) => s.name).join('+')}` });
+  }
+  for (const s of services) {
+    const applied = await migrate(db, s.schema, [...storeMigrations, ...s.migrations]);
+    if (applied.length > 0) log.log(`${s.name}: applied migrations ${applied.join(', ')}`);
+  }
+  const transport: MessageTransport =
+    config.mode === 'embedded'
+      ? new EmbeddedTransport(db, { log: (line) => log.warn(line) })
+      : new KafkaTransport(db, {
+          brokers: config.kafkaBrokers,
+          clientId: `g2g-${services.map((s) => s.name).join('-')}`,
+          relaySchemas: services.map((s) => s.schema),
+          log: (line) => log.warn(line),
+        });
+  const platform: Platform = { db, transport, config };
+  const state = new PlatformState(platform, services.map((s) => s.name));
+
+  @Module({
+    imports: services.map((s) => s.module(platform)),
+    controllers: [HealthController],
+    providers: [{ provide: PlatformState, useValue: state }],
+  })
+  class RootModule {}
+
+  const app = await NestFactory.create(RootModule, { logger: ['error', 'warn', 'log'] });
+  app.connectMicroservice({ strategy: new G2gServer(transport) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  const port = config.port ?? (services.length === 1 ? services[0].defaultPort : 8080);
+  await app.listen(port, config.host);
+  const url = await app.getUrl();
+  state.markStarted();
+  log.log(`${services.map((s) => s.name).join(', ')} ready (${config.mode}) on ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      state.markStopping();
+      await app.close(); // stops consuming (in-flight batches commit or roll back), then HTTP
+      await db.close();
+      await embedded?.stop();
+    })());
+  return { app, platform, url, stop };
+}
+
+/** Stops cleanly on SIGTERM/SIGINT: no batch is half applied, nothing acknowledged is lost. */
+export function stopOnSignals(running: RunningPlatform): void {
+  const handler = (signal: string) => {
+    new Logger('g2g').log(`${signal}: stopping`);
+    running.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}
+
+/** Creates the database named in the URL when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`create database "${name.replaceAll('"', '""')}"`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04' && e.code !== '23505') throw e;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
