@@ -18,8 +18,12 @@ async function loadKafkajs() {
   try {
     return await import('kafkajs');
   } catch (e) {
-    const req = createRequire(`${process.cwd()}/`);
-    return req('kafkajs');
+    try {
+      return createRequire(`${process.cwd()}/`)('kafkajs');
+    } catch {
+      console.error('kafkajs not found: install it in the repo (npm install) or run from a directory whose node_modules has it');
+      process.exit(2);
+    }
   }
 }
 
@@ -158,6 +162,7 @@ async function main() {
   const batchA = Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 8}`, value: `A${i}` }));
   const batchB = Array.from({ length: 12 }, (_, i) => ({ key: `k${i % 8}`, value: `B${i}` }));
   const keyPartition = new Map();
+  let autoTopic = null;
 
   await check('idempotent producer send (acks=-1, keyed, 20 msgs)', async () => {
     await producer.connect();
@@ -286,6 +291,14 @@ async function main() {
     return offs.map((p) => `p${p.partition}=${p.low}..${p.high}`).join(' ');
   });
 
+  await check('auto-created topic (producer to unknown topic) gets num.partitions', async () => {
+    const auto = `${TOPIC}-auto`;
+    autoTopic = auto;
+    await producer.send({ topic: auto, acks: -1, messages: [{ key: 'a', value: 'auto' }] });
+    const md = await admin.fetchTopicMetadata({ topics: [auto] });
+    return `${auto}: ${md.topics[0].partitions.length} partitions`;
+  });
+
   await producer.disconnect();
 
   // ---------------------------------------------------------------- transactions
@@ -365,7 +378,7 @@ async function main() {
     await admin.deleteGroups([GROUP, `${GROUP}-pair`, TXN_GROUP, `${TXN_GROUP}-reader`]).catch((e) => {
       throw new Error(`deleteGroups: ${e.message} ${JSON.stringify(e.groups ?? '')}`);
     });
-    await admin.deleteTopics({ topics: [TOPIC, TXN_TOPIC] });
+    await admin.deleteTopics({ topics: [TOPIC, TXN_TOPIC, ...(autoTopic ? [autoTopic] : [])] });
     return 'deleted';
   });
 

@@ -12,14 +12,18 @@
 #
 # Environment (all optional):
 #   G2G_HOME               default $HOME/.g2g        (cache: $G2G_HOME/kafka)
-#   KAFKA_VERSION          default see below          (org.apache.kafka:kafka_2.13)
+#   KAFKA_VERSION          default 4.4.0              (org.apache.kafka:kafka_2.13; 4.0.2 and 4.3.1 also checked)
 #   KAFKA_PORT             default 9092               (PLAINTEXT://127.0.0.1:$KAFKA_PORT)
 #   KAFKA_CONTROLLER_PORT  default 9093               (KRaft controller listener)
 #   KAFKA_NUM_PARTITIONS   default 4                  (for auto-created topics)
 #   KAFKA_HEAP_OPTS        default "-Xms256m -Xmx512m"
 #   KAFKA_START_TIMEOUT    default 90                 (seconds)
+#   KAFKA_STOP_TIMEOUT     default 30                 (seconds before SIGKILL)
 #   JAVA                   default $JAVA_HOME/bin/java or java
 #   MVN                    default mvn
+#
+# Files: data (log.dirs) in $G2G_HOME/kafka/data; pid, log, generated
+# server.properties and log4j2 config in $G2G_HOME/kafka/run.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +39,7 @@ LIBS_MARKER="$VERSION_DIR/.libs-complete"
 DATA_DIR="$KAFKA_BASE/data"
 RUN_DIR="$KAFKA_BASE/run"
 PID_FILE="$RUN_DIR/kafka.pid"
+ADDR_FILE="$RUN_DIR/kafka.addr"
 LOG_FILE="$RUN_DIR/kafka.log"
 SERVER_PROPS="$RUN_DIR/server.properties"
 LOG4J_BROKER="$RUN_DIR/log4j2.properties"
@@ -128,11 +133,15 @@ do_fetch() {
   rm -rf "$tmp"
   # The pom is only a dependency list; run Maven from a scratch dir so it leaves
   # nothing (target/) in the repository.
+  # Output goes to a file (Debian's Maven prints stray ANSI resets even with -q)
+  # and is shown only when Maven fails.
   if ! (cd "$VERSION_DIR" && "$MVN" -q -B -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" \
         -Dkafka.version="$KAFKA_VERSION" \
-        dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime); then
+        dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime) \
+        >"$VERSION_DIR/fetch.log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$VERSION_DIR/fetch.log" >&2
     rm -rf "$tmp"
-    die "Maven could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (see output above)"
+    die "Maven could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (output above, also in $VERSION_DIR/fetch.log)"
   fi
   [[ -f "$tmp/kafka_2.13-$KAFKA_VERSION.jar" ]] || { rm -rf "$tmp"; die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"; }
   rm -rf "$LIBS_DIR"
@@ -312,6 +321,11 @@ do_start() {
   lock
   local pid
   if pid=$(running_pid); then
+    local addr
+    addr=$(cat "$ADDR_FILE" 2>/dev/null || echo "?")
+    if [[ "$addr" != "$KAFKA_HOST:$KAFKA_PORT" ]]; then
+      die "Kafka started by this script already runs on $addr (pid $pid); run 'kafka.sh stop' first"
+    fi
     if kafka_answers "$KAFKA_HOST" "$KAFKA_PORT"; then
       say "Kafka already running (pid $pid) on $KAFKA_HOST:$KAFKA_PORT"
       return 0
@@ -355,6 +369,7 @@ do_start() {
   ) </dev/null >"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"
+  echo "$KAFKA_HOST:$KAFKA_PORT" >"$ADDR_FILE"
   local info
   info=$(wait_until_serving "$pid")
   say "Kafka ready on $KAFKA_HOST:$KAFKA_PORT in $((SECONDS - t0))s (pid $pid; $info)"
@@ -373,7 +388,7 @@ stop_pid() {
     fi
     sleep 0.3
   done
-  rm -f "$PID_FILE"
+  rm -f "$PID_FILE" "$ADDR_FILE"
 }
 
 do_stop() {
@@ -397,11 +412,13 @@ do_stop() {
 do_status() {
   local pid
   if pid=$(running_pid); then
-    if kafka_answers "$KAFKA_HOST" "$KAFKA_PORT"; then
-      say "running (pid $pid), serving on $KAFKA_HOST:$KAFKA_PORT, Kafka $(tr -d '\n' <"$DATA_DIR/.g2g-kafka-version" 2>/dev/null || echo '?')"
+    local addr
+    addr=$(cat "$ADDR_FILE" 2>/dev/null || echo "$KAFKA_HOST:$KAFKA_PORT")
+    if kafka_answers "${addr%:*}" "${addr##*:}"; then
+      say "running (pid $pid), serving on $addr, Kafka $(tr -d '\n' <"$DATA_DIR/.g2g-kafka-version" 2>/dev/null || echo '?')"
       return 0
     fi
-    say "process running (pid $pid) but not serving on $KAFKA_HOST:$KAFKA_PORT (starting or stuck; see $LOG_FILE)"
+    say "process running (pid $pid) but not serving on $addr (starting or stuck; see $LOG_FILE)"
     return 3
   fi
   if kafka_answers "$KAFKA_HOST" "$KAFKA_PORT"; then

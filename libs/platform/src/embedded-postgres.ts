@@ -1,5 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,21 +12,28 @@ const PORT = 5432;
 
 /**
  * PostgreSQL compiled to WebAssembly (PGlite), kept in a data directory so a restart loses
- * nothing, served on a private unix socket so that pg and TypeORM talk to it unchanged.
- * It is one session: statements run one at a time (docs/adr/0003-embedded-mode.md).
+ * nothing, run in a child process (so it never blocks this event loop) and served on a private
+ * unix socket, so that pg and TypeORM talk to it unchanged. It is one session: statements run
+ * one at a time (docs/adr/0003-embedded-mode.md). The child exits when this process goes away.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
   const socketDir = mkdtempSync(join(tmpdir(), 'g2g-pg-'));
-  const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${PORT}`), maxConnections: 16 });
-  await server.start();
+  const child = fork(join(__dirname, 'embedded-postgres.server.cjs'), [dir, join(socketDir, `.s.PGSQL.${PORT}`)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolveReady, reject) => {
+    child.once('message', () => resolveReady());
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready`)));
+  });
   return {
     socket: { dir: socketDir, port: PORT, database: 'postgres', user: 'postgres' },
     async stop() {
-      await server.stop();
-      await db.close();
+      if (child.exitCode === null && child.connected) child.send('stop');
+      await exited;
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
