@@ -12,7 +12,7 @@
 #
 # Environment (all optional):
 #   G2G_HOME               default $HOME/.g2g        (cache: $G2G_HOME/kafka)
-#   KAFKA_VERSION          default 4.4.0              (org.apache.kafka:kafka_2.13; 4.0.2 and 4.3.1 also checked)
+#   KAFKA_VERSION          default 4.3.1              (org.apache.kafka:kafka_2.13; 4.0.2 and 4.4.0 also checked)
 #   KAFKA_PORT             default 9092               (PLAINTEXT://127.0.0.1:$KAFKA_PORT)
 #   KAFKA_CONTROLLER_PORT  default 9093               (KRaft controller listener)
 #   KAFKA_NUM_PARTITIONS   default 4                  (for auto-created topics)
@@ -30,7 +30,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # 4.x: newest release on Maven Central whose full artifact set resolves and that
 # kafkajs 2.2.4 works against (checked with check-kafkajs.mjs beside this script).
-KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
+KAFKA_VERSION="${KAFKA_VERSION:-4.3.1}"
 G2G_HOME="${G2G_HOME:-$HOME/.g2g}"
 KAFKA_BASE="$G2G_HOME/kafka"
 VERSION_DIR="$KAFKA_BASE/$KAFKA_VERSION"

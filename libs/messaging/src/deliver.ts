@@ -98,7 +98,7 @@ async function markInbox(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], 
 
 async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unknown, attempts: number): Promise<void> {
   await markInbox(tx, spec, [m], 'dead-lettered');
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = asError(error);
   await enqueue(tx, spec.schema, [
     {
       topic: deadLetterTopic(spec.schema),
@@ -131,4 +131,17 @@ function dedupe(messages: readonly IncomingMessage[]): IncomingMessage[] {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const message = (error as { message?: unknown })?.message;
+  if (typeof message === 'string') return Object.assign(new Error(message), { name: 'HandlerError' });
+  let text: string;
+  try {
+    text = JSON.stringify(error);
+  } catch {
+    text = String(error);
+  }
+  return Object.assign(new Error(text), { name: 'HandlerError' });
 }

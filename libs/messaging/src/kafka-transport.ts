@@ -135,6 +135,7 @@ export class KafkaTransport implements MessageTransport {
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 1 << 20,
+      maxWaitTimeInMs: 250,
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...spec.topics], fromBeginning: true });

@@ -1,6 +1,7 @@
 import { Sql } from '@g2g/event-store';
-import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
+import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, Server } from '@nestjs/microservices';
+import { Observable, lastValueFrom, throwError } from 'rxjs';
 import { ConsumerSpec, IncomingMessage, MessageTransport } from './message';
 
 /** What a g2g message handler gets beside the batch: the transaction its effects must use. */
@@ -86,5 +87,23 @@ export class G2gServer extends Server implements CustomTransportStrategy {
         }
       },
     }));
+  }
+}
+
+/** `@Consume(topic, { consumer })`: Nest's @EventPattern with the extras g2g needs, checked. */
+export function Consume(topic: string, extras: G2gPatternExtras): MethodDecorator {
+  schemaOfConsumer(extras.consumer);
+  return EventPattern<string>(topic, extras as unknown as Record<string, any>);
+}
+
+/**
+ * Nest turns a handler's error into a generic "Internal server error" object; the transport needs
+ * the error itself to decide on retries and to record it with a dead letter. Installed on the
+ * g2g microservice only (HTTP keeps its own filters).
+ */
+@Catch()
+export class PassErrorsToTransport implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    return throwError(() => exception);
   }
 }

@@ -1,5 +1,5 @@
 import { Database, Migration, migrate, storeMigrations } from '@g2g/event-store';
-import { EmbeddedTransport, G2gServer, KafkaTransport, MessageTransport } from '@g2g/messaging';
+import { EmbeddedTransport, G2gServer, KafkaTransport, MessageTransport, PassErrorsToTransport } from '@g2g/messaging';
 import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
@@ -72,7 +72,9 @@ export async function runServices(services: readonly ServiceDefinition[], config
   class RootModule {}
 
   const app = await NestFactory.create(RootModule, { logger: ['error', 'warn', 'log'] });
-  app.connectMicroservice({ strategy: new G2gServer(transport) }, { inheritAppConfig: true });
+  app
+    .connectMicroservice({ strategy: new G2gServer(transport) }, { deferInitialization: true })
+    .useGlobalFilters(new PassErrorsToTransport());
   await app.startAllMicroservices();
   const port = config.port ?? (services.length === 1 ? services[0].defaultPort : 8080);
   await app.listen(port, config.host);
