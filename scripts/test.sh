@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what is missing, starts PostgreSQL and
+# Kafka if they are not serving, then runs unit, integration and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+bash deploy/postgres/postgres.sh ensure
+
+kafka_was_running=yes
+bash deploy/kafka/kafka.sh status >/dev/null 2>&1 || kafka_was_running=no
+bash deploy/kafka/kafka.sh start
+if [[ $kafka_was_running == no && -z "${G2G_KEEP_KAFKA:-}" ]]; then
+  trap 'bash deploy/kafka/kafka.sh stop || true' EXIT
+fi
+
+npm run --silent typecheck
+npm run --silent build:test
+
+results=$(mktemp)
+status=0
+npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
+node -e '
+  const r = require(process.argv[1]);
+  const skipped = r.numPendingTests + (r.numTodoTests || 0);
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numTotalTests === 0) process.exitCode = 1;
+' "$results" || status=1
+rm -f "$results"
+exit $status
