@@ -24,7 +24,7 @@ results=$(mktemp)
 status=0
 npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + (r.numTodoTests || 0);
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
   if (r.numTotalTests === 0) process.exitCode = 1;
