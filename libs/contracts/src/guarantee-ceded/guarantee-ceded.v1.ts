@@ -1,0 +1,33 @@
+/**
+ * Cession booked the re-guarantors' and the Fund's parts of an issued guarantee and the
+ * re-guarantee fee each charges the guarantor. Key: the guarantee id.
+ */
+export const guaranteeCededV1 = {
+  topic: 'g2g.cession.guarantee-ceded.v1',
+  version: 1,
+  key: (v: GuaranteeCededV1) => v.guaranteeId,
+} as const;
+
+export interface CessionV1 {
+  role: 'reguarantor' | 'fund' | string;
+  participant: string;
+  /** its risk amount: integer fen as a decimal string */
+  riskFen: string;
+  /** the re-guarantee fee percent applied */
+  feePct: string;
+  /** round(risk x fee pct x term days / 365) */
+  reguaranteeFeeFen: string;
+}
+
+export interface GuaranteeCededV1 {
+  guaranteeId: string;
+  programme: string;
+  bank: string;
+  guarantor: string;
+  principalFen: string;
+  termDays: number;
+  cededOn: string;
+  /** YYYY-MM of cededOn: the monthly statement it belongs to */
+  statementMonth: string;
+  cessions: CessionV1[];
+}
