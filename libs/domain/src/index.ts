@@ -5,3 +5,5 @@ export * from './split';
 export * from './dates';
 export * from './fees';
 export * from './identifiers';
+export * from './programme/programme';
+export * from './programme/underwriting-rules';

@@ -1,0 +1,27 @@
+/** The demo programme of the domain specification (section 5), for tests. */
+export const demoProgrammeDocument = {
+  id: 'NFGF-G2G-BJ-2025',
+  name: 'Fund general-to-general batch programme, Beijing 2025',
+  effective_from: '2025-01-01',
+  province: '11',
+  banks: ['ICBC', 'BOC'],
+  parties: [
+    { role: 'bank', participant: '$bank', share_pct: '20' },
+    { role: 'guarantor', participant: 'BJ-GUOHUA', share_pct: '40' },
+    { role: 'reguarantor', participant: 'BJ-REG', share_pct: '20' },
+    { role: 'fund', participant: 'NFGF', share_pct: '20' },
+  ],
+  borrower_types: ['micro', 'small', 'medium', 'individual_business', 'farmer', 'agri_entity'],
+  max_borrower_principal: '10000000.00',
+  term_months: { min: 1, max: 36 },
+  max_guarantee_fee_rate_pct: '1.00',
+  max_interest_rate_pct: '8.00',
+  excluded_industry_sections: ['J', 'K'],
+  programme_quota: '10000000000.00',
+  bank_quotas: {} as Record<string, string>,
+  reguarantee_fee_pct: { default: '0.5', principal_at_most_5m: '0.3' },
+  claim_grace_days: 90,
+  claim_covers_interest: false,
+  fund_cap_pct: '4.0',
+  breaker_pct: '3.0',
+};
