@@ -1,10 +1,23 @@
-import { Platform, ServiceDefinition } from '@g2g/platform';
+import { Database } from '@g2g/event-store';
+import { Authenticator, Platform, ServiceDefinition, operatorKey, referenceDataConsumer } from '@g2g/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { BatchResultsController } from './batch-results/batch-results.controller';
+import { RecordOutcomesConsumer } from './batch-results/record-outcomes.consumer';
+import { BatchController } from './file-loan-batch/batch.controller';
+import { intakeMigrations } from './migrations';
 
+/** The banks' connectors: loan batches in, per-row outcomes out. */
 @Module({})
 export class IntakeModule {
-  static register(_platform: Platform): DynamicModule {
-    return { module: IntakeModule };
+  static register(platform: Platform): DynamicModule {
+    return {
+      module: IntakeModule,
+      controllers: [BatchController, BatchResultsController, RecordOutcomesConsumer, referenceDataConsumer('intake')],
+      providers: [
+        { provide: Database, useValue: platform.db },
+        { provide: Authenticator, useValue: new Authenticator(platform.db, 'intake', operatorKey(process.env, platform.config.operatorKeyFile)) },
+      ],
+    };
   }
 }
 
@@ -12,6 +25,6 @@ export const intakeService: ServiceDefinition = {
   name: 'intake',
   schema: 'intake',
   defaultPort: 8081,
-  migrations: [],
+  migrations: intakeMigrations,
   module: (platform) => IntakeModule.register(platform),
 };

@@ -1,10 +1,23 @@
-import { Platform, ServiceDefinition } from '@g2g/platform';
+import { Database } from '@g2g/event-store';
+import { Authenticator, Platform, ServiceDefinition, operatorKey, referenceDataConsumer } from '@g2g/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { FeedController } from './feeds/feed.controller';
+import { FiguresController } from './figures-api/figures.controller';
+import { reportingMigrations } from './migrations';
+import { IssuanceProjection } from './projections/issuance.projection';
 
+/** Projections of the events for regulators and the participants' feeds. */
 @Module({})
 export class ReportingModule {
-  static register(_platform: Platform): DynamicModule {
-    return { module: ReportingModule };
+  static register(platform: Platform): DynamicModule {
+    return {
+      module: ReportingModule,
+      controllers: [IssuanceProjection, FiguresController, FeedController, referenceDataConsumer('reporting')],
+      providers: [
+        { provide: Database, useValue: platform.db },
+        { provide: Authenticator, useValue: new Authenticator(platform.db, 'reporting', operatorKey(process.env, platform.config.operatorKeyFile)) },
+      ],
+    };
   }
 }
 
@@ -12,6 +25,6 @@ export const reportingService: ServiceDefinition = {
   name: 'reporting',
   schema: 'reporting',
   defaultPort: 8085,
-  migrations: [],
+  migrations: reportingMigrations,
   module: (platform) => ReportingModule.register(platform),
 };

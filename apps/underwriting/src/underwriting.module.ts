@@ -1,10 +1,22 @@
-import { Platform, ServiceDefinition } from '@g2g/platform';
+import { Database } from '@g2g/event-store';
+import { Authenticator, Platform, ServiceDefinition, operatorKey } from '@g2g/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { DecideLoansConsumer } from './decide-loans/decide-loans.consumer';
+import { underwritingMigrations } from './migrations';
+import { ReferenceDataController } from './publish-reference-data/reference-data.controller';
 
+/** Programme rules decide each filed loan; operators publish participants, programmes and keys here. */
 @Module({})
 export class UnderwritingModule {
-  static register(_platform: Platform): DynamicModule {
-    return { module: UnderwritingModule };
+  static register(platform: Platform): DynamicModule {
+    return {
+      module: UnderwritingModule,
+      controllers: [ReferenceDataController, DecideLoansConsumer],
+      providers: [
+        { provide: Database, useValue: platform.db },
+        { provide: Authenticator, useValue: new Authenticator(platform.db, 'underwriting', operatorKey(process.env, platform.config.operatorKeyFile)) },
+      ],
+    };
   }
 }
 
@@ -12,6 +24,6 @@ export const underwritingService: ServiceDefinition = {
   name: 'underwriting',
   schema: 'underwriting',
   defaultPort: 8082,
-  migrations: [],
+  migrations: underwritingMigrations,
   module: (platform) => UnderwritingModule.register(platform),
 };

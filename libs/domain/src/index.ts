@@ -7,3 +7,5 @@ export * from './fees';
 export * from './identifiers';
 export * from './programme/programme';
 export * from './programme/underwriting-rules';
+export * from './loan-row';
+export * from './ratio';

@@ -9,6 +9,8 @@ export interface PlatformConfig {
   /** HTTP port; in distributed mode each service has its own default */
   port?: number;
   host: string;
+  /** where the operator's key is kept when G2G_OPERATOR_KEY is not set */
+  operatorKeyFile: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -20,5 +22,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     port: env.PORT ? Number(env.PORT) : undefined,
     host: env.HOST ?? '127.0.0.1',
+    operatorKeyFile: env.G2G_OPERATOR_KEY_FILE ?? '.g2g/operator-key',
   };
 }

@@ -1,0 +1,354 @@
+import { LOAN_ROW_FIELDS } from '@g2g/domain';
+import { TextDecoder } from 'node:util';
+
+/**
+ * Streaming reader of a bank's loan batch file (domain.md 4): bytes in, one record per data row
+ * out, holding only the current chunk and the current row in memory. Pure: no Nest, no database.
+ *
+ * A problem confined to one row becomes an error record for that row, and reading goes on. A
+ * problem with the whole file throws BatchFormatError. Because the file is read as it streams,
+ * NOT_UTF8 and ROW_TOO_LONG can be thrown after earlier rows were already yielded; the others
+ * (EMPTY_FILE, MISSING_COLUMNS, DUPLICATE_COLUMNS, MALFORMED_HEADER) are thrown before any row.
+ */
+
+export type BatchFormat = 'csv' | 'jsonl';
+
+export interface ParsedRecord {
+  /** Data rows count from 1; a CSV header line and blank lines are not counted. */
+  row: number;
+  /** The interface's fields present in the row, untrimmed (validation trims); other columns or keys are left out. */
+  fields?: Record<string, string>;
+  /** Set instead of `fields` when the row cannot be read into fields. */
+  error?: { code: string; message: string };
+}
+
+/** A problem with the whole file: it cannot be read row by row. */
+export class BatchFormatError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BatchFormatError';
+  }
+}
+
+/**
+ * Longest row accepted, in UTF-16 units. A legitimate row is well under 2,000; the limit keeps
+ * memory bounded when a file is not a batch at all, or a CSV quote is never closed and would
+ * otherwise swallow the rest of the file into one field.
+ */
+export const MAX_ROW_LENGTH = 1 << 20;
+
+export async function* parseBatch(input: AsyncIterable<Buffer | string>, format: BatchFormat): AsyncGenerator<ParsedRecord> {
+  if (format === 'csv') yield* parseCsv(decodeUtf8(input));
+  else if (format === 'jsonl') yield* parseJsonLines(decodeUtf8(input));
+  else throw new BatchFormatError('UNKNOWN_FORMAT', `unknown batch format ${JSON.stringify(format)}: csv or jsonl`);
+}
+
+// ---- UTF-8 ----
+
+/**
+ * Decodes the file as UTF-8 and drops a leading BOM. Invalid UTF-8 makes the whole file
+ * unreadable (NOT_UTF8) rather than one row invalid: a file that is not UTF-8 is almost always in
+ * another encoding (GBK) and every row of it would be garbled. Bytes split between chunks, even
+ * inside a character, are joined by the streaming decoder. String chunks are taken as text.
+ */
+async function* decodeUtf8(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const notUtf8 = (where: string) =>
+    new BatchFormatError('NOT_UTF8', `the file is not UTF-8: ${where} (is it saved in another encoding, such as GBK?)`);
+  let bytesRead = 0;
+  let atStart = true;
+  for await (const chunk of input) {
+    let text: string;
+    try {
+      // Before a string chunk, flush the decoder: bytes left over from a Buffer must be complete.
+      text = typeof chunk === 'string' ? decoder.decode() + chunk : decoder.decode(chunk, { stream: true });
+    } catch {
+      throw notUtf8(`an invalid byte sequence near bytes ${Math.max(0, bytesRead - 3)}-${bytesRead + chunk.length}`);
+    }
+    if (typeof chunk !== 'string') bytesRead += chunk.length;
+    if (atStart && text !== '') {
+      atStart = false;
+      if (text.startsWith('\uFEFF')) text = text.slice(1);
+    }
+    if (text !== '') yield text;
+  }
+  let rest: string;
+  try {
+    rest = decoder.decode();
+  } catch {
+    throw notUtf8('the file ends inside a character');
+  }
+  if (rest !== '') yield atStart && rest.startsWith('\uFEFF') ? rest.slice(1) : rest;
+}
+
+function rowTooLong(): BatchFormatError {
+  return new BatchFormatError('ROW_TOO_LONG', `a row is longer than ${MAX_ROW_LENGTH} characters (is a quote never closed?)`);
+}
+
+/** A line holding only spaces and tabs (the characters trimmed from fields) is blank. */
+const BLANK = /^[ \t]*$/;
+
+// ---- CSV ----
+
+async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<ParsedRecord> {
+  let header: { columns: Map<string, number>; cells: number } | undefined;
+  let row = 0;
+  for await (const record of csvRecords(text)) {
+    if (header === undefined) {
+      header = readHeader(record);
+      continue;
+    }
+    row++;
+    if (record.problem !== undefined) {
+      yield { row, error: { code: 'MALFORMED_CSV', message: record.problem } };
+    } else if (record.cells.length !== header.cells) {
+      yield { row, error: { code: 'CELL_COUNT', message: `row has ${cellCount(record.cells.length)}, the header has ${cellCount(header.cells)}` } };
+    } else {
+      const fields: Record<string, string> = {};
+      for (const [name, index] of header.columns) fields[name] = record.cells[index];
+      yield { row, fields };
+    }
+  }
+  if (header === undefined) throw new BatchFormatError('EMPTY_FILE', 'the file is empty: no header line and no rows');
+  if (row === 0) throw new BatchFormatError('EMPTY_FILE', 'the file has a header line but no rows');
+}
+
+function cellCount(n: number): string {
+  return n === 1 ? '1 cell' : `${n} cells`;
+}
+
+/** Where each field of the interface sits in the header; other columns are ignored. */
+function readHeader(record: CsvRecord): { columns: Map<string, number>; cells: number } {
+  if (record.problem !== undefined) throw new BatchFormatError('MALFORMED_HEADER', `the header line is malformed: ${record.problem}`);
+  const columns = new Map<string, number>();
+  const fields: readonly string[] = LOAN_ROW_FIELDS;
+  const duplicated = new Set<string>();
+  record.cells.forEach((name, index) => {
+    if (!fields.includes(name)) return;
+    if (columns.has(name)) duplicated.add(name);
+    columns.set(name, index);
+  });
+  if (duplicated.size > 0) {
+    throw new BatchFormatError('DUPLICATE_COLUMNS', `the header names these columns more than once: ${[...duplicated].join(', ')}`);
+  }
+  const missing = fields.filter((name) => !columns.has(name));
+  if (missing.length > 0) {
+    throw new BatchFormatError('MISSING_COLUMNS', `the header lacks these columns (names are exact and case-sensitive): ${missing.join(', ')}`);
+  }
+  return { columns, cells: record.cells.length };
+}
+
+interface CsvRecord {
+  cells: string[];
+  /** Why the record breaks RFC 4180; its cells are then not to be trusted. */
+  problem?: string;
+}
+
+/** The CSV records of a text stream, blank lines left out. */
+async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  const tokenizer = csvTokenizer();
+  for await (const chunk of text) yield* tokenizer.feed(chunk);
+  yield* tokenizer.end();
+}
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * An RFC 4180 reader fed text in pieces cut anywhere. Strict where the RFC is: a quote opens a
+ * quoted field only as the field's first character; a quote inside an unquoted field, text after a
+ * closing quote, or a CR outside quotes that is not part of CRLF makes the record malformed, and
+ * reading resumes at the next line end. Records end at LF or CRLF outside quotes; quoted fields
+ * keep their commas, CRs and LFs as written, with `""` read as one quote.
+ */
+function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Generator<CsvRecord> } {
+  // 'start': at a field's first character; 'quoteSeen': a quote inside a quoted field, which
+  // either closes it or, doubled, stands for one quote.
+  let state: 'start' | 'unquoted' | 'quoted' | 'quoteSeen' = 'start';
+  let cells: string[] = [];
+  let cell = '';
+  let length = 0;
+  let quoted = false;
+  let problem: string | undefined;
+  let pendingCR = false;
+
+  const append = (text: string) => {
+    length += text.length;
+    if (length > MAX_ROW_LENGTH) throw rowTooLong();
+    cell += text;
+  };
+  const malformed = (why: string) => {
+    problem ??= why;
+  };
+  const endCell = () => {
+    cells.push(cell);
+    cell = '';
+    state = 'start';
+  };
+  const loneCR = () => {
+    malformed('a carriage return outside quotes that is not followed by a line feed');
+    append('\r');
+    state = 'unquoted';
+  };
+  /** The finished record, or undefined for a blank line. */
+  const endRecord = (): CsvRecord | undefined => {
+    endCell();
+    const record: CsvRecord = problem === undefined ? { cells } : { cells, problem };
+    const blank = problem === undefined && !quoted && cells.length === 1 && BLANK.test(cells[0]);
+    cells = [];
+    length = 0;
+    quoted = false;
+    problem = undefined;
+    return blank ? undefined : record;
+  };
+
+  function* feed(text: string): Generator<CsvRecord> {
+    let i = 0;
+    if (pendingCR && text.length > 0) {
+      pendingCR = false;
+      if (text.charCodeAt(0) === LF) {
+        i = 1;
+        const record = endRecord();
+        if (record) yield record;
+      } else {
+        loneCR();
+      }
+    }
+    while (i < text.length) {
+      if (state === 'quoted') {
+        const close = text.indexOf('"', i);
+        append(text.slice(i, close < 0 ? text.length : close));
+        if (close < 0) return;
+        state = 'quoteSeen';
+        i = close + 1;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === COMMA) {
+        endCell();
+        i++;
+      } else if (c === LF) {
+        const record = endRecord();
+        if (record) yield record;
+        i++;
+      } else if (c === CR) {
+        if (i + 1 === text.length) {
+          pendingCR = true; // decided by the next piece's first character
+        } else if (text.charCodeAt(i + 1) === LF) {
+          const record = endRecord();
+          if (record) yield record;
+          i++;
+        } else {
+          loneCR();
+        }
+        i++;
+      } else if (c === QUOTE) {
+        if (state === 'start') {
+          state = 'quoted';
+          quoted = true;
+        } else if (state === 'quoteSeen') {
+          append('"');
+          state = 'quoted';
+        } else {
+          malformed('a quote inside an unquoted field (quote the whole field and double the quote)');
+          append('"');
+        }
+        i++;
+      } else {
+        if (state === 'quoteSeen') malformed('text after the closing quote of a field');
+        state = 'unquoted';
+        let j = i + 1;
+        while (j < text.length && !isSpecial(text.charCodeAt(j))) j++;
+        append(text.slice(i, j));
+        i = j;
+      }
+    }
+  }
+
+  function* end(): Generator<CsvRecord> {
+    if (pendingCR) {
+      pendingCR = false;
+      loneCR();
+    }
+    if (state === 'quoted') malformed('the file ends inside a quoted field (a quote is never closed)');
+    const record = endRecord();
+    if (record) yield record;
+  }
+
+  return { feed, end };
+}
+
+function isSpecial(c: number): boolean {
+  return c === COMMA || c === QUOTE || c === CR || c === LF;
+}
+
+// ---- JSON Lines ----
+
+async function* parseJsonLines(text: AsyncIterable<string>): AsyncGenerator<ParsedRecord> {
+  let row = 0;
+  for await (const line of lines(text)) {
+    if (BLANK.test(line)) continue;
+    row++;
+    yield readJsonRow(row, line);
+  }
+  if (row === 0) throw new BatchFormatError('EMPTY_FILE', 'the file has no rows');
+}
+
+function readJsonRow(row: number, line: string): ParsedRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { row, error: { code: 'MALFORMED_JSON', message: `not JSON: ${e instanceof Error ? e.message : String(e)}` } };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { row, error: { code: 'MALFORMED_JSON', message: `a row must be a JSON object, not ${kindOf(value)}` } };
+  }
+  const fields: Record<string, string> = {};
+  const notStrings: string[] = [];
+  for (const name of LOAN_ROW_FIELDS) {
+    if (!Object.hasOwn(value, name)) continue;
+    const field: unknown = (value as Record<string, unknown>)[name];
+    if (typeof field === 'string') fields[name] = field;
+    else notStrings.push(`${name} is ${kindOf(field)}`);
+  }
+  if (notStrings.length > 0) {
+    return { row, error: { code: 'NOT_A_STRING', message: `${notStrings.join(', ')}: in JSON Lines every value is a string (a JSON number is malformed)` } };
+  }
+  return { row, fields };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The lines of a text stream, without their LF or CRLF ends. */
+async function* lines(text: AsyncIterable<string>): AsyncGenerator<string> {
+  let pending = '';
+  for await (const chunk of text) {
+    let start = 0;
+    for (let lf = chunk.indexOf('\n'); lf >= 0; lf = chunk.indexOf('\n', start)) {
+      yield withoutCR(checkedLength(pending + chunk.slice(start, lf)));
+      pending = '';
+      start = lf + 1;
+    }
+    pending = checkedLength(pending + chunk.slice(start));
+  }
+  if (pending !== '') yield withoutCR(pending);
+}
+
+function checkedLength(line: string): string {
+  if (line.length > MAX_ROW_LENGTH) throw rowTooLong();
+  return line;
+}
+
+function withoutCR(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

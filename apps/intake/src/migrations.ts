@@ -1,0 +1,47 @@
+import { Migration } from '@g2g/event-store';
+import { referenceDataMigrations } from '@g2g/platform';
+
+export const intakeMigrations: readonly Migration[] = [
+  ...referenceDataMigrations,
+  {
+    version: 101,
+    name: 'batches, their rows and the loans each bank filed',
+    sql: `
+      create table {schema}.batches (
+        bank text not null,
+        batch_ref text not null,
+        programme text not null,
+        format text not null,
+        sha256 text,
+        status text not null check (status in ('receiving', 'filed')),
+        receiver text not null,
+        heartbeat_at timestamptz not null,
+        rows int not null default 0,
+        invalid int not null default 0,
+        approved int not null default 0,
+        rejected int not null default 0,
+        error jsonb,
+        received_at timestamptz not null,
+        filed_at timestamptz,
+        primary key (bank, batch_ref)
+      );
+      create table {schema}.batch_rows (
+        bank text not null,
+        batch_ref text not null,
+        row int not null,
+        loan_id text,
+        outcome text not null check (outcome in ('invalid', 'pending', 'approved', 'rejected')),
+        codes text[] not null default '{}',
+        errors jsonb,
+        primary key (bank, batch_ref, row)
+      );
+      create table {schema}.filed_loans (
+        bank text not null,
+        loan_id text not null,
+        batch_ref text not null,
+        row int not null,
+        primary key (bank, loan_id)
+      );
+    `,
+  },
+];

@@ -1,0 +1,40 @@
+import { Migration } from '@g2g/event-store';
+import { referenceDataMigrations } from '@g2g/platform';
+
+export const underwritingMigrations: readonly Migration[] = [
+  ...referenceDataMigrations,
+  {
+    version: 101,
+    name: 'programme books, exposures, decided loans',
+    sql: `
+      create table {schema}.programme_books (
+        programme text primary key,
+        suspended boolean not null default false,
+        outstanding_fen numeric(20, 0) not null default 0
+      );
+      create table {schema}.bank_exposure (
+        programme text not null,
+        bank text not null,
+        outstanding_fen numeric(20, 0) not null,
+        primary key (programme, bank)
+      );
+      create table {schema}.borrower_exposure (
+        programme text not null,
+        borrower_id text not null,
+        outstanding_fen numeric(20, 0) not null,
+        primary key (programme, borrower_id)
+      );
+      create table {schema}.loans (
+        guarantee_id text primary key,
+        programme text not null,
+        bank text not null,
+        borrower_id text not null,
+        principal_fen numeric(20, 0) not null,
+        outstanding_fen numeric(20, 0) not null,
+        outcome text not null check (outcome in ('approved', 'rejected')),
+        codes text[] not null default '{}',
+        decided_at timestamptz not null
+      );
+    `,
+  },
+];

@@ -1,0 +1,121 @@
+import {
+  ApiKeyIssuedV1,
+  ParticipantKindV1,
+  ParticipantRegisteredV1,
+  ProgrammeDocumentV1,
+  ProgrammePublishedV1,
+  apiKeyIssuedV1,
+  participantRegisteredV1,
+  programmePublishedV1,
+} from '@g2g/contracts';
+import { ProgrammeProblem, LENDING_BANK, isValidDate, parseYuan, readProgramme } from '@g2g/domain';
+import { Database, EventStore, enqueue } from '@g2g/event-store';
+import { applyApiKey, applyParticipant, applyProgramme, hashKey, newApiKey, participantOn } from '@g2g/platform';
+
+export const SCHEMA = 'underwriting';
+const KINDS: readonly ParticipantKindV1[] = ['bank', 'guarantor', 'reguarantor', 'fund', 'regulator'];
+
+export interface ParticipantInput {
+  code?: unknown;
+  kind?: unknown;
+  name?: unknown;
+  net_assets?: unknown;
+  effective_from?: unknown;
+}
+
+export type Published<T> = { ok: true; value: T } | { ok: false; code: string; message: string; problems: ProgrammeProblem[] };
+
+/**
+ * Operators publish reference data here; each publication is an event in the underwriting store,
+ * applied to underwriting's own copy in the same transaction and announced on its topic.
+ */
+export class PublishReferenceData {
+  private readonly store = new EventStore(SCHEMA);
+
+  constructor(private readonly db: Database) {}
+
+  async registerParticipants(inputs: ParticipantInput[], now: Date): Promise<Published<{ registered: number }>> {
+    const problems: ProgrammeProblem[] = [];
+    const messages: ParticipantRegisteredV1[] = [];
+    inputs.forEach((p, i) => {
+      const at = inputs.length > 1 ? `[${i}].` : '';
+      if (typeof p.code !== 'string' || !/^[A-Z0-9][A-Z0-9-]{0,31}$/.test(p.code)) problems.push({ field: `${at}code`, message: 'code: 1-32 upper-case letters, digits or dashes' });
+      if (typeof p.kind !== 'string' || !KINDS.includes(p.kind as ParticipantKindV1)) problems.push({ field: `${at}kind`, message: `kind: one of ${KINDS.join(', ')}` });
+      if (typeof p.name !== 'string' || p.name.trim().length === 0 || p.name.length > 200) problems.push({ field: `${at}name`, message: 'name: 1-200 characters' });
+      const netAssets = p.net_assets === undefined || p.net_assets === null ? null : typeof p.net_assets === 'string' ? parseYuan(p.net_assets) : null;
+      if (p.net_assets !== undefined && p.net_assets !== null && netAssets === null) problems.push({ field: `${at}net_assets`, message: 'net_assets: yuan as a decimal string' });
+      const effectiveFrom = p.effective_from ?? '2000-01-01';
+      if (typeof effectiveFrom !== 'string' || !isValidDate(effectiveFrom)) problems.push({ field: `${at}effective_from`, message: 'effective_from: a date YYYY-MM-DD' });
+      messages.push({
+        code: String(p.code),
+        kind: p.kind as ParticipantKindV1,
+        name: String(p.name ?? '').trim(),
+        netAssetsFen: netAssets === null ? null : netAssets.toString(),
+        effectiveFrom: String(effectiveFrom),
+        registeredAt: now.toISOString(),
+      });
+    });
+    if (inputs.length === 0) problems.push({ field: 'body', message: 'send one participant or a list of them' });
+    if (problems.length > 0) return { ok: false, code: 'INVALID_PARTICIPANT', message: 'the participant document has problems', problems };
+
+    await this.db.transaction(async (tx) => {
+      for (const m of messages) {
+        const stream = `participant:${m.code}`;
+        const version = await this.store.version(tx, stream);
+        await this.store.append(tx, [
+          { streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'registry.participant-registered.v1', data: m, businessDate: m.effectiveFrom }] },
+        ]);
+        await applyParticipant(tx, SCHEMA, m);
+      }
+      await enqueue(tx, SCHEMA, messages.map((m) => ({ topic: participantRegisteredV1.topic, key: participantRegisteredV1.key(m), value: m })));
+    });
+    return { ok: true, value: { registered: messages.length } };
+  }
+
+  async publishProgramme(document: unknown, now: Date): Promise<Published<{ programme: string; effective_from: string }>> {
+    const read = readProgramme(document);
+    if (!read.ok) return { ok: false, code: 'INVALID_PROGRAMME', message: 'the programme document has problems', problems: read.problems };
+    const p = read.programme;
+    const problems: ProgrammeProblem[] = [];
+    for (const bank of p.banks) {
+      const found = await participantOn(this.db, SCHEMA, bank);
+      if (found?.kind !== 'bank') problems.push({ field: 'banks', message: `${bank} is not a registered bank` });
+    }
+    for (const party of p.parties) {
+      if (party.participant === LENDING_BANK) continue;
+      const found = await participantOn(this.db, SCHEMA, party.participant);
+      if (!found) problems.push({ field: 'parties', message: `${party.participant} is not a registered participant` });
+      else if (found.kind !== party.role) problems.push({ field: 'parties', message: `${party.participant} is a ${found.kind}, not a ${party.role}` });
+    }
+    if (problems.length > 0) return { ok: false, code: 'INVALID_PROGRAMME', message: 'the programme names unknown participants', problems };
+
+    const message: ProgrammePublishedV1 = { programme: document as ProgrammeDocumentV1, publishedAt: now.toISOString() };
+    await this.db.transaction(async (tx) => {
+      const stream = `programme:${p.id}`;
+      const version = await this.store.version(tx, stream);
+      await this.store.append(tx, [
+        { streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'registry.programme-published.v1', data: message, businessDate: p.effectiveFrom }] },
+      ]);
+      await applyProgramme(tx, SCHEMA, message);
+      await tx.query(`insert into ${SCHEMA}.programme_books (programme) values ($1) on conflict do nothing`, [p.id]);
+      await enqueue(tx, SCHEMA, [{ topic: programmePublishedV1.topic, key: programmePublishedV1.key(message), value: message }]);
+    });
+    return { ok: true, value: { programme: p.id, effective_from: p.effectiveFrom } };
+  }
+
+  /** A new key for a participant; only its hash is stored or sent anywhere. */
+  async issueApiKey(code: string, now: Date): Promise<Published<{ participant: string; key: string }>> {
+    const participant = await participantOn(this.db, SCHEMA, code);
+    if (!participant) return { ok: false, code: 'UNKNOWN_PARTICIPANT', message: `${code} is not registered`, problems: [] };
+    const key = newApiKey();
+    const message: ApiKeyIssuedV1 = { participant: code, keyHash: hashKey(key), keyPrefix: key.slice(0, 8), issuedAt: now.toISOString() };
+    await this.db.transaction(async (tx) => {
+      const stream = `api-keys:${code}`;
+      const version = await this.store.version(tx, stream);
+      await this.store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'registry.api-key-issued.v1', data: message }] }]);
+      await applyApiKey(tx, SCHEMA, message);
+      await enqueue(tx, SCHEMA, [{ topic: apiKeyIssuedV1.topic, key: apiKeyIssuedV1.key(message), value: message }]);
+    });
+    return { ok: true, value: { participant: code, key } };
+  }
+}

@@ -1,0 +1,119 @@
+import {
+  ApiKeyIssuedV1,
+  ParticipantRegisteredV1,
+  ProgrammeDocumentV1,
+  ProgrammePublishedV1,
+  apiKeyIssuedV1,
+  participantRegisteredV1,
+  programmePublishedV1,
+} from '@g2g/contracts';
+import { Migration, Sql, ident } from '@g2g/event-store';
+
+/**
+ * Reference data every service keeps a copy of: participants, programme versions and API key
+ * hashes. Underwriting owns them (operators publish there) and writes its copy in the same
+ * transaction as its events; every other service applies the integration messages to its own.
+ */
+export const referenceDataTopics = [participantRegisteredV1.topic, programmePublishedV1.topic, apiKeyIssuedV1.topic] as const;
+
+export const referenceDataMigrations: readonly Migration[] = [
+  {
+    version: 50,
+    name: 'reference data: participants, programme versions, api keys',
+    sql: `
+      create table {schema}.ref_participants (
+        code text not null,
+        effective_from date not null,
+        kind text not null,
+        name text not null,
+        net_assets_fen numeric(20, 0),
+        registered_at timestamptz not null,
+        primary key (code, effective_from)
+      );
+      create table {schema}.ref_programmes (
+        id text not null,
+        effective_from date not null,
+        document jsonb not null,
+        published_at timestamptz not null,
+        primary key (id, effective_from)
+      );
+      create table {schema}.ref_api_keys (
+        key_hash text primary key,
+        participant text not null,
+        key_prefix text not null,
+        issued_at timestamptz not null
+      );
+    `,
+  },
+];
+
+export async function applyParticipant(tx: Sql, schema: string, p: ParticipantRegisteredV1): Promise<void> {
+  await tx.query(
+    `insert into ${ident(schema)}.ref_participants (code, effective_from, kind, name, net_assets_fen, registered_at)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (code, effective_from) do update
+       set kind = excluded.kind, name = excluded.name, net_assets_fen = excluded.net_assets_fen, registered_at = excluded.registered_at`,
+    [p.code, p.effectiveFrom, p.kind, p.name, p.netAssetsFen, p.registeredAt],
+  );
+}
+
+export async function applyProgramme(tx: Sql, schema: string, p: ProgrammePublishedV1): Promise<void> {
+  await tx.query(
+    `insert into ${ident(schema)}.ref_programmes (id, effective_from, document, published_at) values ($1, $2, $3, $4)
+     on conflict (id, effective_from) do update set document = excluded.document, published_at = excluded.published_at`,
+    [p.programme.id, p.programme.effective_from, JSON.stringify(p.programme), p.publishedAt],
+  );
+}
+
+export async function applyApiKey(tx: Sql, schema: string, k: ApiKeyIssuedV1): Promise<void> {
+  await tx.query(
+    `insert into ${ident(schema)}.ref_api_keys (key_hash, participant, key_prefix, issued_at) values ($1, $2, $3, $4)
+     on conflict (key_hash) do nothing`,
+    [k.keyHash, k.participant, k.keyPrefix, k.issuedAt],
+  );
+}
+
+export interface ParticipantRow {
+  code: string;
+  kind: string;
+  name: string;
+  netAssetsFen: bigint | null;
+  effectiveFrom: string;
+}
+
+/** The participant as registered on a date (its latest version effective by then); null if unknown. */
+export async function participantOn(sql: Sql, schema: string, code: string, date?: string): Promise<ParticipantRow | null> {
+  const [row] = await sql.query<{ code: string; kind: string; name: string; net_assets_fen: string | null; effective_from: string }>(
+    `select code, kind, name, net_assets_fen::text, to_char(effective_from, 'YYYY-MM-DD') as effective_from
+       from ${ident(schema)}.ref_participants
+      where code = $1 and ($2::date is null or effective_from <= $2::date)
+      order by effective_from desc limit 1`,
+    [code, date ?? null],
+  );
+  if (!row) return null;
+  return { code: row.code, kind: row.kind, name: row.name, netAssetsFen: row.net_assets_fen === null ? null : BigInt(row.net_assets_fen), effectiveFrom: row.effective_from };
+}
+
+/** The programme version that applies to a loan disbursed on `date`: the latest effective by then. */
+export async function programmeOn(sql: Sql, schema: string, id: string, date: string): Promise<ProgrammeDocumentV1 | null> {
+  const [row] = await sql.query<{ document: ProgrammeDocumentV1 }>(
+    `select document from ${ident(schema)}.ref_programmes where id = $1 and effective_from <= $2::date
+      order by effective_from desc limit 1`,
+    [id, date],
+  );
+  return row?.document ?? null;
+}
+
+/** Every version of a programme, oldest first. */
+export async function programmeVersions(sql: Sql, schema: string, id: string): Promise<ProgrammeDocumentV1[]> {
+  const rows = await sql.query<{ document: ProgrammeDocumentV1 }>(
+    `select document from ${ident(schema)}.ref_programmes where id = $1 order by effective_from`,
+    [id],
+  );
+  return rows.map((r) => r.document);
+}
+
+export async function participantOfKey(sql: Sql, schema: string, keyHash: string): Promise<string | null> {
+  const [row] = await sql.query<{ participant: string }>(`select participant from ${ident(schema)}.ref_api_keys where key_hash = $1`, [keyHash]);
+  return row?.participant ?? null;
+}
