@@ -12,6 +12,11 @@ export interface KafkaTransportOptions {
   partitions?: number;
   /** messages per consumer transaction */
   chunkSize?: number;
+  /**
+   * Prepended to every Kafka topic and consumer group name, so that several environments (or test
+   * runs) can share one cluster without seeing each other's messages. Empty by default.
+   */
+  namespace?: string;
   log?: (line: string) => void;
 }
 
@@ -77,21 +82,40 @@ export class KafkaTransport implements MessageTransport {
     return this.started;
   }
 
-  /** Creates missing topics (idempotent). */
+  /** The Kafka name of a topic (or consumer group) in this transport's namespace. */
+  kafkaTopic(name: string): string {
+    return `${this.options.namespace ?? ''}${name}`;
+  }
+
+  /**
+   * Creates missing topics and waits until each has a leader. Idempotent, and safe when several
+   * processes create the same topics at once (each retries until the cluster agrees).
+   */
   async ensureTopics(topics: readonly string[]): Promise<void> {
     const missing = [...new Set(topics)].filter((t) => !this.knownTopics.has(t));
     if (missing.length === 0 || !this.admin) return;
-    const existing = new Set(await this.admin.listTopics());
-    const toCreate = missing.filter((t) => !existing.has(t));
-    if (toCreate.length > 0) {
-      await this.admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 4, replicationFactor: 1 })),
-        })
-        .catch((e: { type?: string }) => {
-          if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
-        });
+    const names = missing.map((t) => this.kafkaTopic(t));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await this.admin.listTopics());
+        const toCreate = names.filter((t) => !existing.has(t));
+        if (toCreate.length > 0) {
+          await this.admin
+            .createTopics({
+              waitForLeaders: false,
+              topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 4, replicationFactor: 1 })),
+            })
+            .catch((e: { type?: string }) => {
+              if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
+            });
+        }
+        const { topics: described } = await this.admin.fetchTopicMetadata({ topics: names });
+        if (described.length === names.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) break;
+        throw new Error('topics have no leader yet');
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1_000)));
+      }
     }
     missing.forEach((t) => this.knownTopics.add(t));
   }
@@ -118,7 +142,7 @@ export class KafkaTransport implements MessageTransport {
         }
         await this.producer!.sendBatch({
           acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.kafkaTopic(topic), messages })),
         });
       },
       onError: (e) => this.options.log?.(`relay ${schema}: ${String((e as Error)?.message ?? e)}`),
@@ -130,7 +154,7 @@ export class KafkaTransport implements MessageTransport {
 
   private async startConsumer(spec: ConsumerSpec): Promise<void> {
     const consumer = this.kafka.consumer({
-      groupId: spec.consumer,
+      groupId: this.kafkaTopic(spec.consumer),
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
@@ -138,7 +162,7 @@ export class KafkaTransport implements MessageTransport {
       maxWaitTimeInMs: 250,
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [...spec.topics], fromBeginning: true });
+    await consumer.subscribe({ topics: spec.topics.map((t) => this.kafkaTopic(t)), fromBeginning: true });
     const chunkSize = this.options.chunkSize ?? 500;
     await consumer.run({
       autoCommit: false,
@@ -149,7 +173,8 @@ export class KafkaTransport implements MessageTransport {
         for (let i = 0; i < batch.messages.length; i += chunkSize) {
           if (!payload.isRunning() || payload.isStale()) return;
           const chunk = batch.messages.slice(i, i + chunkSize);
-          const incoming = chunk.map((m) => toIncoming(batch.topic, batch.partition, m));
+          const topic = batch.topic.slice((this.options.namespace ?? '').length);
+          const incoming = chunk.map((m) => toIncoming(topic, batch.partition, m));
           await this.db.transaction((tx) =>
             deliver(tx, spec, incoming, (m, e) =>
               this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),

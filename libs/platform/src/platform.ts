@@ -59,6 +59,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
           brokers: config.kafkaBrokers,
           clientId: `g2g-${services.map((s) => s.name).join('-')}`,
           relaySchemas: services.map((s) => s.schema),
+          namespace: config.kafkaNamespace,
           log: (line) => log.warn(line),
         });
   const platform: Platform = { db, transport, config };
@@ -81,6 +82,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
   const url = await app.getUrl();
   state.markStarted();
   log.log(`${services.map((s) => s.name).join(', ')} ready (${config.mode}) on ${url}`);
+  process.send?.({ ready: url }); // a parent that forked this process (tests, benchmark) learns the address
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

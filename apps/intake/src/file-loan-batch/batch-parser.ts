@@ -18,7 +18,10 @@ export interface ParsedRecord {
   row: number;
   /** The interface's fields present in the row, untrimmed (validation trims); other columns or keys are left out. */
   fields?: Record<string, string>;
-  /** Set instead of `fields` when the row cannot be read into fields. */
+  /**
+   * Set when the row is invalid as read: then `fields` is absent, except for NOT_A_STRING, where
+   * it holds the fields that are strings (so the outcome can still name the loan_id).
+   */
   error?: { code: string; message: string };
 }
 
@@ -105,7 +108,7 @@ async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<ParsedReco
     if (record.problem !== undefined) {
       yield { row, error: { code: 'MALFORMED_CSV', message: record.problem } };
     } else if (record.cells.length !== header.cells) {
-      yield { row, error: { code: 'CELL_COUNT', message: `row has ${cellCount(record.cells.length)}, the header has ${cellCount(header.cells)}` } };
+      yield { row, error: { code: 'CELL_COUNT', message: `row has ${cellCount(record.cells.length)}, the header has ${header.cells}` } };
     } else {
       const fields: Record<string, string> = {};
       for (const [name, index] of header.columns) fields[name] = record.cells[index];
@@ -318,7 +321,8 @@ function readJsonRow(row: number, line: string): ParsedRecord {
     else notStrings.push(`${name} is ${kindOf(field)}`);
   }
   if (notStrings.length > 0) {
-    return { row, error: { code: 'NOT_A_STRING', message: `${notStrings.join(', ')}: in JSON Lines every value is a string (a JSON number is malformed)` } };
+    // the string fields still travel, so the row's outcome can name its loan_id
+    return { row, fields, error: { code: 'NOT_A_STRING', message: `${notStrings.join(', ')}: in JSON Lines every value is a string (a JSON number is malformed)` } };
   }
   return { row, fields };
 }

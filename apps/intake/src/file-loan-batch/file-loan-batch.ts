@@ -1,5 +1,5 @@
 import { LoanFiledV1, loanFiledV1 } from '@g2g/contracts';
-import { LoanRow, RowError, validateLoanRow } from '@g2g/domain';
+import { LoanRow, RowError, trimSpacesAndTabs, validateLoanRow } from '@g2g/domain';
 import { Database, EventStore, OutboxMessage, Sql, enqueue } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { createHash, randomUUID } from 'node:crypto';
@@ -141,7 +141,7 @@ export class FileLoanBatch {
 
     type Outcome = { row: number; loanId: string | null; errors: RowError[]; loan?: LoanRow };
     const outcomes: Outcome[] = records.map((r) => {
-      const loanId = r.fields?.loan_id?.trim() || null;
+      const loanId = r.fields?.loan_id !== undefined ? trimSpacesAndTabs(r.fields.loan_id) || null : null;
       if (r.error) return { row: r.row, loanId, errors: [r.error] };
       const checked = validateLoanRow(r.fields ?? {});
       return checked.ok ? { row: r.row, loanId, errors: [], loan: checked.row } : { row: r.row, loanId, errors: checked.errors };

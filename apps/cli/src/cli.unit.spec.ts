@@ -1,0 +1,468 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchSummary, RowResult, walkRows, writeRowsAsJson } from './batch/batch-api';
+import { formatFromExtension, waitForBatch } from './batch/submit';
+import { findCommand, run } from './cli';
+import { resolveKey, saveCredentials, serviceUrl } from './config';
+import { Io } from './context';
+import { figureRows, figuresQuery, kindOf, renderFigures } from './figures/figures';
+import { ApiClient, ApiError, FetchLike, buildUrl } from './http';
+import { Options, parseArgs } from './args';
+
+interface Call {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** A fake server: routes by "METHOD path" (query ignored) to a status and JSON body. */
+function fakeFetch(routes: Record<string, (call: Call) => { status: number; body?: unknown }>, calls: Call[] = []): FetchLike {
+  return async (url, init) => {
+    const u = new URL(url);
+    const method = init?.method ?? 'GET';
+    const body = init?.body === undefined || init.body === null ? undefined : await new Response(init.body).text();
+    const call: Call = { method, url, headers: { ...(init?.headers as Record<string, string>) }, body };
+    calls.push(call);
+    const route = routes[`${method} ${u.pathname}`];
+    const answer = route ? route(call) : { status: 404, body: { code: 'NOT_FOUND', message: `no route ${method} ${u.pathname}` } };
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+  };
+}
+
+function fakeIo(overrides: Partial<Io> = {}): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: async (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    errIsTty: false,
+    env: {},
+    cwd: '/nonexistent',
+    sleep: async () => undefined,
+    ...overrides,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+const summary = (over: Partial<BatchSummary> = {}): BatchSummary => ({
+  bank: 'ICBC',
+  batchRef: 'B-1',
+  programme: 'NFGF-G2G-BJ-2025',
+  rows: 3,
+  invalid: 1,
+  approved: 1,
+  rejected: 1,
+  pending: 0,
+  complete: true,
+  ...over,
+});
+
+const threeRows: RowResult[] = [
+  { row: 1, loan_id: 'L1', outcome: 'approved', codes: [] },
+  { row: 2, loan_id: 'L2', outcome: 'rejected', codes: ['INDUSTRY', 'TERM'] },
+  { row: 3, loan_id: 'L3', outcome: 'invalid', codes: ['BAD_CHECK_CHARACTER'], errors: [{ code: 'BAD_CHECK_CHARACTER', field: 'borrower_id', message: 'check character should be 3' }] },
+];
+
+/** Serves rows two per page, honouring `after`. */
+function pagedRows(rows: RowResult[], pageSize = 2) {
+  return (call: Call) => {
+    const after = Number(new URL(call.url).searchParams.get('after'));
+    const page = rows.filter((r) => r.row > after).slice(0, pageSize);
+    const last = page[page.length - 1];
+    const more = last !== undefined && rows.some((r) => r.row > last.row);
+    return { status: 200, body: { rows: page, next: more ? last.row : null } };
+  };
+}
+
+describe('configuration', () => {
+  it('picks each service URL: --url, then its own variable, then G2G_URL, then the default', () => {
+    expect(serviceUrl('intake', {})).toBe('http://127.0.0.1:8080');
+    expect(serviceUrl('intake', { G2G_URL: 'http://h:9/' })).toBe('http://h:9');
+    expect(serviceUrl('intake', { G2G_URL: 'http://h:9', G2G_INTAKE_URL: 'http://h:8081' })).toBe('http://h:8081');
+    expect(serviceUrl('reporting', { G2G_INTAKE_URL: 'http://h:8081' })).toBe('http://127.0.0.1:8080');
+    expect(serviceUrl('reporting', { G2G_REPORTING_URL: 'http://h:8085' }, 'http://x:1')).toBe('http://x:1');
+    expect(() => serviceUrl('intake', {}, 'localhost:8080')).toThrow('not an http(s) URL');
+  });
+
+  it('resolves the key: --key, --as, G2G_API_KEY, then the command default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'g2g-cli-'));
+    try {
+      saveCredentials(join(dir, '.g2g/credentials.json'), { ICBC: 'k-icbc', NFRA: 'k-nfra' });
+      expect(statSync(join(dir, '.g2g/credentials.json')).mode & 0o777).toBe(0o600);
+      saveCredentials(join(dir, '.g2g/credentials.json'), { BOC: 'k-boc' });
+      writeFileSync(join(dir, '.g2g/operator-key'), 'k-op\n');
+      const s = (over: object = {}) => ({ env: {}, cwd: dir, ...over });
+      expect(resolveKey(s({ keyFlag: 'k-flag', asFlag: 'ICBC' }), { kind: 'operator' })).toBe('k-flag');
+      expect(resolveKey(s({ asFlag: 'NFRA', env: { G2G_API_KEY: 'k-env' } }), { kind: 'operator' })).toBe('k-nfra');
+      expect(resolveKey(s({ env: { G2G_API_KEY: 'k-env' } }), { kind: 'operator' })).toBe('k-env');
+      expect(resolveKey(s(), { kind: 'operator' })).toBe('k-op');
+      expect(resolveKey(s({ env: { G2G_OPERATOR_KEY: 'k-op-env' } }), { kind: 'operator' })).toBe('k-op-env');
+      expect(resolveKey(s(), { kind: 'participant', code: 'BOC' })).toBe('k-boc');
+      expect(resolveKey(s(), { kind: 'participant', code: 'ICBC' })).toBe('k-icbc');
+      expect(() => resolveKey(s(), { kind: 'participant', code: 'CCB' })).toThrow('no API key for CCB');
+      expect(resolveKey(s(), { kind: 'participant-or-operator', code: 'BJ-REG' })).toBe('k-op');
+      expect(() => resolveKey(s({ asFlag: 'CCB' }), { kind: 'operator' })).toThrow('no key for CCB');
+      expect(() => resolveKey(s({ asFlag: 'ICBC', env: { G2G_CREDENTIALS: join(dir, 'other.json') } }), { kind: 'operator' })).toThrow('no key for ICBC');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('http client', () => {
+  it('builds URLs with escaped query parameters, leaving undefined ones out', () => {
+    expect(buildUrl('http://h:1/', '/figures', { from: '2025-01-01', bank: undefined, fund_backed: true })).toBe('http://h:1/figures?from=2025-01-01&fund_backed=true');
+    expect(buildUrl('http://h:1', 'x', { q: 'a b&c' })).toBe('http://h:1/x?q=a+b%26c');
+  });
+
+  it('sends the bearer key and turns {code, message} into an ApiError', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient('http://h', 'g2g_secret', fakeFetch({ 'POST /programmes': () => ({ status: 422, body: { code: 'PROGRAMME_INVALID', message: 'bad', errors: [{ field: 'shares', message: 'sum 90' }] } }) }, calls));
+    const error = await client.post('/programmes', { id: 'P' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 422, code: 'PROGRAMME_INVALID', message: 'bad' });
+    expect((error as ApiError).errors).toEqual([{ field: 'shares', message: 'sum 90' }]);
+    expect(calls[0].headers.authorization).toBe('Bearer g2g_secret');
+    expect(calls[0].headers['content-type']).toBe('application/json');
+    expect(JSON.parse(calls[0].body!)).toEqual({ id: 'P' });
+  });
+
+  it('reports a server that cannot be reached', async () => {
+    const client = new ApiClient('http://127.0.0.1:1', undefined, async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    });
+    await expect(client.get('/health/live')).rejects.toThrow('cannot reach http://127.0.0.1:1 (ECONNREFUSED); is the platform running?');
+  });
+});
+
+describe('batch rows', () => {
+  it('walks every page, passing the previous next as after', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient('http://h', 'k', fakeFetch({ 'GET /banks/ICBC/batches/B-1/rows': pagedRows(threeRows) }, calls));
+    const pages: RowResult[][] = [];
+    for await (const page of walkRows(client, 'ICBC', 'B-1', 2)) pages.push(page);
+    expect(pages.map((p) => p.map((r) => r.row))).toEqual([[1, 2], [3]]);
+    expect(calls.map((c) => new URL(c.url).search)).toEqual(['?after=0&limit=2', '?after=2&limit=2']);
+  });
+
+  it('escapes bank and batch reference in the path', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient('http://h', 'k', fakeFetch({}, calls));
+    await expect(walkRows(client, 'ICBC', 'a/b c', 10).next()).rejects.toThrow(ApiError);
+    expect(new URL(calls[0].url).pathname).toBe('/banks/ICBC/batches/a%2Fb%20c/rows');
+  });
+
+  it('stops on a cursor that does not advance', async () => {
+    const client = new ApiClient('http://h', 'k', fakeFetch({ 'GET /banks/ICBC/batches/B/rows': () => ({ status: 200, body: { rows: [threeRows[0]], next: 0 } }) }));
+    const walk = async () => {
+      for await (const _ of walkRows(client, 'ICBC', 'B')) void _;
+    };
+    await expect(walk()).rejects.toThrow('did not advance');
+  });
+
+  it('writes rows as one JSON array of {row, loan_id, outcome, codes}', async () => {
+    let text = '';
+    async function* pages() {
+      yield threeRows.slice(0, 2);
+      yield threeRows.slice(2);
+    }
+    const count = await writeRowsAsJson(pages(), async (t) => {
+      text += t;
+    });
+    expect(count).toBe(3);
+    expect(JSON.parse(text)).toEqual(threeRows.map(({ row, loan_id, outcome, codes }) => ({ row, loan_id, outcome, codes })));
+    let empty = '';
+    await writeRowsAsJson((async function* () {})(), async (t) => {
+      empty += t;
+    });
+    expect(JSON.parse(empty)).toEqual([]);
+  });
+
+  it('polls until complete, reporting progress each time', async () => {
+    const seen: number[] = [];
+    const answers = [summary({ pending: 2, complete: false }), summary({ pending: 0, complete: true })];
+    const sleeps: number[] = [];
+    const final = await waitForBatch(summary({ pending: 3, complete: false }), async () => answers.shift()!, {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      onProgress: (s) => seen.push(s.pending),
+    });
+    expect(final.complete).toBe(true);
+    expect(seen).toEqual([3, 2, 0]);
+    expect(sleeps).toEqual([250, 250]);
+  });
+
+  it('gives up after the timeout', async () => {
+    let now = 0;
+    const pending = summary({ pending: 3, complete: false });
+    await expect(
+      waitForBatch(pending, async () => pending, {
+        sleep: async (ms) => {
+          now += ms;
+        },
+        timeoutMs: 1000,
+        now: () => now,
+      }),
+    ).rejects.toThrow('gave up waiting after 1 s: 0 of 3 rows decided');
+  });
+
+  it('tells the format from the extension', () => {
+    expect(formatFromExtension('a/b.CSV')).toBe('csv');
+    expect(formatFromExtension('b.jsonl')).toBe('jsonl');
+    expect(formatFromExtension('b.ndjson')).toBe('jsonl');
+    expect(formatFromExtension('b.txt')).toBeNull();
+  });
+});
+
+describe('figures', () => {
+  const opts = (argv: string[]) => {
+    const { words, flags } = parseArgs(argv);
+    return new Options(flags, words);
+  };
+
+  it('turns slice flags into query parameters', () => {
+    const q = figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-03-31', '--fund-backed', 'true', '--industry-section', 'C', '--borrower-type', 'farmer']) });
+    expect(q).toEqual({ from: '2025-01-01', to: '2025-03-31', fund_backed: 'true', industry_section: 'C', borrower_type: 'farmer' });
+    expect(() => figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-03-31', '--fund-backed', 'yes']) })).toThrow('--fund-backed must be one of true, false');
+    expect(() => figuresQuery({ opts: opts(['--from', '2025-04-01', '--to', '2025-03-31']) })).toThrow('is after');
+    expect(() => figuresQuery({ opts: opts(['--to', '2025-03-31']) })).toThrow('--from is required');
+  });
+
+  it('reads each figure by its name', () => {
+    expect(kindOf(['new_guarantees', 'principal'])).toBe('yuan');
+    expect(kindOf(['new_guarantees', 'count'])).toBe('count');
+    expect(kindOf(['inclusive_share'])).toBe('share');
+    expect(kindOf(['average_interest_rate_pct'])).toBe('percent');
+    expect(kindOf(['compensation', 'rate'])).toBe('percent');
+    expect(kindOf(['leverage', 'BJ-GUOHUA'])).toBe('multiple');
+    expect(kindOf(['reguarantee_fees', 'RATE-SHARE'])).toBe('yuan');
+  });
+
+  it('renders a readable table', () => {
+    const figures = {
+      from: '2025-03-01',
+      to: '2025-03-31',
+      new_guarantees: { count: 1234, principal: '1500000000.00' },
+      borrowers_served: 1100,
+      inclusive_share: '0.912345',
+      average_fee_rate_pct: '0.75000000',
+      compensation: { count: 0, amount: '0.00', rate: null },
+      reguarantee_fees: { 'BJ-REG': '12345.67', NFGF: '2345.6' },
+      leverage: { 'BJ-GUOHUA': '0.75' },
+      support: {},
+    };
+    const text = renderFigures(figures, { from: '2025-03-01', to: '2025-03-31', bank: 'ICBC' });
+    expect(text).toContain('figures for 2025-03-01 to 2025-03-31 (bank=ICBC)');
+    expect(text).toMatch(/new guarantees\n  count +1,234\n  principal +1,500,000,000.00\n/);
+    expect(text).toMatch(/borrowers served +1,100/);
+    expect(text).toMatch(/inclusive share +91.23%/);
+    expect(text).toMatch(/average fee rate pct +0.75%/);
+    expect(text).toMatch(/  rate +n\/a/);
+    expect(text).toMatch(/  BJ-REG +12,345.67/);
+    expect(text).toMatch(/  NFGF +2,345.60/);
+    expect(text).toMatch(/  BJ-GUOHUA +0.75x/);
+    expect(text).toMatch(/support +-/);
+    expect(text).not.toMatch(/^from/m);
+    expect(figureRows({ a: [1, 2] })).toEqual([['a', ''], ['  0', '1'], ['  1', '2']]);
+  });
+});
+
+describe('run', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'g2g-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds commands by their words', () => {
+    expect(findCommand(['batch', 'submit', 'x'])?.command.name).toBe('batch submit');
+    expect(findCommand(['batch', 'submit', 'x'])?.rest).toEqual(['x']);
+    expect(findCommand(['batch'])).toBeNull();
+  });
+
+  it('prints help, general and per command, and exits 0', async () => {
+    const io = fakeIo();
+    expect(await run(['help'], io)).toBe(0);
+    expect(io.stdout()).toContain('batch submit');
+    const io2 = fakeIo();
+    expect(await run(['batch', 'submit', '--help'], io2)).toBe(0);
+    expect(io2.stdout()).toContain('Usage: g2g batch submit FILE');
+    const io3 = fakeIo();
+    expect(await run(['help', 'figures'], io3)).toBe(0);
+    expect(io3.stdout()).toContain('--fund-backed true|false');
+    const io4 = fakeIo();
+    expect(await run([], io4)).toBe(0);
+    expect(io4.stdout()).toContain('Commands:');
+  });
+
+  it('exits 2 with a clear message on usage errors', async () => {
+    const io = fakeIo();
+    expect(await run(['batch'], io)).toBe(2);
+    expect(io.stderr()).toContain('did you mean "g2g batch submit" or "g2g batch results"');
+    const io2 = fakeIo();
+    expect(await run(['figures', '--from', '2025-01-01'], io2)).toBe(2);
+    expect(io2.stderr()).toContain('g2g figures: --to is required');
+    const io3 = fakeIo();
+    expect(await run(['generate', '--rows', '5', '--bank', 'X', '--out', 'x.csv', '--colour', 'red'], io3)).toBe(2);
+    expect(io3.stderr()).toContain('unknown option --colour');
+    const io4 = fakeIo();
+    expect(await run(['frobnicate'], io4)).toBe(2);
+  });
+
+  it('prints the server code and message and exits 1 on an API error', async () => {
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ id: 'P', effective_from: '2025-01-01' }));
+    const io = fakeIo({
+      cwd: dir,
+      env: { G2G_OPERATOR_KEY: 'op' },
+      fetch: fakeFetch({ 'POST /programmes': () => ({ status: 422, body: { code: 'PROGRAMME_INVALID', message: 'the programme has problems', errors: [{ field: 'parties', message: 'shares sum to 90' }] } }) }),
+    });
+    expect(await run(['programmes', 'publish', 'p.json'], io)).toBe(1);
+    expect(io.stderr()).toBe('g2g programmes publish: the platform answered 422 PROGRAMME_INVALID: the programme has problems\n  - parties: shares sum to 90\n');
+  });
+
+  it('batch submit: uploads the file as the body, waits, and prints rows as JSON', async () => {
+    const file = join(dir, 'b.csv');
+    writeFileSync(file, 'loan_id,principal\nL1,1.00\n');
+    writeFileSync(join(dir, 'creds.json'), JSON.stringify({ ICBC: 'k-icbc' }));
+    const calls: Call[] = [];
+    let polls = 0;
+    const io = fakeIo({
+      cwd: dir,
+      env: { G2G_CREDENTIALS: 'creds.json', G2G_INTAKE_URL: 'http://intake:8081' },
+      fetch: fakeFetch(
+        {
+          'PUT /banks/ICBC/batches/B-1': () => ({ status: 202, body: summary({ pending: 3, approved: 0, rejected: 0, invalid: 0, complete: false }) }),
+          'GET /banks/ICBC/batches/B-1': () => ({ status: 200, body: ++polls < 2 ? summary({ pending: 1, complete: false }) : summary() }),
+          'GET /banks/ICBC/batches/B-1/rows': pagedRows(threeRows),
+        },
+        calls,
+      ),
+    });
+    expect(await run(['batch', 'submit', 'b.csv', '--bank', 'ICBC', '--programme', 'NFGF-G2G-BJ-2025', '--ref', 'B-1', '--json'], io)).toBe(0);
+    const put = calls[0];
+    expect(put.method).toBe('PUT');
+    expect(put.url).toBe('http://intake:8081/banks/ICBC/batches/B-1?programme=NFGF-G2G-BJ-2025&format=csv');
+    expect(put.headers['content-type']).toBe('text/csv');
+    expect(put.headers.authorization).toBe('Bearer k-icbc');
+    expect(put.body).toBe(readFileSync(file, 'utf8'));
+    expect(polls).toBe(2);
+    expect(JSON.parse(io.stdout())).toEqual(threeRows.map(({ row, loan_id, outcome, codes }) => ({ row, loan_id, outcome, codes })));
+  });
+
+  it('batch submit: a conflict is an error with the server message', async () => {
+    writeFileSync(join(dir, 'b.jsonl'), '{}\n');
+    const io = fakeIo({
+      cwd: dir,
+      env: { G2G_API_KEY: 'k' },
+      fetch: fakeFetch({ 'PUT /banks/ICBC/batches/B-1': () => ({ status: 409, body: { code: 'BATCH_CONFLICT', message: 'ICBC/B-1 was filed with other content' } }) }),
+    });
+    expect(await run(['batch', 'submit', join(dir, 'b.jsonl'), '--bank', 'ICBC', '--programme', 'P', '--ref', 'B-1'], io)).toBe(1);
+    expect(io.stderr()).toContain('409 BATCH_CONFLICT: ICBC/B-1 was filed with other content');
+  });
+
+  it('batch submit --no-wait prints the summary, with the first result on a resubmission', async () => {
+    writeFileSync(join(dir, 'b.csv'), 'x\n');
+    const io = fakeIo({ cwd: dir, env: { G2G_API_KEY: 'k' }, fetch: fakeFetch({ 'PUT /banks/ICBC/batches/B-1': () => ({ status: 200, body: summary() }) }) });
+    expect(await run(['batch', 'submit', 'b.csv', '--bank', 'ICBC', '--programme', 'P', '--ref', 'B-1', '--no-wait'], io)).toBe(0);
+    expect(io.stdout()).toContain('batch ICBC/B-1 in programme NFGF-G2G-BJ-2025 (already submitted with the same content: first result)');
+    expect(io.stdout()).toMatch(/approved +1/);
+  });
+
+  it('batch submit draws progress on a terminal', async () => {
+    writeFileSync(join(dir, 'b.csv'), 'x\n');
+    let polls = 0;
+    const io = fakeIo({
+      cwd: dir,
+      errIsTty: true,
+      env: { G2G_API_KEY: 'k' },
+      fetch: fakeFetch({
+        'PUT /banks/ICBC/batches/B-1': () => ({ status: 202, body: summary({ rows: 4, pending: 4, complete: false }) }),
+        'GET /banks/ICBC/batches/B-1': () => ({ status: 200, body: ++polls < 2 ? summary({ rows: 4, pending: 2, complete: false }) : summary({ rows: 4, pending: 0 }) }),
+      }),
+    });
+    expect(await run(['batch', 'submit', 'b.csv', '--bank', 'ICBC', '--programme', 'P', '--ref', 'B-1'], io)).toBe(0);
+    expect(io.stderr()).toContain('\r[---------------');
+    expect(io.stderr()).toContain('2/4 rows decided  50%');
+    expect(io.stderr()).toContain('4/4 rows decided 100%\n');
+  });
+
+  it('batch results lists counts and the invalid and rejected rows', async () => {
+    const io = fakeIo({
+      env: { G2G_API_KEY: 'k' },
+      fetch: fakeFetch({ 'GET /banks/ICBC/batches/B-1': () => ({ status: 200, body: summary() }), 'GET /banks/ICBC/batches/B-1/rows': pagedRows(threeRows) }),
+    });
+    expect(await run(['batch', 'results', '--bank', 'ICBC', '--ref', 'B-1'], io)).toBe(0);
+    const out = io.stdout();
+    expect(out).toContain('invalid and rejected rows (2):');
+    expect(out).toMatch(/2 +L2 +rejected +INDUSTRY, TERM/);
+    expect(out).toMatch(/3 +L3 +invalid +BAD_CHECK_CHARACTER +borrower_id: check character should be 3/);
+    expect(out).not.toMatch(/L1/);
+  });
+
+  it('keys issue --save stores the key in the credentials file', async () => {
+    const io = fakeIo({
+      cwd: dir,
+      env: { G2G_OPERATOR_KEY: 'op' },
+      fetch: fakeFetch({ 'POST /participants/ICBC/api-keys': () => ({ status: 201, body: { participant: 'ICBC', key: 'g2g_new' } }) }),
+    });
+    expect(await run(['keys', 'issue', 'ICBC', '--save'], io)).toBe(0);
+    expect(io.stdout()).toContain('key for ICBC: g2g_new');
+    expect(JSON.parse(readFileSync(join(dir, '.g2g/credentials.json'), 'utf8'))).toEqual({ ICBC: 'g2g_new' });
+  });
+
+  it('demo load publishes participants and programme, then saves a key for each participant', async () => {
+    const calls: Call[] = [];
+    let n = 0;
+    const io = fakeIo({
+      cwd: dir,
+      env: { G2G_OPERATOR_KEY: 'op', G2G_UNDERWRITING_URL: 'http://uw:8082' },
+      fetch: fakeFetch(
+        {
+          'POST /participants': (c) => ({ status: 201, body: { registered: (JSON.parse(c.body!) as unknown[]).length } }),
+          'POST /programmes': () => ({ status: 201, body: { programme: 'NFGF-G2G-BJ-2025', effective_from: '2025-01-01' } }),
+          ...Object.fromEntries(
+            ['ICBC', 'BOC', 'BJ-GUOHUA', 'BJ-REG', 'NFGF', 'NFRA'].map((code) => [`POST /participants/${code}/api-keys`, () => ({ status: 201, body: { participant: code, key: `g2g_${++n}` } })]),
+          ),
+        },
+        calls,
+      ),
+    });
+    expect(await run(['demo', 'load'], io)).toBe(0);
+    expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
+      'POST /participants',
+      'POST /programmes',
+      'POST /participants/ICBC/api-keys',
+      'POST /participants/BOC/api-keys',
+      'POST /participants/BJ-GUOHUA/api-keys',
+      'POST /participants/BJ-REG/api-keys',
+      'POST /participants/NFGF/api-keys',
+      'POST /participants/NFRA/api-keys',
+    ]);
+    expect(calls.every((c) => c.url.startsWith('http://uw:8082/') && c.headers.authorization === 'Bearer op')).toBe(true);
+    const programme = JSON.parse(calls[1].body!);
+    expect(programme.id).toBe('NFGF-G2G-BJ-2025');
+    expect(programme.parties.map((p: { share_pct: string }) => p.share_pct)).toEqual(['20', '40', '20', '20']);
+    const creds = JSON.parse(readFileSync(join(dir, '.g2g/credentials.json'), 'utf8'));
+    expect(Object.keys(creds)).toEqual(['ICBC', 'BOC', 'BJ-GUOHUA', 'BJ-REG', 'NFGF', 'NFRA']);
+    expect(io.stdout()).toContain('registered 6 participants');
+  });
+
+  it('generate writes a file and reports it', async () => {
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['generate', '--rows', '10', '--bank', 'BOC', '--out', 'out.jsonl', '--seed', '3', '--json'], io)).toBe(0);
+    const result = JSON.parse(io.stdout());
+    expect(result).toMatchObject({ rows: 10, format: 'jsonl', seed: 3, path: join(dir, 'out.jsonl') });
+    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(10);
+    const io2 = fakeIo({ cwd: dir });
+    expect(await run(['generate', '--rows', '10', '--bank', 'BOC', '--out', 'x.csv', '--province', '99'], io2)).toBe(2);
+    expect(io2.stderr()).toContain('province');
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * The HTTP client: JSON in and out, `Authorization: Bearer <key>`, and the server's `{code, message}`
+ * turned into an ApiError. `fetch` is injectable so that the pure parts can be tested without a server.
+ */
+
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The server answered with an error status; `code` and `message` are the server's own. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+
+  /** The server's list of problems (e.g. a 422 on a programme), if it sent one. */
+  get errors(): unknown[] {
+    const errors = (this.body as { errors?: unknown } | null)?.errors;
+    return Array.isArray(errors) ? errors : [];
+  }
+}
+
+/** The server could not be reached at all. */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  /** a JSON body */
+  json?: unknown;
+  /** a raw body (e.g. a file stream) with its content type */
+  raw?: { body: NonNullable<RequestInit['body']>; contentType: string };
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly key: string | undefined,
+    private readonly fetchImpl: FetchLike = (url, init) => fetch(url, init),
+  ) {}
+
+  get<T>(path: string, query?: Query): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, { query });
+  }
+
+  post<T>(path: string, json?: unknown): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, { json });
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const url = buildUrl(this.baseUrl, path, options.query);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    const init: RequestInit = { method, headers };
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(options.json);
+    } else if (options.raw) {
+      headers['content-type'] = options.raw.contentType;
+      init.body = options.raw.body;
+      init.duplex = 'half'; // a streamed request body
+    }
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new ConnectionError(`cannot reach ${this.baseUrl} (${reason}); is the platform running? (npm start)`);
+    }
+    const text = await response.text();
+    let body: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    if (!response.ok) {
+      const problem = typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
+      const code = typeof problem.code === 'string' ? problem.code : `HTTP_${response.status}`;
+      const message = Array.isArray(problem.message)
+        ? problem.message.join('; ')
+        : typeof problem.message === 'string'
+          ? problem.message
+          : typeof body === 'string' && body.length > 0
+            ? body.slice(0, 500)
+            : response.statusText || `status ${response.status}`;
+      throw new ApiError(response.status, code, message, body);
+    }
+    return { status: response.status, body: body as T };
+  }
+}
+
+/** Joins a base URL, a path and query parameters (undefined ones left out). */
+export function buildUrl(baseUrl: string, path: string, query?: Query): string {
+  const url = `${baseUrl.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(name, String(value));
+  const search = params.toString();
+  return search ? `${url}?${search}` : url;
+}
+
+/** A path segment, escaped. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
