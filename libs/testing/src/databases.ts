@@ -64,3 +64,26 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A database of its own on the test server, for code whose schema names are fixed; dropped on close. */
+export async function freshServerDatabase(prefix: string, poolSize = 10): Promise<TestDatabase> {
+  const base = new URL(serverTestUrl());
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
+  base.pathname = `/${name}`;
+  const url = base.toString();
+  await ensureDatabase(url);
+  const db = await Database.connect({ url, poolSize, applicationName: 'g2g-test' });
+  return {
+    kind: 'server',
+    db,
+    connectAnother: (n) => Database.connect({ url, poolSize: n, applicationName: 'g2g-test' }),
+    close: async () => {
+      await db.close();
+      const admin = new URL(url);
+      admin.pathname = '/postgres';
+      const adminDb = await Database.connect({ url: admin.toString(), poolSize: 1 });
+      await adminDb.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      await adminDb.close();
+    },
+  };
+}
