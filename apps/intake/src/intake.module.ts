@@ -1,6 +1,7 @@
 import { Database } from '@g2g/event-store';
 import { Authenticator, Platform, ServiceDefinition, operatorKey, referenceDataConsumer } from '@g2g/platform';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { FileConnector } from './file-connector/file-connector';
 import { BatchResultsController } from './batch-results/batch-results.controller';
 import { RecordOutcomesConsumer } from './batch-results/record-outcomes.consumer';
 import { BatchController } from './file-loan-batch/batch.controller';
@@ -10,12 +11,14 @@ import { intakeMigrations } from './migrations';
 @Module({})
 export class IntakeModule {
   static register(platform: Platform): DynamicModule {
+    const inbox = platform.config.inboxDir;
     return {
       module: IntakeModule,
       controllers: [BatchController, BatchResultsController, RecordOutcomesConsumer, referenceDataConsumer('intake')],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'intake', operatorKey(process.env, platform.config.operatorKeyFile)) },
+        ...(inbox ? [{ provide: FileConnector, useFactory: () => new FileConnector(platform.db, inbox, (line) => new Logger('intake').log(line)) }] : []),
       ],
     };
   }

@@ -11,6 +11,8 @@ export interface PlatformConfig {
   /** HTTP port; in distributed mode each service has its own default */
   port?: number;
   host: string;
+  /** the file connector's drop folder (G2G_INBOX_DIR); embedded default .g2g/inbox, off when empty */
+  inboxDir: string | null;
   /** where the operator's key is kept when G2G_OPERATOR_KEY is not set */
   operatorKeyFile: string;
 }
@@ -25,6 +27,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     port: env.PORT ? Number(env.PORT) : undefined,
     host: env.HOST ?? '127.0.0.1',
+    inboxDir: env.G2G_INBOX_DIR !== undefined ? env.G2G_INBOX_DIR || null : mode === 'embedded' ? '.g2g/inbox' : null,
     operatorKeyFile: env.G2G_OPERATOR_KEY_FILE ?? '.g2g/operator-key',
   };
 }

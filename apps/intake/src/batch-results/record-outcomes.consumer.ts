@@ -21,7 +21,7 @@ export class RecordOutcomesConsumer {
   }
 }
 
-async function recordOutcomes(tx: Sql, decisions: { bank: string; batchRef: string; row: number; outcome: string; codes: string[] }[]) {
+export async function recordOutcomes(tx: Sql, decisions: { bank: string; batchRef: string; row: number; outcome: string; codes: string[] }[]) {
   await tx.query(
     `with decided as (
        update ${SCHEMA}.batch_rows r set outcome = d.o, codes = string_to_array(d.c, ',')

@@ -1,0 +1,68 @@
+import { migrate, storeMigrations } from '@g2g/event-store';
+import { applyProgramme } from '@g2g/platform';
+import { TestDatabase, embeddedDatabase } from '@g2g/testing';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
+import { recordOutcomes } from '../batch-results/record-outcomes.consumer';
+import { SCHEMA } from '../file-loan-batch/file-loan-batch';
+import { intakeMigrations } from '../migrations';
+import { FileConnector } from './file-connector';
+
+const HEADER = 'loan_id,borrower_id_type,borrower_id,borrower_name,borrower_type,industry_code,region_code,sci_tech,agri_related,principal,currency,interest_rate_pct,guarantee_fee_rate_pct,disbursed_on,matures_on';
+const ROW = (id: string, checkChar = '3') => `${id},USCC,91350100M000100Y4${checkChar},某某公司,micro,C1311,110105,N,N,1000.00,CNY,4.5,0.8,2025-03-01,2026-03-01`;
+
+describe('the file connector', () => {
+  let t: TestDatabase;
+  let inbox: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    t = await embeddedDatabase();
+    await migrate(t.db, SCHEMA, [...storeMigrations, ...intakeMigrations]);
+    await t.db.transaction((tx) => applyProgramme(tx, SCHEMA, { programme: { ...demoProgrammeDocument }, publishedAt: '2025-01-01T00:00:00Z' }));
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  beforeEach(() => {
+    inbox = mkdtempSync(join(tmpdir(), 'g2g-inbox-'));
+    dir = join(inbox, 'ICBC', demoProgrammeDocument.id);
+    mkdirSync(dir, { recursive: true });
+  });
+  afterEach(() => rmSync(inbox, { recursive: true, force: true }));
+
+  it('files a dropped batch once, even with two connectors looking, and writes the results when every row has its outcome', async () => {
+    writeFileSync(join(dir, 'F1.csv'), [HEADER, ROW('F-1'), ROW('F-2', '4')].join('\n') + '\n');
+    writeFileSync(join(dir, 'F2.csv.part'), HEADER + '\n'); // still being written: left alone
+    const a = new FileConnector(t.db, inbox);
+    const b = new FileConnector(t.db, inbox);
+    await Promise.all([a.scan(), b.scan()]);
+
+    expect(existsSync(join(dir, 'done', 'F1.csv'))).toBe(true);
+    expect(existsSync(join(dir, 'F2.csv.part'))).toBe(true);
+    const rows = await t.db.query(`select row, loan_id, outcome from ${SCHEMA}.batch_rows where batch_ref = 'F1' order by row`);
+    expect(rows).toEqual([
+      { row: 1, loan_id: 'F-1', outcome: 'pending' },
+      { row: 2, loan_id: 'F-2', outcome: 'invalid' },
+    ]);
+    await a.scan();
+    await b.scan();
+    expect(existsSync(join(dir, 'results', 'F1.jsonl'))).toBe(false); // row 1 has no outcome yet
+
+    await t.db.transaction((tx) => recordOutcomes(tx, [{ bank: 'ICBC', batchRef: 'F1', row: 1, outcome: 'approved', codes: [] }]));
+    await a.scan();
+    const results = readFileSync(join(dir, 'results', 'F1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(results.map((r) => [r.row, r.loan_id, r.outcome, r.codes])).toEqual([
+      [1, 'F-1', 'approved', []],
+      [2, 'F-2', 'invalid', ['BAD_CHECK_CHARACTER']],
+    ]);
+  });
+
+  it('moves a file it cannot read to failed/, saying why', async () => {
+    writeFileSync(join(dir, 'BAD.csv'), 'loan_id,principal\nX,1\n');
+    await new FileConnector(t.db, inbox).scan();
+    expect(existsSync(join(dir, 'failed', 'BAD.csv'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'failed', 'BAD.error.json'), 'utf8')).code).toBe('MISSING_COLUMNS');
+  });
+});
