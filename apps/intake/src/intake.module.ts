@@ -4,7 +4,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { FileConnector } from './file-connector/file-connector';
 import { BatchResultsController } from './batch-results/batch-results.controller';
 import { RecordOutcomesConsumer } from './batch-results/record-outcomes.consumer';
-import { BatchController } from './file-loan-batch/batch.controller';
+import { BatchController } from './file-batch/batch.controller';
 import { intakeMigrations } from './migrations';
 
 /** The banks' connectors: loan batches in, per-row outcomes out. */

@@ -5,12 +5,13 @@ export const intakeMigrations: readonly Migration[] = [
   ...referenceDataMigrations,
   {
     version: 101,
-    name: 'batches, their rows and the loans each bank filed',
+    name: 'batches of every kind, their rows, and the loans each bank filed',
     sql: `
       create table {schema}.batches (
         bank text not null,
+        kind text not null check (kind in ('loans', 'repayments', 'claims', 'recoveries')),
         batch_ref text not null,
-        programme text not null,
+        programme text,
         format text not null,
         sha256 text,
         status text not null check (status in ('receiving', 'filed')),
@@ -19,21 +20,23 @@ export const intakeMigrations: readonly Migration[] = [
         rows int not null default 0,
         invalid int not null default 0,
         approved int not null default 0,
+        accepted int not null default 0,
         rejected int not null default 0,
         error jsonb,
         received_at timestamptz not null,
         filed_at timestamptz,
-        primary key (bank, batch_ref)
+        primary key (bank, kind, batch_ref)
       );
       create table {schema}.batch_rows (
         bank text not null,
+        kind text not null,
         batch_ref text not null,
         row int not null,
         loan_id text,
-        outcome text not null check (outcome in ('invalid', 'pending', 'approved', 'rejected')),
+        outcome text not null check (outcome in ('invalid', 'pending', 'approved', 'accepted', 'rejected')),
         codes text[] not null default '{}',
         errors jsonb,
-        primary key (bank, batch_ref, row)
+        primary key (bank, kind, batch_ref, row)
       );
       create table {schema}.filed_loans (
         bank text not null,

@@ -1,11 +1,16 @@
 import { Migration } from '@g2g/event-store';
 import { referenceDataMigrations } from '@g2g/platform';
 
+/**
+ * Reporting keeps every message it receives as an event in its own log (the source its
+ * projections are built from, and rebuilt from); the r_* tables are those projections. Every fact
+ * carries its business date and the time the platform recorded it, for figures as of a past time.
+ */
 export const reportingMigrations: readonly Migration[] = [
   ...referenceDataMigrations,
   {
     version: 101,
-    name: 'guarantees with their slices, parties, re-guarantee fees; participant feeds',
+    name: 'read models: guarantees and their parties, fees, principal changes, releases, claims, recoveries, feeds',
     sql: `
       create table {schema}.r_guarantees (
         guarantee_id text primary key,
@@ -25,7 +30,7 @@ export const reportingMigrations: readonly Migration[] = [
         guarantee_fee_fen numeric(20, 0) not null,
         issued_on date not null,
         matures_on date not null,
-        released_on date
+        recorded_at timestamptz not null
       );
       create index r_guarantees_issued_idx on {schema}.r_guarantees (issued_on);
       create table {schema}.r_parties (
@@ -40,17 +45,59 @@ export const reportingMigrations: readonly Migration[] = [
         guarantee_id text not null,
         participant text not null,
         fee_fen numeric(20, 0) not null,
+        recorded_at timestamptz not null,
         primary key (guarantee_id, participant)
       );
-      create table {schema}.r_feed (
-        seq bigint generated always as identity primary key,
+      create table {schema}.r_principal_changes (
+        position bigint primary key,
+        guarantee_id text not null,
+        kind text not null check (kind in ('repayment', 'claim')),
+        business_date date not null,
+        amount_fen numeric(20, 0) not null,
+        recorded_at timestamptz not null
+      );
+      create index r_principal_changes_guarantee_idx on {schema}.r_principal_changes (guarantee_id, business_date);
+      create table {schema}.r_releases (
+        guarantee_id text primary key,
+        kind text not null check (kind in ('repaid', 'claimed')),
+        released_on date not null,
+        recorded_at timestamptz not null
+      );
+      create table {schema}.r_claims (
+        guarantee_id text primary key,
+        claimed_on date not null,
+        unpaid_principal_fen numeric(20, 0) not null,
+        compensation_fen numeric(20, 0) not null,
+        fund_paid boolean not null,
+        recorded_at timestamptz not null
+      );
+      create table {schema}.r_claim_amounts (
+        guarantee_id text not null,
+        kind text not null check (kind in ('part', 'support', 'loss')),
         participant text not null,
+        role text not null,
+        amount_fen numeric(20, 0) not null,
+        primary key (guarantee_id, kind, participant)
+      );
+      create table {schema}.r_recoveries (
+        position bigint not null,
+        guarantee_id text not null,
+        participant text not null,
+        role text not null,
+        recovered_on date not null,
+        amount_fen numeric(20, 0) not null,
+        recorded_at timestamptz not null,
+        primary key (position, participant)
+      );
+      create table {schema}.r_feed (
+        participant text not null,
+        seq bigint not null,
         topic text not null,
         key text not null,
         value jsonb not null,
-        recorded_at timestamptz not null default now()
+        recorded_at timestamptz not null,
+        primary key (participant, seq)
       );
-      create index r_feed_participant_idx on {schema}.r_feed (participant, seq);
     `,
   },
 ];

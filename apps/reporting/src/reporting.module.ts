@@ -1,21 +1,26 @@
 import { Database } from '@g2g/event-store';
 import { Authenticator, Platform, ServiceDefinition, operatorKey, referenceDataConsumer } from '@g2g/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditController } from './audit/audit.controller';
 import { FeedController } from './feeds/feed.controller';
 import { FiguresController } from './figures-api/figures.controller';
+import { LoanHistoryController } from './loan-history/loan-history.controller';
 import { reportingMigrations } from './migrations';
-import { IssuanceProjection } from './projections/issuance.projection';
+import { ProjectionRunner } from './projections/projection.runner';
+import { RebuildController } from './rebuild/rebuild.controller';
+import { RecordLogConsumer } from './record-log/record-log.consumer';
 
-/** Projections of the events for regulators and the participants' feeds. */
+/** Reporting: its own log of everything it hears, projections of it for regulators and feeds, rebuild and audit. */
 @Module({})
 export class ReportingModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: ReportingModule,
-      controllers: [IssuanceProjection, FiguresController, FeedController, referenceDataConsumer('reporting')],
+      controllers: [RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, referenceDataConsumer('reporting')],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'reporting', operatorKey(process.env, platform.config.operatorKeyFile)) },
+        { provide: ProjectionRunner, useFactory: () => new ProjectionRunner(platform.db) },
       ],
     };
   }

@@ -3,6 +3,8 @@ import { Authenticator, Platform, ServiceDefinition, operatorKey } from '@g2g/pl
 import { DynamicModule, Module } from '@nestjs/common';
 import { DecideLoansConsumer } from './decide-loans/decide-loans.consumer';
 import { underwritingMigrations } from './migrations';
+import { LoanLifecycleConsumer } from './programme-breaker/loan-lifecycle.consumer';
+import { ResumeProgrammeController } from './programme-breaker/resume-programme.controller';
 import { ReferenceDataController } from './publish-reference-data/reference-data.controller';
 
 /** Programme rules decide each filed loan; operators publish participants, programmes and keys here. */
@@ -11,7 +13,7 @@ export class UnderwritingModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: UnderwritingModule,
-      controllers: [ReferenceDataController, DecideLoansConsumer],
+      controllers: [ReferenceDataController, DecideLoansConsumer, LoanLifecycleConsumer, ResumeProgrammeController],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'underwriting', operatorKey(process.env, platform.config.operatorKeyFile)) },

@@ -9,3 +9,5 @@ export * from './programme/programme';
 export * from './programme/underwriting-rules';
 export * from './loan-row';
 export * from './ratio';
+export * from './guarantee/servicing';
+export * from './servicing-row';

@@ -144,6 +144,16 @@ export class EventStore {
     return row?.v ?? 0;
   }
 
+  /** The current versions of several streams at once (absent streams are 0). */
+  async versions(sql: Sql, streamIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await sql.query<{ stream_id: string; v: number }>(
+      `select stream_id, max(stream_position) as v from ${this.schema}.events where stream_id = any($1::text[]) group by stream_id`,
+      [[...new Set(streamIds)]],
+    );
+    const found = new Map(rows.map((r) => [r.stream_id, r.v]));
+    return new Map(streamIds.map((id) => [id, found.get(id) ?? 0]));
+  }
+
   /** The global log after a checkpoint, gap-safe (see readLogAfter). */
   async readAll(sql: Sql, after: Checkpoint, limit: number): Promise<{ events: StoredEvent[]; next: Checkpoint }> {
     const rows = await readLogAfter<EventRow>(sql, { schema: this.schema, table: 'events' }, after, limit);

@@ -1,6 +1,6 @@
 import { Database, LogSubscription, OutboxRow, messageIdOf } from '@g2g/event-store';
 import { deliver } from './deliver';
-import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, ownerSchemaOf } from './message';
+import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, ownerSchemaOf } from './message';
 
 /**
  * Delivery inside one database, for the embedded platform: each consumer follows the producers'
@@ -62,5 +62,11 @@ export class EmbeddedTransport implements MessageTransport {
 
 function toIncoming(owner: string, row: OutboxRow): IncomingMessage {
   const id = messageIdOf(owner, row);
-  return { id, topic: row.topic, key: row.key, value: row.value, headers: { ...row.headers, [MESSAGE_ID_HEADER]: id } };
+  return {
+    id,
+    topic: row.topic,
+    key: row.key,
+    value: row.value,
+    headers: { ...row.headers, [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: new Date(row.recorded_at).toISOString() },
+  };
 }

@@ -1,7 +1,7 @@
 import { Database, LogSubscription, OutboxRow, messageIdOf } from '@g2g/event-store';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
-import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, deadLetterTopic } from './message';
+import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -136,7 +136,7 @@ export class KafkaTransport implements MessageTransport {
           list.push({
             key: r.key,
             value: JSON.stringify(r.value),
-            headers: { ...r.headers, [MESSAGE_ID_HEADER]: messageIdOf(schema, r) },
+            headers: { ...r.headers, [MESSAGE_ID_HEADER]: messageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
           });
           byTopic.set(r.topic, list);
         }

@@ -1,6 +1,8 @@
 import { Sql } from '@g2g/event-store';
 
 export const MESSAGE_ID_HEADER = 'g2g-message-id';
+/** when the producer recorded the message (its outbox row), ISO 8601 */
+export const RECORDED_AT_HEADER = 'g2g-recorded-at';
 
 /** A message as a consumer sees it, whichever transport brought it. */
 export interface IncomingMessage<V = any> {

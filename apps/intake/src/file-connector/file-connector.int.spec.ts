@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
 import { recordOutcomes } from '../batch-results/record-outcomes.consumer';
-import { SCHEMA } from '../file-loan-batch/file-loan-batch';
+import { SCHEMA } from '../file-batch/file-batch';
 import { intakeMigrations } from '../migrations';
 import { FileConnector } from './file-connector';
 
@@ -50,7 +50,7 @@ describe('the file connector', () => {
     await b.scan();
     expect(existsSync(join(dir, 'results', 'F1.jsonl'))).toBe(false); // row 1 has no outcome yet
 
-    await t.db.transaction((tx) => recordOutcomes(tx, [{ bank: 'ICBC', batchRef: 'F1', row: 1, outcome: 'approved', codes: [] }]));
+    await t.db.transaction((tx) => recordOutcomes(tx, [{ bank: 'ICBC', kind: 'loans', batchRef: 'F1', row: 1, outcome: 'approved', codes: [] }]));
     await a.scan();
     const results = readFileSync(join(dir, 'results', 'F1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(results.map((r) => [r.row, r.loan_id, r.outcome, r.codes])).toEqual([

@@ -3,10 +3,14 @@ import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
-import { FileLoanBatch, SCHEMA } from '../file-loan-batch/file-loan-batch';
+import { BatchKindName, FileBatch, SCHEMA } from '../file-batch/file-batch';
+
+const SERVICING_FOLDERS: BatchKindName[] = ['repayments', 'claims', 'recoveries'];
 
 /**
- * The file connector: a bank drops `{inbox}/{bank}/{programme}/{batch_ref}.csv` (or `.jsonl`);
+ * The file connector: a bank drops a loan batch as `{inbox}/{bank}/{programme}/{batch_ref}.csv` (or
+ * `.jsonl`), and repayments, claims and recoveries as `{inbox}/{bank}/repayments/{batch_ref}.csv`
+ * (likewise `claims/`, `recoveries/`);
  * the file is claimed by an atomic rename (so two intake processes never file it twice), filed
  * like an upload, and moved to `done/`; once every row has its outcome the results are written
  * to `results/{batch_ref}.jsonl` (one `{row, loan_id, outcome, codes, errors?}` per line). A
@@ -15,17 +19,17 @@ import { FileLoanBatch, SCHEMA } from '../file-loan-batch/file-loan-batch';
  * Access to a bank's folder is its authentication.
  */
 export class FileConnector implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly filing: FileLoanBatch;
+  private readonly filing: FileBatch;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private readonly awaitingResults = new Map<string, { bank: string; batchRef: string; dir: string }>();
+  private readonly awaitingResults = new Map<string, { bank: string; kind: BatchKindName; batchRef: string; dir: string }>();
 
   constructor(
     private readonly db: Database,
     readonly inbox: string,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.filing = new FileLoanBatch(db);
+    this.filing = new FileBatch(db);
   }
 
   start(intervalMs = 1000): void {
@@ -67,7 +71,7 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
       }
     }
     for (const [key, pending] of this.awaitingResults) {
-      if (await this.writeResults(pending.bank, pending.batchRef, pending.dir)) this.awaitingResults.delete(key);
+      if (await this.writeResults(pending.bank, pending.kind, pending.batchRef, pending.dir)) this.awaitingResults.delete(key);
     }
   }
 
@@ -80,7 +84,9 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
     } catch {
       return; // another process claimed it
     }
-    const result = await this.filing.file({ bank, batchRef, programme, format }, createReadStream(claimed), () => new Date());
+    const kind: BatchKindName = SERVICING_FOLDERS.includes(programme as BatchKindName) ? (programme as BatchKindName) : 'loans';
+    const header = { bank, kind, batchRef, programme: kind === 'loans' ? programme : null, format };
+    const result = await this.filing.file(header, createReadStream(claimed), () => new Date());
     if (result.kind === 'refused') {
       mkdirSync(join(dir, 'failed'), { recursive: true });
       renameSync(claimed, join(dir, 'failed', name));
@@ -91,12 +97,12 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
     mkdirSync(join(dir, 'done'), { recursive: true });
     renameSync(claimed, join(dir, 'done', basename(name)));
     this.log(`file connector: ${bank}/${programme}/${name} filed (${result.summary.rows} rows)`);
-    this.awaitingResults.set(`${bank}/${batchRef}`, { bank, batchRef, dir });
+    this.awaitingResults.set(`${bank}/${kind}/${batchRef}`, { bank, kind, batchRef, dir });
   }
 
   /** Writes the results file once every row has its outcome; false while some are pending. */
-  private async writeResults(bank: string, batchRef: string, dir: string): Promise<boolean> {
-    const summary = await this.filing.summary(this.db, bank, batchRef);
+  private async writeResults(bank: string, kind: BatchKindName, batchRef: string, dir: string): Promise<boolean> {
+    const summary = await this.filing.summary(this.db, bank, kind, batchRef);
     if (!summary?.complete) return false;
     mkdirSync(join(dir, 'results'), { recursive: true });
     const target = join(dir, 'results', `${batchRef}.jsonl`);
@@ -104,8 +110,8 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
     let after = 0;
     for (;;) {
       const rows = await this.db.query<{ row: number; loan_id: string | null; outcome: string; codes: string[]; errors: unknown }>(
-        `select row, loan_id, outcome, codes, errors from ${SCHEMA}.batch_rows where bank = $1 and batch_ref = $2 and row > $3 order by row limit 5000`,
-        [bank, batchRef, after],
+        `select row, loan_id, outcome, codes, errors from ${SCHEMA}.batch_rows where bank = $1 and kind = $2 and batch_ref = $3 and row > $4 order by row limit 5000`,
+        [bank, kind, batchRef, after],
       );
       if (rows.length === 0) break;
       for (const r of rows) {

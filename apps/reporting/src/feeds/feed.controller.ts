@@ -1,28 +1,30 @@
 import { Database } from '@g2g/event-store';
 import { Allow, Caller, CallerOf } from '@g2g/platform';
 import { Controller, Get, Query } from '@nestjs/common';
-import { SCHEMA } from '../projections/issuance.projection';
+import { SCHEMA } from '../record-log/record-log.consumer';
 
 /**
- * A guarantor's, re-guarantor's or the Fund's feed: the approval and cession messages of the
- * guarantees it is a party to, in the order received; read with `after` as a cursor.
+ * A participant's feed (guarantors, re-guarantors, the Fund, banks): the approval, cession, claim
+ * and recovery messages of the guarantees it is a party to, and its programmes' suspensions and
+ * resumptions, in log order; `after` is the cursor (the `seq` of the last message read).
  */
 @Controller('feed')
 export class FeedController {
   constructor(private readonly db: Database) {}
 
   @Get()
-  @Allow('guarantor', 'reguarantor', 'fund')
+  @Allow('guarantor', 'reguarantor', 'fund', 'bank')
   async read(@CallerOf() caller: Caller, @Query('after') after = '0', @Query('limit') limit = '500') {
     const take = Math.min(5000, Math.max(1, Number.parseInt(limit, 10) || 500));
+    const from = /^\d+$/.test(after) ? after : '0';
     const rows = await this.db.query<{ seq: string; topic: string; key: string; value: unknown; recorded_at: Date }>(
       `select seq::text, topic, key, value, recorded_at from ${SCHEMA}.r_feed where participant = $1 and seq > $2::bigint order by seq limit $3`,
-      [caller.code, /^\d+$/.test(after) ? after : '0', take],
+      [caller.code, from, take],
     );
     return {
       participant: caller.code,
       messages: rows.map((r) => ({ seq: Number(r.seq), topic: r.topic, key: r.key, value: r.value, recorded_at: r.recorded_at })),
-      next: rows.length > 0 ? Number(rows[rows.length - 1].seq) : Number(after) || 0,
+      next: rows.length > 0 ? Number(rows[rows.length - 1].seq) : Number(from),
     };
   }
 }

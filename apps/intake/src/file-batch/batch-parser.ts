@@ -43,9 +43,17 @@ export class BatchFormatError extends Error {
  */
 export const MAX_ROW_LENGTH = 1 << 20;
 
-export async function* parseBatch(input: AsyncIterable<Buffer | string>, format: BatchFormat): AsyncGenerator<ParsedRecord> {
-  if (format === 'csv') yield* parseCsv(decodeUtf8(input));
-  else if (format === 'jsonl') yield* parseJsonLines(decodeUtf8(input));
+/**
+ * Reads a batch file row by row. `fields` are the interface's field names (the loan batch's by
+ * default; repayments, claims and recoveries have their own): a CSV header must name each of them.
+ */
+export async function* parseBatch(
+  input: AsyncIterable<Buffer | string>,
+  format: BatchFormat,
+  fields: readonly string[] = LOAN_ROW_FIELDS,
+): AsyncGenerator<ParsedRecord> {
+  if (format === 'csv') yield* parseCsv(decodeUtf8(input), fields);
+  else if (format === 'jsonl') yield* parseJsonLines(decodeUtf8(input), fields);
   else throw new BatchFormatError('UNKNOWN_FORMAT', `unknown batch format ${JSON.stringify(format)}: csv or jsonl`);
 }
 
@@ -96,12 +104,12 @@ const BLANK = /^[ \t]*$/;
 
 // ---- CSV ----
 
-async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<ParsedRecord> {
+async function* parseCsv(text: AsyncIterable<string>, fields: readonly string[]): AsyncGenerator<ParsedRecord> {
   let header: { columns: Map<string, number>; cells: number } | undefined;
   let row = 0;
   for await (const record of csvRecords(text)) {
     if (header === undefined) {
-      header = readHeader(record);
+      header = readHeader(record, fields);
       continue;
     }
     row++;
@@ -124,10 +132,9 @@ function cellCount(n: number): string {
 }
 
 /** Where each field of the interface sits in the header; other columns are ignored. */
-function readHeader(record: CsvRecord): { columns: Map<string, number>; cells: number } {
+function readHeader(record: CsvRecord, fields: readonly string[]): { columns: Map<string, number>; cells: number } {
   if (record.problem !== undefined) throw new BatchFormatError('MALFORMED_HEADER', `the header line is malformed: ${record.problem}`);
   const columns = new Map<string, number>();
-  const fields: readonly string[] = LOAN_ROW_FIELDS;
   const duplicated = new Set<string>();
   record.cells.forEach((name, index) => {
     if (!fields.includes(name)) return;
@@ -292,17 +299,17 @@ function isSpecial(c: number): boolean {
 
 // ---- JSON Lines ----
 
-async function* parseJsonLines(text: AsyncIterable<string>): AsyncGenerator<ParsedRecord> {
+async function* parseJsonLines(text: AsyncIterable<string>, fields: readonly string[]): AsyncGenerator<ParsedRecord> {
   let row = 0;
   for await (const line of lines(text)) {
     if (BLANK.test(line)) continue;
     row++;
-    yield readJsonRow(row, line);
+    yield readJsonRow(row, line, fields);
   }
   if (row === 0) throw new BatchFormatError('EMPTY_FILE', 'the file has no rows');
 }
 
-function readJsonRow(row: number, line: string): ParsedRecord {
+function readJsonRow(row: number, line: string, names: readonly string[]): ParsedRecord {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -314,7 +321,7 @@ function readJsonRow(row: number, line: string): ParsedRecord {
   }
   const fields: Record<string, string> = {};
   const notStrings: string[] = [];
-  for (const name of LOAN_ROW_FIELDS) {
+  for (const name of names) {
     if (!Object.hasOwn(value, name)) continue;
     const field: unknown = (value as Record<string, unknown>)[name];
     if (typeof field === 'string') fields[name] = field;

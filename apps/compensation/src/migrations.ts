@@ -1,0 +1,36 @@
+import { Migration } from '@g2g/event-store';
+import { referenceDataMigrations } from '@g2g/platform';
+
+export const compensationMigrations: readonly Migration[] = [
+  ...referenceDataMigrations,
+  {
+    version: 101,
+    name: 'guarantees as compensation sees them, programme losses, rows waiting for their loan',
+    sql: `
+      create table {schema}.c_guarantees (
+        guarantee_id text primary key,
+        programme text not null,
+        programme_version date,
+        bank text not null,
+        borrower_id text,
+        status text not null check (status in ('in_force', 'released', 'claimed', 'rejected')),
+        principal_fen numeric(20, 0) not null,
+        outstanding_fen numeric(20, 0) not null check (outstanding_fen >= 0 and outstanding_fen <= principal_fen),
+        parties jsonb not null,
+        claim jsonb,
+        constraint released_have_none check (status = 'in_force' or outstanding_fen = 0)
+      );
+      create table {schema}.c_programmes (
+        programme text primary key,
+        principal_guaranteed_fen numeric(22, 0) not null default 0,
+        compensation_paid_fen numeric(22, 0) not null default 0
+      );
+      create table {schema}.c_waiting (
+        seq bigint generated always as identity primary key,
+        guarantee_id text not null,
+        message jsonb not null
+      );
+      create index c_waiting_guarantee_idx on {schema}.c_waiting (guarantee_id, seq);
+    `,
+  },
+];

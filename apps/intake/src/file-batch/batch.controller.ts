@@ -1,0 +1,65 @@
+import { Database } from '@g2g/event-store';
+import { Allow, Caller, CallerOf } from '@g2g/platform';
+import { BadRequestException, Controller, ForbiddenException, Headers, HttpException, Param, Put, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { BatchFormat } from './batch-parser';
+import { BatchKindName, FileBatch } from './file-batch';
+
+/** Path segment of each batch kind: `PUT /banks/{bank}/{segment}/{batchRef}` with the file as the body. */
+export const KIND_OF_SEGMENT: Record<string, BatchKindName> = { batches: 'loans', repayments: 'repayments', claims: 'claims', recoveries: 'recoveries' };
+
+/**
+ * A bank files a batch: loans (`/banks/{bank}/batches/{ref}?programme=...`), repayments, claims or
+ * recoveries (`/banks/{bank}/repayments/{ref}`, ...). A bank files only as itself.
+ */
+@Controller('banks/:bank')
+export class BatchController {
+  private readonly filing: FileBatch;
+
+  constructor(db: Database) {
+    this.filing = new FileBatch(db);
+  }
+
+  @Put(':segment/:batchRef')
+  @Allow('bank')
+  async file(
+    @Param('bank') bank: string,
+    @Param('segment') segment: string,
+    @Param('batchRef') batchRef: string,
+    @Query('programme') programme: string | undefined,
+    @Query('format') formatParam: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @CallerOf() caller: Caller,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const refuse = (error: HttpException) => {
+      req.resume();
+      throw error;
+    };
+    const kind = KIND_OF_SEGMENT[segment];
+    if (!kind) refuse(new BadRequestException({ code: 'UNKNOWN_BATCH_KIND', message: `file to /banks/${bank}/batches, /repayments, /claims or /recoveries` }));
+    if (caller.code !== bank) refuse(new ForbiddenException({ code: 'NOT_YOUR_BANK', message: `${caller.code} may file only as itself, not as ${bank}` }));
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(batchRef)) {
+      refuse(new BadRequestException({ code: 'BAD_BATCH_REF', message: 'batch_ref: 1-100 letters, digits, dots, dashes or underscores' }));
+    }
+    if (kind === 'loans' && !programme) refuse(new BadRequestException({ code: 'NO_PROGRAMME', message: 'name the programme: ?programme=...' }));
+    const format = formatOf(formatParam, contentType);
+    if (!format) refuse(new UnsupportedMediaTypeException({ code: 'UNKNOWN_FORMAT', message: 'send text/csv or application/x-ndjson, or say ?format=csv|jsonl' }));
+    const result = await this.filing.file({ bank, kind, batchRef, programme: kind === 'loans' ? programme! : null, format: format! }, req, () => new Date());
+    if (result.kind === 'refused') {
+      throw new HttpException({ code: result.code, message: result.message, ...(result.summary ? { batch: result.summary } : {}) }, result.status);
+    }
+    res.status(result.kind === 'filed' ? 202 : 200);
+    return result.summary;
+  }
+}
+
+function formatOf(param: string | undefined, contentType: string | undefined): BatchFormat | null {
+  if (param === 'csv' || param === 'jsonl') return param;
+  if (param) return null;
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'text/csv') return 'csv';
+  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/x-jsonlines') return 'jsonl';
+  return null;
+}

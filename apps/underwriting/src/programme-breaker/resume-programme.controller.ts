@@ -1,0 +1,46 @@
+import { ProgrammeResumedV1, programmeResumedV1 } from '@g2g/contracts';
+import { isValidDate } from '@g2g/domain';
+import { Database, EventStore, enqueue } from '@g2g/event-store';
+import { Allow } from '@g2g/platform';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { SCHEMA } from '../publish-reference-data/publish-reference-data';
+
+const store = new EventStore(SCHEMA);
+
+/** An operator resumes a programme its breaker suspended; anyone may ask whether it is suspended. */
+@Controller('programmes/:id')
+export class ResumeProgrammeController {
+  constructor(private readonly db: Database) {}
+
+  @Post('resume')
+  @HttpCode(200)
+  @Allow('operator')
+  async resume(@Param('id') id: string, @Body() body: { resumed_on?: string } | undefined) {
+    const now = new Date();
+    const resumedOn = body?.resumed_on ?? now.toISOString().slice(0, 10);
+    if (!isValidDate(resumedOn)) throw new BadRequestException({ code: 'BAD_DATE', message: 'resumed_on: YYYY-MM-DD' });
+    return this.db.transaction(async (tx) => {
+      const [book] = await tx.query<{ suspended: boolean }>(`select suspended from ${SCHEMA}.programme_books where programme = $1 for update`, [id]);
+      if (!book) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
+      if (!book.suspended) return { programme: id, suspended: false, changed: false };
+      await tx.query(`update ${SCHEMA}.programme_books set suspended = false where programme = $1`, [id]);
+      const v: ProgrammeResumedV1 = { programme: id, resumedOn, recordedAt: now.toISOString() };
+      const stream = `book:${id}`;
+      const version = await store.version(tx, stream);
+      await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'underwriting.programme-resumed.v1', data: v, businessDate: resumedOn }] }]);
+      await enqueue(tx, SCHEMA, [{ topic: programmeResumedV1.topic, key: programmeResumedV1.key(v), value: v }]);
+      return { programme: id, suspended: false, changed: true };
+    });
+  }
+
+  @Get('status')
+  @Allow('operator', 'bank', 'guarantor', 'reguarantor', 'fund', 'regulator')
+  async status(@Param('id') id: string) {
+    const [book] = await this.db.query<{ suspended: boolean; outstanding: string }>(
+      `select suspended, outstanding_fen::text as outstanding from ${SCHEMA}.programme_books where programme = $1`,
+      [id],
+    );
+    if (!book) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
+    return { programme: id, suspended: book.suspended };
+  }
+}

@@ -1,0 +1,20 @@
+import { AmountByPartyV1 } from '../claim-paid/claim-paid.v1';
+
+/** Money recovered from a defaulted borrower, shared in proportion to each party's loss. Key: the guarantee id. */
+export const recoverySharedV1 = {
+  topic: 'g2g.compensation.recovery-shared.v1',
+  version: 1,
+  key: (v: RecoverySharedV1) => v.guaranteeId,
+} as const;
+
+export interface RecoverySharedV1 {
+  guaranteeId: string;
+  programme: string;
+  bank: string;
+  amountFen: string;
+  recoveredOn: string;
+  parts: AmountByPartyV1[];
+  /** cumulative recoveries on the loan after this one */
+  recoveredTotalFen: string;
+  recordedAt: string;
+}
