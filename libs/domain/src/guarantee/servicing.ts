@@ -101,7 +101,7 @@ export function decideClaim(
   if (compareDates(claim.claimedOn, addDays(claim.overdueSince, terms.claimGraceDays)) < 0) return { outcome: 'rejected', code: 'GRACE_PERIOD' };
   if (claim.unpaidPrincipal !== state.outstanding) return { outcome: 'rejected', code: 'AMOUNT_MISMATCH' };
 
-  const claimAmount = claim.unpaidPrincipal + 0n;
+  const claimAmount = claim.unpaidPrincipal + (terms.claimCoversInterest ? claim.unpaidInterest : 0n);
   const parts = splitByShares(claimAmount, state.parties);
   const compensation = parts.filter((p) => p.role !== 'bank').reduce((s, p) => s + p.amount, 0n);
   const compensationPaid = programme.compensationPaid + compensation;

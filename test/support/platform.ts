@@ -1,0 +1,100 @@
+import { ensureDatabase } from '@g2g/platform';
+import { ServiceName, ServiceProcess, eventually, startPlatformProcesses } from '@g2g/testing';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/** The five services as processes over real Kafka and PostgreSQL, with a database and a Kafka namespace of their own. */
+export class TestPlatform {
+  readonly keys: Record<string, string> = {};
+  readonly operatorKey = `op_${randomBytes(12).toString('hex')}`;
+  private services!: Record<ServiceName, ServiceProcess>;
+  private readonly run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  private readonly server = process.env.E2E_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+  constructor(private readonly extraEnv: NodeJS.ProcessEnv = {}) {}
+
+  get database(): string {
+    return `g2g_e2e_${this.run}`;
+  }
+
+  async start(): Promise<void> {
+    await ensureDatabase(`${this.server}/${this.database}`);
+    this.services = await startPlatformProcesses(join(__dirname, '../..'), {
+      DATABASE_URL: `${this.server}/${this.database}`,
+      KAFKA_NAMESPACE: `e2e-${this.run}.`,
+      G2G_OPERATOR_KEY: this.operatorKey,
+      ...this.extraEnv,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.services ?? {}).map((s) => s.stop()));
+    const admin = new Client({ connectionString: `${this.server}/postgres` });
+    await admin.connect();
+    await admin.query(`drop database if exists ${this.database} with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+
+  async call(service: ServiceName, method: string, path: string, key: string | undefined, body?: unknown, contentType = 'application/json') {
+    const res = await fetch(`${this.services[service].url}${path}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Registers participants and programmes and issues a key for each participant; waits until every service knows the keys. */
+  async publish(participants: { code: string; kind: string; name: string; net_assets?: string }[], programmes: object[]): Promise<void> {
+    expect((await this.call('underwriting', 'POST', '/participants', this.operatorKey, participants)).status).toBe(201);
+    for (const p of programmes) expect((await this.call('underwriting', 'POST', '/programmes', this.operatorKey, p)).status).toBe(201);
+    for (const p of participants) this.keys[p.code] = (await this.call('underwriting', 'POST', `/participants/${p.code}/api-keys`, this.operatorKey)).body.key;
+    const bank = participants.find((p) => p.kind === 'bank')!.code;
+    const regulator = participants.find((p) => p.kind === 'regulator')!.code;
+    await eventually(async () => (await this.call('intake', 'GET', `/banks/${bank}/batches/none`, this.keys[bank])).status !== 401, 60_000, 'keys in intake');
+    await eventually(async () => (await this.call('reporting', 'GET', '/figures?from=2025-01-01&to=2025-01-01', this.keys[regulator])).status !== 401, 60_000, 'keys in reporting');
+  }
+
+  /** Files a batch (`segment`: batches, repayments, claims or recoveries), retrying while intake has not heard of the programme yet. */
+  async file(bank: string, segment: string, ref: string, body: string, options: { programme?: string; format?: 'csv' | 'jsonl'; key?: string } = {}) {
+    const path = `/banks/${bank}/${segment}/${ref}${options.programme ? `?programme=${options.programme}` : ''}`;
+    const type = (options.format ?? 'csv') === 'csv' ? 'text/csv' : 'application/x-ndjson';
+    const key = options.key ?? this.keys[bank];
+    let answer = await this.call('intake', 'PUT', path, key, body, type);
+    const deadline = Date.now() + 60_000;
+    while (answer.status === 404 && answer.body?.code === 'UNKNOWN_PROGRAMME' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      answer = await this.call('intake', 'PUT', path, key, body, type);
+    }
+    return answer;
+  }
+
+  async complete(bank: string, segment: string, ref: string) {
+    let summary: any;
+    await eventually(async () => {
+      summary = (await this.call('intake', 'GET', `/banks/${bank}/${segment}/${ref}`, this.keys[bank])).body;
+      return summary?.complete === true;
+    }, 90_000, `${segment} ${bank}/${ref} to complete`);
+    return summary;
+  }
+
+  /** [row, loan_id, outcome, codes] of every row */
+  async outcomes(bank: string, segment: string, ref: string): Promise<[number, string | null, string, string[]][]> {
+    const { body } = await this.call('intake', 'GET', `/banks/${bank}/${segment}/${ref}/rows?limit=1000`, this.keys[bank]);
+    return body.rows.map((r: any) => [r.row, r.loan_id, r.outcome, r.codes]);
+  }
+}
+
+export const DEMO_PARTICIPANTS = [
+  { code: 'ICBC', kind: 'bank', name: 'Industrial and Commercial Bank of China' },
+  { code: 'BOC', kind: 'bank', name: 'Bank of China' },
+  { code: 'BJ-GUOHUA', kind: 'guarantor', name: 'Beijing Guohua guarantee', net_assets: '2000000000.00' },
+  { code: 'BJ-REG', kind: 'reguarantor', name: 'Beijing Re-Guarantee' },
+  { code: 'NFGF', kind: 'fund', name: 'National Financing Guarantee Fund' },
+  { code: 'NFRA', kind: 'regulator', name: 'Regulator' },
+];
+
+export const LOAN_FIELDS = 'loan_id,borrower_id_type,borrower_id,borrower_name,borrower_type,industry_code,region_code,sci_tech,agri_related,principal,currency,interest_rate_pct,guarantee_fee_rate_pct,disbursed_on,matures_on';
+export const csv = (header: string, rows: string[]) => [header, ...rows].join('\r\n') + '\r\n';
