@@ -1,19 +1,11 @@
 import { residentIdCheckCharacter, usccCheckCharacter } from '@g2g/domain';
-import { ensureDatabase } from '@g2g/platform';
-import { ServiceName, ServiceProcess, eventually, startPlatformProcesses } from '@g2g/testing';
+import { eventually } from '@g2g/testing';
 import { demoProgrammeDocument } from '../libs/domain/src/programme/demo-programme.fixture';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { DEMO_PARTICIPANTS, LOAN_FIELDS, TestPlatform } from './support/platform';
 
 // The batch flow over real Kafka and PostgreSQL, five service processes. Every expected value
 // below is worked out here, from the rows as written, not read back from the platform.
 
-const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-const serverUrl = process.env.E2E_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
-const databaseUrl = `${serverUrl}/g2g_e2e_${run}`;
-const operatorKey = `op_${randomBytes(12).toString('hex')}`;
-const root = join(__dirname, '..');
 
 const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 const rid = (first17: string) => first17 + residentIdCheckCharacter(first17);
@@ -28,7 +20,7 @@ const B6 = uscc('91110102MA0000006');
 const B7 = uscc('91110102MA0000007');
 const Q1 = uscc('91110105MA0000011');
 
-const FIELDS = 'loan_id,borrower_id_type,borrower_id,borrower_name,borrower_type,industry_code,region_code,sci_tech,agri_related,principal,currency,interest_rate_pct,guarantee_fee_rate_pct,disbursed_on,matures_on';
+const FIELDS = LOAN_FIELDS;
 type Row = Record<string, string>;
 const row = (v: string): Row => Object.fromEntries(FIELDS.split(',').map((f, i) => [f, v.split(',')[i]]));
 const csv = (rows: Row[]) => [FIELDS, ...rows.map((r) => FIELDS.split(',').map((f) => r[f]).join(','))].join('\r\n') + '\r\n';
@@ -79,75 +71,21 @@ const localProgramme = {
 };
 
 describe('a loan batch through intake, underwriting, cession and reporting over Kafka', () => {
-  let services: Record<ServiceName, ServiceProcess>;
-  const keys: Record<string, string> = {};
-
-  const call = async (service: ServiceName, method: string, path: string, key: string | undefined, body?: unknown, contentType = 'application/json') => {
-    const res = await fetch(`${services[service].url}${path}`, {
-      method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-
-  const file = async (bank: string, ref: string, programme: string, body: string, format: 'csv' | 'jsonl', key = keys[bank]) => {
-    const path = `/banks/${bank}/batches/${ref}?programme=${programme}`;
-    const type = format === 'csv' ? 'text/csv' : 'application/x-ndjson';
-    let answer = await call('intake', 'PUT', path, key, body, type);
-    // reference data reaches intake over Kafka: until it has, the programme is unknown
-    const deadline = Date.now() + 60_000;
-    while (answer.status === 404 && answer.body?.code === 'UNKNOWN_PROGRAMME' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      answer = await call('intake', 'PUT', path, key, body, type);
-    }
-    return answer;
-  };
-
-  const complete = async (bank: string, ref: string) => {
-    let summary: any;
-    await eventually(async () => {
-      summary = (await call('intake', 'GET', `/banks/${bank}/batches/${ref}`, keys[bank])).body;
-      return summary?.complete === true;
-    }, 90_000, `batch ${bank}/${ref} to complete`);
-    return summary;
-  };
-
-  const outcomes = async (bank: string, ref: string) => {
-    const { body } = await call('intake', 'GET', `/banks/${bank}/batches/${ref}/rows?limit=1000`, keys[bank]);
-    return body.rows.map((r: any) => [r.row, r.loan_id, r.outcome, r.codes]);
-  };
+  const platform = new TestPlatform();
+  const keys = platform.keys;
+  const call: TestPlatform['call'] = (...args) => platform.call(...args);
+  const file = (bank: string, ref: string, programme: string, body: string, format: 'csv' | 'jsonl', key?: string) =>
+    platform.file(bank, 'batches', ref, body, { programme, format, key });
+  const complete = (bank: string, ref: string) => platform.complete(bank, 'batches', ref);
+  const outcomes = (bank: string, ref: string) => platform.outcomes(bank, 'batches', ref);
 
   beforeAll(async () => {
-    await ensureDatabase(databaseUrl);
-    services = await startPlatformProcesses(root, { DATABASE_URL: databaseUrl, KAFKA_NAMESPACE: `e2e-${run}.`, G2G_OPERATOR_KEY: operatorKey });
-    const participants = [
-      { code: 'ICBC', kind: 'bank', name: 'Industrial and Commercial Bank of China' },
-      { code: 'BOC', kind: 'bank', name: 'Bank of China' },
-      { code: 'BJ-GUOHUA', kind: 'guarantor', name: 'Beijing Guohua guarantee', net_assets: '2000000000.00' },
-      { code: 'BJ-REG', kind: 'reguarantor', name: 'Beijing Re-Guarantee' },
-      { code: 'NFGF', kind: 'fund', name: 'National Financing Guarantee Fund' },
-      { code: 'NFRA', kind: 'regulator', name: 'Regulator' },
-    ];
-    expect((await call('underwriting', 'POST', '/participants', operatorKey, participants)).status).toBe(201);
-    expect((await call('underwriting', 'POST', '/programmes', operatorKey, demoProgramme)).status).toBe(201);
-    expect((await call('underwriting', 'POST', '/programmes', operatorKey, localProgramme)).status).toBe(201);
-    for (const p of participants) keys[p.code] = (await call('underwriting', 'POST', `/participants/${p.code}/api-keys`, operatorKey)).body.key;
-    // keys reach every service over Kafka
-    for (const [service, path] of [['intake', '/banks/ICBC/batches/none'], ['reporting', '/figures?from=2025-01-01&to=2025-01-01'], ['cession', '/statements/BJ-REG/2025-01']] as const) {
-      const key = service === 'intake' ? keys.ICBC : service === 'reporting' ? keys.NFRA : keys['BJ-REG'];
-      await eventually(async () => (await call(service, 'GET', path, key)).status !== 401, 60_000, `keys in ${service}`);
-    }
+    await platform.start();
+    await platform.publish(DEMO_PARTICIPANTS, [demoProgramme, localProgramme]);
+    await eventually(async () => (await call('cession', 'GET', '/statements/BJ-REG/2025-01', keys['BJ-REG'])).status !== 401, 60_000, 'keys in cession');
   }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
-    const admin = new Client({ connectionString: `${serverUrl}/postgres` });
-    await admin.connect();
-    await admin.query(`drop database if exists g2g_e2e_${run} with (force)`).catch(() => undefined);
-    await admin.end();
-  });
+  afterAll(async () => platform.stop());
 
   it('gives every row of two banks’ concurrent batches its outcome, and the figures add up', async () => {
     const [a, b, q] = await Promise.all([file('ICBC', 'A', 'P1', csv(A), 'csv'), file('BOC', 'B', 'P1', B, 'jsonl'), file('ICBC', 'Q', 'P2', csv(Q), 'csv')]);
