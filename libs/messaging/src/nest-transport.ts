@@ -62,11 +62,24 @@ export class G2gServer extends Server implements CustomTransportStrategy {
   private consumerSpecs(): ConsumerSpec[] {
     type Group = { maxAttempts?: number; handlers: Map<string, MessageHandler> };
     const byConsumer = new Map<string, Group>();
-    for (const [topic, handler] of this.messageHandlers) {
+    // Nest chains every handler of one pattern behind the first (`next`) and runs the chain
+    // concurrently with the first one's arguments. Here each handler is its own consumer, with its
+    // own inbox, checkpoint and transaction: unchain them and subscribe each.
+    const handlers: [string, MessageHandler][] = [];
+    for (const [topic, head] of this.messageHandlers) {
+      for (let handler: MessageHandler | undefined = head; handler; ) {
+        const next: MessageHandler | undefined = handler.next;
+        handler.next = undefined;
+        handlers.push([topic, handler]);
+        handler = next;
+      }
+    }
+    for (const [topic, handler] of handlers) {
       const extras = (handler.extras ?? {}) as Partial<G2gPatternExtras>;
       if (!extras.consumer) throw new Error(`@EventPattern('${topic}') needs { consumer } in its extras`);
       const entry: Group = byConsumer.get(extras.consumer) ?? { handlers: new Map() };
       entry.maxAttempts = extras.maxAttempts ?? entry.maxAttempts;
+      if (entry.handlers.has(topic)) throw new Error(`consumer ${extras.consumer} has two handlers for ${topic}`);
       entry.handlers.set(topic, handler);
       byConsumer.set(extras.consumer, entry);
     }
