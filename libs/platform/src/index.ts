@@ -5,3 +5,4 @@ export * from './platform';
 export * from './auth/auth';
 export * from './reference-data/reference-data';
 export * from './reference-data/reference-data.consumer';
+export * from './api-docs.controller';

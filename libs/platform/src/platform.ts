@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { PlatformConfig } from './config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { ApiDocsController } from './api-docs.controller';
 import { HealthController, PlatformState } from './health.controller';
 
 /** What a service module is given: the database, the message transport and the settings. */
@@ -67,7 +68,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
 
   @Module({
     imports: services.map((s) => s.module(platform)),
-    controllers: [HealthController],
+    controllers: [HealthController, ApiDocsController],
     providers: [{ provide: PlatformState, useValue: state }],
   })
   class RootModule {}
