@@ -79,6 +79,9 @@ export async function runServices(services: readonly ServiceDefinition[], config
     .useGlobalFilters(new PassErrorsToTransport());
   await app.startAllMicroservices();
   const port = config.port ?? (services.length === 1 ? services[0].defaultPort : 8080);
+  // a batch upload streams for as long as the file takes: no request time limit (Node's is 300 s)
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.requestTimeout = 0;
   await app.listen(port, config.host);
   const url = await app.getUrl();
   state.markStarted();
