@@ -1,24 +1,37 @@
 import { Options, UsageError, parseArgs } from './args';
+import { auditCommand } from './audit/audit';
+import { rebuildCommand } from './audit/rebuild';
 import { batchResults } from './batch/results';
 import { batchSubmit } from './batch/submit';
 import { Command, Context, GLOBAL_FLAGS, Io } from './context';
+import { feedCommand } from './feed/feed';
 import { figuresCommand } from './figures/figures';
 import { generateCommand } from './generate/command';
+import { historyCommand } from './history/history';
 import { ApiError, ConnectionError } from './http';
+import { programmesResume, programmesStatus } from './programmes/breaker';
 import { demoLoad } from './publish/demo';
 import { keysIssue, participantsPublish, programmesPublish } from './publish/commands';
+import { servicingCommands } from './servicing/commands';
 import { statementsCommand } from './statements/statements';
 
 export const COMMANDS: readonly Command[] = [
   demoLoad,
   participantsPublish,
   programmesPublish,
+  programmesResume,
+  programmesStatus,
   keysIssue,
   generateCommand,
   batchSubmit,
   batchResults,
+  ...servicingCommands,
   figuresCommand,
+  feedCommand,
+  historyCommand,
   statementsCommand,
+  auditCommand,
+  rebuildCommand,
 ];
 
 const GLOBAL_HELP = `Global options:
@@ -30,7 +43,8 @@ const GLOBAL_HELP = `Global options:
   --help, -h     help for the command
 
 Keys, when neither --key nor --as is given: G2G_API_KEY; then, for operator commands, the
-operator key (G2G_OPERATOR_KEY or .g2g/operator-key); for bank commands, the bank's saved key.`;
+operator key (G2G_OPERATOR_KEY or .g2g/operator-key); for bank commands, the bank's saved key;
+a feed has no default: it is read as the participant --as names.`;
 
 export function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -49,7 +63,12 @@ Quick start (platform running: npm start):
   g2g demo load
   g2g generate --rows 10000 --bank ICBC --seed 1 --invalid-every 50 --out /tmp/icbc.csv
   g2g batch submit /tmp/icbc.csv --bank ICBC --programme NFGF-G2G-BJ-2025 --ref icbc-2025-001
-  g2g figures --from 2025-03-01 --to 2025-04-30 --as NFRA
+  g2g repayments submit repay.csv --bank ICBC --ref icbc-repay-001     (likewise claims, recoveries)
+  g2g figures --from 2025-03-01 --to 2025-12-31 --as NFRA
+  g2g audit
+
+Exit codes: 0 success; 1 the platform refused, cannot be reached, or (audit) found a problem;
+2 a usage mistake.
 `;
 }
 

@@ -3,53 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchSummary, RowResult, walkRows, writeRowsAsJson } from './batch/batch-api';
 import { formatFromExtension, waitForBatch } from './batch/submit';
-import { findCommand, run } from './cli';
+import { COMMANDS, findCommand, run } from './cli';
 import { resolveKey, saveCredentials, serviceUrl } from './config';
-import { Io } from './context';
 import { figureRows, figuresQuery, kindOf, renderFigures } from './figures/figures';
-import { ApiClient, ApiError, FetchLike, buildUrl } from './http';
-import { Options, parseArgs } from './args';
-
-interface Call {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/** A fake server: routes by "METHOD path" (query ignored) to a status and JSON body. */
-function fakeFetch(routes: Record<string, (call: Call) => { status: number; body?: unknown }>, calls: Call[] = []): FetchLike {
-  return async (url, init) => {
-    const u = new URL(url);
-    const method = init?.method ?? 'GET';
-    const body = init?.body === undefined || init.body === null ? undefined : await new Response(init.body).text();
-    const call: Call = { method, url, headers: { ...(init?.headers as Record<string, string>) }, body };
-    calls.push(call);
-    const route = routes[`${method} ${u.pathname}`];
-    const answer = route ? route(call) : { status: 404, body: { code: 'NOT_FOUND', message: `no route ${method} ${u.pathname}` } };
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
-  };
-}
-
-function fakeIo(overrides: Partial<Io> = {}): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: async (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    errIsTty: false,
-    env: {},
-    cwd: '/nonexistent',
-    sleep: async () => undefined,
-    ...overrides,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+import { ApiClient, ApiError, buildUrl } from './http';
+import { Call, fakeFetch, fakeIo, pagedRows } from './test-fakes';
+import { Options, UsageError, parseArgs } from './args';
 
 const summary = (over: Partial<BatchSummary> = {}): BatchSummary => ({
   bank: 'ICBC',
@@ -69,17 +28,6 @@ const threeRows: RowResult[] = [
   { row: 2, loan_id: 'L2', outcome: 'rejected', codes: ['INDUSTRY', 'TERM'] },
   { row: 3, loan_id: 'L3', outcome: 'invalid', codes: ['BAD_CHECK_CHARACTER'], errors: [{ code: 'BAD_CHECK_CHARACTER', field: 'borrower_id', message: 'check character should be 3' }] },
 ];
-
-/** Serves rows two per page, honouring `after`. */
-function pagedRows(rows: RowResult[], pageSize = 2) {
-  return (call: Call) => {
-    const after = Number(new URL(call.url).searchParams.get('after'));
-    const page = rows.filter((r) => r.row > after).slice(0, pageSize);
-    const last = page[page.length - 1];
-    const more = last !== undefined && rows.some((r) => r.row > last.row);
-    return { status: 200, body: { rows: page, next: more ? last.row : null } };
-  };
-}
 
 describe('configuration', () => {
   it('picks each service URL: --url, then its own variable, then G2G_URL, then the default', () => {
@@ -110,6 +58,9 @@ describe('configuration', () => {
       expect(resolveKey(s(), { kind: 'participant-or-operator', code: 'BJ-REG' })).toBe('k-op');
       expect(() => resolveKey(s({ asFlag: 'CCB' }), { kind: 'operator' })).toThrow('no key for CCB');
       expect(() => resolveKey(s({ asFlag: 'ICBC', env: { G2G_CREDENTIALS: join(dir, 'other.json') } }), { kind: 'operator' })).toThrow('no key for ICBC');
+      // a command read by its caller (a feed) never falls back to the operator key
+      expect(resolveKey(s({ asFlag: 'NFRA' }), { kind: 'caller', hint: 'say who' })).toBe('k-nfra');
+      expect(() => resolveKey(s(), { kind: 'caller', hint: 'say who you are' })).toThrow('say who you are');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -147,7 +98,7 @@ describe('batch rows', () => {
     const calls: Call[] = [];
     const client = new ApiClient('http://h', 'k', fakeFetch({ 'GET /banks/ICBC/batches/B-1/rows': pagedRows(threeRows) }, calls));
     const pages: RowResult[][] = [];
-    for await (const page of walkRows(client, 'ICBC', 'B-1', 2)) pages.push(page);
+    for await (const page of walkRows(client, { kind: 'loans', bank: 'ICBC', batchRef: 'B-1' }, 2)) pages.push(page);
     expect(pages.map((p) => p.map((r) => r.row))).toEqual([[1, 2], [3]]);
     expect(calls.map((c) => new URL(c.url).search)).toEqual(['?after=0&limit=2', '?after=2&limit=2']);
   });
@@ -155,14 +106,14 @@ describe('batch rows', () => {
   it('escapes bank and batch reference in the path', async () => {
     const calls: Call[] = [];
     const client = new ApiClient('http://h', 'k', fakeFetch({}, calls));
-    await expect(walkRows(client, 'ICBC', 'a/b c', 10).next()).rejects.toThrow(ApiError);
+    await expect(walkRows(client, { kind: 'loans', bank: 'ICBC', batchRef: 'a/b c' }, 10).next()).rejects.toThrow(ApiError);
     expect(new URL(calls[0].url).pathname).toBe('/banks/ICBC/batches/a%2Fb%20c/rows');
   });
 
   it('stops on a cursor that does not advance', async () => {
     const client = new ApiClient('http://h', 'k', fakeFetch({ 'GET /banks/ICBC/batches/B/rows': () => ({ status: 200, body: { rows: [threeRows[0]], next: 0 } }) }));
     const walk = async () => {
-      for await (const _ of walkRows(client, 'ICBC', 'B')) void _;
+      for await (const _ of walkRows(client, { kind: 'loans', bank: 'ICBC', batchRef: 'B' })) void _;
     };
     await expect(walk()).rejects.toThrow('did not advance');
   });
@@ -246,32 +197,66 @@ describe('figures', () => {
     expect(kindOf(['reguarantee_fees', 'RATE-SHARE'])).toBe('yuan');
   });
 
-  it('renders a readable table', () => {
+  it('a regulator reads a year with claims: new business, what left the books, and the positions at the end, grouped', () => {
+    // The shape GET /figures answers (apps/reporting/src/figures-api/figures.ts).
     const figures = {
-      from: '2025-03-01',
-      to: '2025-03-31',
+      period: { from: '2025-01-01', to: '2025-12-31' },
+      as_of: null,
+      slice: { bank: 'ICBC' },
       new_guarantees: { count: 1234, principal: '1500000000.00' },
+      outstanding_balance: '1200000000.00',
       borrowers_served: 1100,
+      share_at_most_5m_per_borrower: '0.9312345678',
       inclusive_share: '0.912345',
-      average_fee_rate_pct: '0.75000000',
-      compensation: { count: 0, amount: '0.00', rate: null },
+      fund_backed_share: '1.0000000000',
+      sci_tech: { borrowers: 61, principal: '98765432.10' },
+      average_guarantee_fee_rate_pct: '0.7500000000',
+      average_interest_rate_pct: '4.9712345678',
+      guarantee_fees: '12345678.90',
       reguarantee_fees: { 'BJ-REG': '12345.67', NFGF: '2345.6' },
-      leverage: { 'BJ-GUOHUA': '0.75' },
-      support: {},
+      released: { count: 12, principal: '15000000.00' },
+      compensation: { count: 2, amount: '1600000.00', rate_pct: '10.6666666667' },
+      support: { 'BJ-REG': '400000.00', NFGF: '400000.00' },
+      recoveries: {},
+      risk_borne: { 'BJ-GUOHUA': '480000000.00', ICBC: '240000000.00' },
+      leverage: { 'BJ-GUOHUA': '0.6', 'SD-GUAR': null },
+      lending_days: 365,
     };
-    const text = renderFigures(figures, { from: '2025-03-01', to: '2025-03-31', bank: 'ICBC' });
-    expect(text).toContain('figures for 2025-03-01 to 2025-03-31 (bank=ICBC)');
-    expect(text).toMatch(/new guarantees\n  count +1,234\n  principal +1,500,000,000.00\n/);
-    expect(text).toMatch(/borrowers served +1,100/);
-    expect(text).toMatch(/inclusive share +91.23%/);
-    expect(text).toMatch(/average fee rate pct +0.75%/);
-    expect(text).toMatch(/  rate +n\/a/);
-    expect(text).toMatch(/  BJ-REG +12,345.67/);
-    expect(text).toMatch(/  NFGF +2,345.60/);
-    expect(text).toMatch(/  BJ-GUOHUA +0.75x/);
-    expect(text).toMatch(/support +-/);
-    expect(text).not.toMatch(/^from/m);
+    const text = renderFigures(figures, { from: '2025-01-01', to: '2025-12-31', bank: 'ICBC' });
+    expect(text).toContain('figures for 2025-01-01 to 2025-12-31 (bank=ICBC)\n');
+    expect(text).not.toContain('as the platform knew them');
+    expect(text).toMatch(/^issued in the period\n  new guarantees\n    count +1,234\n    principal +1,500,000,000.00\n/m);
+    expect(text).toMatch(/  borrowers served +1,100/);
+    expect(text).toMatch(/  share <= 5 m per borrower +93.12%/);
+    expect(text).toMatch(/  inclusive share +91.23%/);
+    expect(text).toMatch(/  average guarantee fee rate +0.75%/);
+    expect(text).toMatch(/    NFGF +2,345.60/);
+    expect(text).toMatch(/^released, claimed and recovered in the period\n  released \(repaid to zero or claimed\)\n    count +12\n    original principal +15,000,000.00\n/m);
+    expect(text).toMatch(/  compensation \(claims paid\)\n    count +2\n    amount +1,600,000.00\n    rate, of released principal +10.6667%\n/);
+    expect(text).toMatch(/  support paid, by re-guarantor and Fund\n    BJ-REG +400,000.00\n    NFGF +400,000.00\n/);
+    expect(text).toMatch(/  recoveries, by party +-\n/);
+    expect(text).toMatch(/^at the end of 2025-12-31\n  outstanding balance +1,200,000,000.00\n  risk borne, by party\n    BJ-GUOHUA +480,000,000.00\n/m);
+    expect(text).toMatch(/    BJ-GUOHUA +0.60x\n    SD-GUAR +n\/a\n/);
+    // a figure the client does not know yet is still shown, last
+    expect(text).toMatch(/^other figures\n  lending days +365\n$/m);
+    expect(text).not.toMatch(/^ *(period|slice|as of|from|to)\b/m);
     expect(figureRows({ a: [1, 2] })).toEqual([['a', ''], ['  0', '1'], ['  1', '2']]);
+  });
+
+  it('figures as the platform knew them at a past time: --as-of goes to the server and into the heading', () => {
+    const q = figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-06-30', '--as-of', '2025-07-01T00:00+08:00']) });
+    expect(q).toEqual({ from: '2025-01-01', to: '2025-06-30', as_of: '2025-07-01T00:00+08:00' });
+    const text = renderFigures({ as_of: '2025-06-30T16:00:00.000Z', new_guarantees: { count: 1, principal: '1.00' } }, q);
+    expect(text).toMatch(/^figures for 2025-01-01 to 2025-06-30 \(everything\)\nas the platform knew them at 2025-06-30T16:00:00.000Z\n/);
+    expect(figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-06-30', '--as-of', '2025-06-30T16:00:00.123Z']) }).as_of).toBe('2025-06-30T16:00:00.123Z');
+  });
+
+  it('an --as-of without a zone, or not a time at all, is a usage mistake', () => {
+    const asOf = (value: string) => () => figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-06-30', '--as-of', value]) });
+    expect(asOf('2025-06-30T16:00:00')).toThrow('--as-of must be an ISO 8601 time with its zone');
+    expect(asOf('2025-06-30')).toThrow(UsageError);
+    expect(asOf('yesterday')).toThrow(UsageError);
+    expect(asOf('2025-13-45T99:00Z')).toThrow(UsageError);
   });
 });
 
@@ -301,6 +286,21 @@ describe('run', () => {
     const io4 = fakeIo();
     expect(await run([], io4)).toBe(0);
     expect(io4.stdout()).toContain('Commands:');
+  });
+
+  it('help is complete: every command is listed, and its own help starts with its usage', async () => {
+    const io = fakeIo();
+    expect(await run(['help'], io)).toBe(0);
+    for (const command of COMMANDS) {
+      expect(io.stdout()).toMatch(new RegExp(`\\n  ${command.name} +\\S`));
+      const one = fakeIo();
+      expect(await run(['help', ...command.name.split(' ')], one)).toBe(0);
+      expect(one.stdout()).toMatch(new RegExp(`^Usage: g2g ${command.name}( |$)`, 'm'));
+      for (const flag of command.flags) expect(one.stdout()).toContain(`--${flag}`);
+    }
+    for (const name of ['repayments submit', 'claims results', 'recoveries submit', 'programmes resume', 'programmes status', 'feed', 'history', 'audit', 'rebuild']) {
+      expect(COMMANDS.map((c) => c.name)).toContain(name);
+    }
   });
 
   it('exits 2 with a clear message on usage errors', async () => {

@@ -73,7 +73,12 @@ function readOperatorKey(env: NodeJS.ProcessEnv, cwd: string): string | undefine
 }
 
 /** Whose key a command uses when the caller names none. */
-export type KeyDefault = { kind: 'operator' } | { kind: 'participant'; code: string } | { kind: 'participant-or-operator'; code: string };
+export type KeyDefault =
+  | { kind: 'operator' }
+  | { kind: 'participant'; code: string }
+  | { kind: 'participant-or-operator'; code: string }
+  /** the caller must say who it is (a feed is its reader's own): the hint explains how */
+  | { kind: 'caller'; hint: string };
 
 export interface KeySources {
   keyFlag?: string;
@@ -97,6 +102,7 @@ export function resolveKey(sources: KeySources, fallback: KeyDefault): string {
     return key;
   }
   if (env.G2G_API_KEY) return env.G2G_API_KEY;
+  if (fallback.kind === 'caller') throw new UsageError(fallback.hint);
   if (fallback.kind !== 'operator') {
     const key = readCredentials(credentials())[fallback.code];
     if (key) return key;

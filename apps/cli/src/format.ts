@@ -24,6 +24,15 @@ export function formatYuanText(text: string): string {
   return groupDigits(roundDecimal(text, 2));
 }
 
+/** Integer fen (the Kafka contracts' money) as yuan for a table: "150000001" -> "1,500,000.01". */
+export function formatFen(text: string): string {
+  const m = /^(-?)(\d+)$/.exec(text);
+  if (!m) return text;
+  const digits = m[2].padStart(3, '0');
+  const yuan = `${digits.slice(0, -2).replace(/^0+(?=\d)/, '')}.${digits.slice(-2)}`;
+  return `${m[1] && /[1-9]/.test(m[2]) ? '-' : ''}${groupDigits(yuan)}`;
+}
+
 /** Rounds a decimal string half-up (away from zero) to `places` decimals, exactly, padding with zeros. */
 export function roundDecimal(text: string, places: number): string {
   const m = DECIMAL.exec(text);

@@ -1,4 +1,4 @@
-import { displayWidth, formatMultiple, formatPercent, formatShare, formatYuanText, groupDigits, label, plural, roundDecimal, shiftDecimal, table } from './format';
+import { displayWidth, formatFen, formatMultiple, formatPercent, formatShare, formatYuanText, groupDigits, label, plural, roundDecimal, shiftDecimal, table } from './format';
 import { renderProgress } from './progress';
 
 describe('yuan and decimals for tables', () => {
@@ -18,6 +18,17 @@ describe('yuan and decimals for tables', () => {
     expect(formatYuanText('12345678901234567890.125')).toBe('12,345,678,901,234,567,890.13');
     expect(formatYuanText('-0.004')).toBe('0.00');
     expect(formatYuanText('abc')).toBe('abc');
+  });
+
+  it('turns the contracts\' integer fen into yuan, exactly, whatever the size', () => {
+    expect(formatFen('150000000')).toBe('1,500,000.00');
+    expect(formatFen('150000001')).toBe('1,500,000.01');
+    expect(formatFen('5')).toBe('0.05');
+    expect(formatFen('0')).toBe('0.00');
+    expect(formatFen('-250')).toBe('-2.50');
+    expect(formatFen('-0')).toBe('0.00');
+    expect(formatFen('10000000000000000001')).toBe('100,000,000,000,000,000.01');
+    expect(formatFen('1.5')).toBe('1.5');
   });
 
   it('rounds half-up and shifts decimal points as strings', () => {

@@ -1,13 +1,32 @@
 import { ApiClient, segment } from '../http';
 
-/** The summary of a loan batch (PUT and GET /banks/{bank}/batches/{batchRef}). */
-export interface BatchSummary {
+/** What a bank files: loans, or the later interfaces of domain.md section 4. */
+export type BatchKind = 'loans' | 'repayments' | 'claims' | 'recoveries';
+
+/** The path segment of each kind: `/banks/{bank}/{segment}/{batchRef}`. */
+export const KIND_SEGMENT: Readonly<Record<BatchKind, string>> = { loans: 'batches', repayments: 'repayments', claims: 'claims', recoveries: 'recoveries' };
+
+/** One batch: (bank, kind, batch_ref) is the platform's idempotency key. */
+export interface BatchId {
+  kind: BatchKind;
   bank: string;
   batchRef: string;
-  programme: string;
+}
+
+/** The summary of a batch (PUT and GET /banks/{bank}/{segment}/{batchRef}). */
+export interface BatchSummary {
+  bank: string;
+  /** absent from servers that knew only loan batches */
+  kind?: BatchKind;
+  batchRef: string;
+  /** loan batches only; null for repayments, claims and recoveries */
+  programme: string | null;
   rows: number;
   invalid: number;
+  /** loan rows issued a guarantee */
   approved: number;
+  /** repayment, claim and recovery rows booked */
+  accepted?: number;
   rejected: number;
   pending: number;
   complete: boolean;
@@ -15,7 +34,7 @@ export interface BatchSummary {
   error?: { code: string; message: string } | null;
 }
 
-export type RowOutcome = 'invalid' | 'approved' | 'rejected' | 'pending';
+export type RowOutcome = 'invalid' | 'approved' | 'accepted' | 'rejected' | 'pending';
 
 export interface RowError {
   code: string;
@@ -23,7 +42,7 @@ export interface RowError {
   message: string;
 }
 
-/** One row's outcome (GET /banks/{bank}/batches/{batchRef}/rows). */
+/** One row's outcome (GET /banks/{bank}/{segment}/{batchRef}/rows). */
 export interface RowResult {
   row: number;
   /** null when the row had no readable loan_id */
@@ -40,8 +59,8 @@ export interface RowPage {
 
 export const PAGE_SIZE = 1000;
 
-export function batchPath(bank: string, batchRef: string): string {
-  return `/banks/${segment(bank)}/batches/${segment(batchRef)}`;
+export function batchPath(batch: BatchId): string {
+  return `/banks/${segment(batch.bank)}/${KIND_SEGMENT[batch.kind]}/${segment(batch.batchRef)}`;
 }
 
 /** Rows decided so far: every row that is not pending. */
@@ -49,18 +68,18 @@ export function decided(summary: BatchSummary): number {
   return Math.max(0, summary.rows - summary.pending);
 }
 
-export async function getSummary(client: ApiClient, bank: string, batchRef: string): Promise<BatchSummary> {
-  return (await client.get<BatchSummary>(batchPath(bank, batchRef))).body;
+export async function getSummary(client: ApiClient, batch: BatchId): Promise<BatchSummary> {
+  return (await client.get<BatchSummary>(batchPath(batch))).body;
 }
 
 /**
  * Every row of a batch, page by page: `after` starts at 0 and takes the server's `next` until it is
  * null. A `next` that does not move forward is a server fault, not a reason to loop forever.
  */
-export async function* walkRows(client: ApiClient, bank: string, batchRef: string, pageSize = PAGE_SIZE): AsyncGenerator<RowResult[]> {
+export async function* walkRows(client: ApiClient, batch: BatchId, pageSize = PAGE_SIZE): AsyncGenerator<RowResult[]> {
   let after = 0;
   for (;;) {
-    const { body } = await client.get<RowPage>(`${batchPath(bank, batchRef)}/rows`, { after, limit: pageSize });
+    const { body } = await client.get<RowPage>(`${batchPath(batch)}/rows`, { after, limit: pageSize });
     const rows = Array.isArray(body?.rows) ? body.rows : [];
     if (rows.length > 0) yield rows;
     const next = body?.next ?? null;

@@ -1,12 +1,20 @@
 import { formatCount, table } from '../format';
-import { BatchSummary, RowResult } from './batch-api';
+import { BatchKind, BatchSummary, RowResult } from './batch-api';
+import { KIND_SPECS } from './kinds';
 
-/** The human form of a batch summary. */
-export function renderSummary(s: BatchSummary, note?: string): string {
-  const head = `batch ${s.bank}/${s.batchRef} in programme ${s.programme}${note ? ` (${note})` : ''}`;
+/**
+ * The human form of a batch summary. A loan batch counts approved rows; repayments, claims and
+ * recoveries count accepted ones (the server sends both counts; the other is always 0).
+ */
+export function renderSummary(s: BatchSummary, note?: string, kind: BatchKind = s.kind ?? 'loans'): string {
+  const spec = KIND_SPECS[kind];
+  const head = spec.needsProgramme
+    ? `batch ${s.bank}/${s.batchRef} in programme ${s.programme ?? '?'}${note ? ` (${note})` : ''}`
+    : `${spec.noun} ${s.bank}/${s.batchRef}${note ? ` (${note})` : ''}`;
+  const good = spec.goodOutcome === 'approved' ? s.approved : (s.accepted ?? 0);
   const rows = [
     ['rows', formatCount(s.rows)],
-    ['approved', formatCount(s.approved)],
+    [spec.goodOutcome, formatCount(good)],
     ['rejected', formatCount(s.rejected)],
     ['invalid', formatCount(s.invalid)],
     ['pending', formatCount(s.pending)],
@@ -18,7 +26,7 @@ export function renderSummary(s: BatchSummary, note?: string): string {
 
 /** Counts by outcome, for rows already fetched. */
 export function countOutcomes(rows: Iterable<RowResult>): Record<string, number> {
-  const counts: Record<string, number> = { approved: 0, rejected: 0, invalid: 0, pending: 0 };
+  const counts: Record<string, number> = { approved: 0, accepted: 0, rejected: 0, invalid: 0, pending: 0 };
   for (const r of rows) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
   return counts;
 }

@@ -10,7 +10,7 @@ import {
   guaranteeRepaidV1,
   recoverySharedV1,
 } from '@g2g/contracts';
-import { formatYuan, parseSharePct, parseYuan, splitByShares } from '@g2g/domain';
+import { decimalRatio, formatYuan, parseSharePct, parseYuan, splitByShares } from '@g2g/domain';
 import { Database, START } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
@@ -196,6 +196,11 @@ function figuresFromEvents(gs: Folded[], period: { from: string; to: string }) {
     guarantee_fees: formatYuan(sum(issued.map((g) => fen(g.issued.guaranteeFeeFen)))),
     reguarantee_fees: byParty(issued.flatMap((g) => (g.ceded?.cessions ?? []).map((c) => ({ participant: c.participant, amount: fen(c.reguaranteeFeeFen) })))),
     released: { count: released.length, principal: formatYuan(sum(released.map((g) => fen(g.issued.principalFen)))) },
+    compensation: {
+      count: claims.length,
+      amount: formatYuan(sum(claims.map((c) => fen(c.compensationFen)))),
+      rate_pct: decimalRatio(sum(claims.map((c) => fen(c.compensationFen))) * 100n, sum(released.map((g) => fen(g.issued.principalFen)))),
+    },
     support: byParty(claims.flatMap((c) => c.support.map((s) => ({ participant: s.participant, amount: fen(s.amountFen) })))),
     recoveries: byParty(gs.flatMap((g) => g.recoveries.filter((r) => within(r.recoveredOn)).flatMap((r) => r.parts.map((p) => ({ participant: p.participant, amount: fen(p.amountFen) }))))),
     risk_borne: byParty(

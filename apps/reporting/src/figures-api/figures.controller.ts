@@ -30,7 +30,7 @@ export function periodOf(q: Record<string, string | undefined>): { from: string;
 
 export function asOfOf(q: Record<string, string | undefined>): string | undefined {
   if (q.as_of === undefined) return undefined;
-  if (Number.isNaN(Date.parse(q.as_of))) throw new BadRequestException({ code: 'BAD_AS_OF', message: 'as_of: an ISO 8601 time, e.g. 2025-06-30T16:00:00Z' });
+  if (!/(Z|[+-]\d\d:?\d\d)$/.test(q.as_of) || Number.isNaN(Date.parse(q.as_of))) throw new BadRequestException({ code: 'BAD_AS_OF', message: 'as_of: an ISO 8601 time with its zone, e.g. 2025-06-30T16:00:00Z or 2025-07-01T00:00:00+08:00' });
   return new Date(q.as_of).toISOString();
 }
 

@@ -17,7 +17,8 @@ export class ResumeProgrammeController {
   @Allow('operator')
   async resume(@Param('id') id: string, @Body() body: { resumed_on?: string } | undefined) {
     const now = new Date();
-    const resumedOn = body?.resumed_on ?? now.toISOString().slice(0, 10);
+    // business dates are China time (UTC+8)
+    const resumedOn = body?.resumed_on ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     if (!isValidDate(resumedOn)) throw new BadRequestException({ code: 'BAD_DATE', message: 'resumed_on: YYYY-MM-DD' });
     return this.db.transaction(async (tx) => {
       const [book] = await tx.query<{ suspended: boolean }>(`select suspended from ${SCHEMA}.programme_books where programme = $1 for update`, [id]);
