@@ -1,4 +1,4 @@
-import { Sql, enqueue, ident } from '@g2g/event-store';
+import { Sql, enqueue, ident, isRetryable } from '@g2g/event-store';
 import { ConsumerSpec, IncomingMessage, deadLetterTopic } from './message';
 
 export interface DeliveryReport {
@@ -14,7 +14,8 @@ export interface DeliveryReport {
  * The whole batch is tried first; if the handler throws, each message is tried alone (a savepoint
  * each), up to maxAttempts, and one that still fails is recorded as dead-lettered and parked on
  * the consumer's dead-letter topic with its error. The batch then goes on: one poison message
- * never holds up the others.
+ * never holds up the others. A retryable conflict (another transaction wrote the same stream or
+ * row first) is thrown to the caller instead, so that the whole transaction is rerun.
  */
 export async function deliver(
   tx: Sql,
@@ -82,6 +83,9 @@ async function attempt(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], sa
     await tx.query(`release savepoint ${savepoint}`);
     return true;
   } catch (error) {
+    // A concurrency conflict is not the message's fault: the whole transaction is rerun on fresh
+    // state (Database.transaction retries it), and the message is never parked for it.
+    if (isRetryable(error)) throw error;
     await tx.query(`rollback to savepoint ${savepoint}`);
     if (rethrow) throw error;
     return false;

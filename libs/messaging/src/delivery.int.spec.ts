@@ -1,4 +1,4 @@
-import { enqueue, migrate, storeMigrations } from '@g2g/event-store';
+import { WrongExpectedVersion, enqueue, migrate, storeMigrations } from '@g2g/event-store';
 import { TestDatabase, eventually, testDatabases, uniqueSchema } from '@g2g/testing';
 import { deliver } from './deliver';
 import { EmbeddedTransport } from './embedded-transport';
@@ -75,6 +75,23 @@ describe.each(testDatabases)('delivery on %s', (_name, open) => {
     // redelivered, it is neither applied nor parked again
     await t.db.transaction((tx) => deliver(tx, spec, batch));
     expect(await t.db.query(`select 1 from ${consumerSchema}.outbox`)).toHaveLength(1);
+  });
+
+  it('hands a concurrency conflict back to the transaction instead of parking the message', async () => {
+    let conflicts = 1;
+    const racing: ConsumerSpec = {
+      ...spec,
+      handle: async (messages, tx) => {
+        if (conflicts-- > 0) throw new WrongExpectedVersion(['guarantee:X']);
+        await spec.handle(messages, tx);
+      },
+    };
+    await expect(t.db.transaction((tx) => deliver(tx, racing, [tick(1)]), 1)).rejects.toBeInstanceOf(WrongExpectedVersion);
+    expect(await t.db.query(`select 1 from ${consumerSchema}.outbox`)).toHaveLength(0);
+    expect(await t.db.query(`select 1 from ${consumerSchema}.inbox`)).toHaveLength(0);
+    // rerun, as Database.transaction does, it applies the message
+    expect(await t.db.transaction((tx) => deliver(tx, racing, [tick(1)]))).toEqual({ handled: 1, duplicates: 0, deadLettered: 0 });
+    expect((await effects()).map((r) => r.seq)).toEqual([1]);
   });
 
   it('parks a message that is not JSON without calling the handler', async () => {
