@@ -167,7 +167,8 @@ export class KafkaTransport implements MessageTransport {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 2,
+      // one batch at a time per consumer: its handlers never race each other on a stream or a row
+      partitionsConsumedConcurrently: 1,
       eachBatch: async (payload: EachBatchPayload) => {
         const { batch } = payload;
         for (let i = 0; i < batch.messages.length; i += chunkSize) {
@@ -175,10 +176,12 @@ export class KafkaTransport implements MessageTransport {
           const chunk = batch.messages.slice(i, i + chunkSize);
           const topic = batch.topic.slice((this.options.namespace ?? '').length);
           const incoming = chunk.map((m) => toIncoming(topic, batch.partition, m));
-          await this.db.transaction((tx) =>
-            deliver(tx, spec, incoming, (m, e) =>
-              this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),
-            ),
+          await this.db.transaction(
+            (tx) =>
+              deliver(tx, spec, incoming, (m, e) =>
+                this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),
+              ),
+            10,
           );
           const last = chunk[chunk.length - 1];
           payload.resolveOffset(last.offset);
