@@ -17,14 +17,16 @@ export class FeedController {
   async read(@CallerOf() caller: Caller, @Query('after') after = '0', @Query('limit') limit = '500') {
     const take = Math.min(5000, Math.max(1, Number.parseInt(limit, 10) || 500));
     const from = /^\d+$/.test(after) ? after : '0';
-    const rows = await this.db.query<{ seq: string; topic: string; key: string; value: unknown; recorded_at: Date }>(
-      `select seq::text, topic, key, value, recorded_at from ${SCHEMA}.r_feed where participant = $1 and seq > $2::bigint order by seq limit $3`,
+    // ordered by the bigint column itself (an alias of seq::text would sort as text: '10000' < '2001')
+    const rows = await this.db.query<{ seq_text: string; topic: string; key: string; value: unknown; recorded_at: Date }>(
+      `select f.seq::text as seq_text, f.topic, f.key, f.value, f.recorded_at from ${SCHEMA}.r_feed f
+        where f.participant = $1 and f.seq > $2::bigint order by f.seq limit $3`,
       [caller.code, from, take],
     );
     return {
       participant: caller.code,
-      messages: rows.map((r) => ({ seq: Number(r.seq), topic: r.topic, key: r.key, value: r.value, recorded_at: r.recorded_at })),
-      next: rows.length > 0 ? Number(rows[rows.length - 1].seq) : Number(from),
+      messages: rows.map((r) => ({ seq: Number(r.seq_text), topic: r.topic, key: r.key, value: r.value, recorded_at: r.recorded_at })),
+      next: rows.length > 0 ? Number(rows[rows.length - 1].seq_text) : Number(from),
     };
   }
 }
