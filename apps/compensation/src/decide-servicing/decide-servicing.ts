@@ -105,16 +105,16 @@ export async function decideServicing(tx: Sql, filings: readonly ServicingFiledV
       await tx.query(`insert into ${SCHEMA}.c_waiting (guarantee_id, message) values ($1, $2)`, [f.guaranteeId, JSON.stringify(f)]);
       continue;
     }
-    const { events, messages } = await decideOne(tx, booked, f, now);
     const stream = `guarantee:${f.guaranteeId}`;
     const version = await store.version(tx, stream);
+    const { events, messages } = await decideOne(tx, booked, f, now, version + 1);
     await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events }]);
     outbox.push(...messages);
   }
   await enqueue(tx, SCHEMA, outbox);
 }
 
-async function decideOne(tx: Sql, booked: BookedGuarantee, f: ServicingFiledV1, now: Date): Promise<{ events: NewEvent[]; messages: OutboxMessage[] }> {
+async function decideOne(tx: Sql, booked: BookedGuarantee, f: ServicingFiledV1, now: Date, sequence: number): Promise<{ events: NewEvent[]; messages: OutboxMessage[] }> {
   const recordedAt = now.toISOString();
   const { state } = booked;
   const answer = (outcome: 'accepted' | 'rejected', codes: string[]): OutboxMessage => {
@@ -130,6 +130,7 @@ async function decideOne(tx: Sql, booked: BookedGuarantee, f: ServicingFiledV1, 
     await saveGuarantee(tx, evolveRepaid(state, d));
     const v: GuaranteeRepaidV1 = {
       guaranteeId: f.guaranteeId,
+      sequence,
       programme: state.programme,
       bank: booked.bank,
       borrowerId: booked.borrowerId ?? '',
@@ -152,6 +153,7 @@ async function decideOne(tx: Sql, booked: BookedGuarantee, f: ServicingFiledV1, 
     await saveGuarantee(tx, evolveRecovered(state, d));
     const v: RecoverySharedV1 = {
       guaranteeId: f.guaranteeId,
+      sequence,
       programme: state.programme,
       bank: booked.bank,
       amountFen: r.amountFen,
@@ -189,6 +191,7 @@ async function decideOne(tx: Sql, booked: BookedGuarantee, f: ServicingFiledV1, 
   const lossRatio = decimalRatio(d.lossRatio.compensationPaid, d.lossRatio.principalGuaranteed) ?? '0';
   const v: ClaimPaidV1 = {
     guaranteeId: f.guaranteeId,
+    sequence,
     programme: state.programme,
     bank: booked.bank,
     borrowerId: booked.borrowerId ?? '',

@@ -45,8 +45,16 @@ const fen = (s: string) => BigInt(s);
  * every invariant broken and every figure that differs from what the projections answer.
  */
 export async function audit(db: Database): Promise<AuditReport> {
-  const guarantees = new Map<string, Folded>();
-  const violations: string[] = [];
+  // First pass: each guarantee's events. Messages of different topics reach reporting in any
+  // order (a cession may be logged before the issue it follows), so the fold does not trust the
+  // log's order across topics: the issue comes first, then the cession, then compensation's
+  // events in the order compensation decided them (their `sequence`).
+  const collected = new Map<string, { issued: GuaranteeIssuedV1[]; ceded: GuaranteeCededV1[]; servicing: { type: string; data: any }[] }>();
+  const of = (id: string) => {
+    let c = collected.get(id);
+    if (!c) collected.set(id, (c = { issued: [], ceded: [], servicing: [] }));
+    return c;
+  };
   let events = 0;
   for (let at = START; ; ) {
     const page = await store.readAll(db, at, 5000);
@@ -54,39 +62,41 @@ export async function audit(db: Database): Promise<AuditReport> {
     at = page.next;
     events += page.events.length;
     for (const e of page.events) {
-      if (e.type === guaranteeIssuedV1.topic) {
-        const v = e.data as GuaranteeIssuedV1;
-        const g = guarantees.get(v.guaranteeId);
-        if (g) g.issuedTimes++;
-        else guarantees.set(v.guaranteeId, { issued: v, issuedTimes: 1, changes: [], claimTimes: 0, recoveries: [] });
-        continue;
-      }
       const id = (e.data as { guaranteeId?: string }).guaranteeId;
-      const g = id ? guarantees.get(id) : undefined;
-      if (e.type === guaranteeCededV1.topic) {
-        if (!g) violations.push(`${id}: ceded but never issued`);
-        else g.ceded = e.data;
-      } else if (e.type === guaranteeRepaidV1.topic) {
+      if (!id) continue;
+      if (e.type === guaranteeIssuedV1.topic) of(id).issued.push(e.data);
+      else if (e.type === guaranteeCededV1.topic) of(id).ceded.push(e.data);
+      else if (e.type === guaranteeRepaidV1.topic || e.type === claimPaidV1.topic || e.type === recoverySharedV1.topic) of(id).servicing.push({ type: e.type, data: e.data });
+    }
+  }
+
+  // Second pass: fold each guarantee.
+  const guarantees = new Map<string, Folded>();
+  const violations: string[] = [];
+  for (const [id, c] of collected) {
+    if (c.issued.length === 0) {
+      if (c.ceded.length > 0) violations.push(`${id}: ceded but never issued`);
+      if (c.servicing.length > 0) violations.push(`${id}: repaid, claimed or recovered but never issued`);
+      continue;
+    }
+    if (c.ceded.length > 1) violations.push(`${id}: ceded ${c.ceded.length} times`);
+    const g: Folded = { issued: c.issued[0], issuedTimes: c.issued.length, changes: [], claimTimes: 0, recoveries: [], ceded: c.ceded[0] };
+    guarantees.set(id, g);
+    for (const e of [...c.servicing].sort((a, b) => a.data.sequence - b.data.sequence)) {
+      if (e.type === guaranteeRepaidV1.topic) {
         const v = e.data as GuaranteeRepaidV1;
-        if (!g) violations.push(`${id}: repaid but never issued`);
-        else {
-          if (g.released) violations.push(`${id}: repaid on ${v.repaidOn} after its release`);
-          g.changes.push({ date: v.repaidOn, amount: fen(v.amountFen), kind: 'repayment' });
-          if (v.released) g.released = { on: v.repaidOn };
-        }
+        if (g.released) violations.push(`${id}: repaid on ${v.repaidOn} after its release`);
+        g.changes.push({ date: v.repaidOn, amount: fen(v.amountFen), kind: 'repayment' });
+        if (v.released) g.released = { on: v.repaidOn };
       } else if (e.type === claimPaidV1.topic) {
         const v = e.data as ClaimPaidV1;
-        if (!g) violations.push(`${id}: claimed but never issued`);
-        else {
-          g.claimTimes++;
-          if (g.released) violations.push(`${id}: claimed after its release`);
-          g.claim = v;
-          g.changes.push({ date: v.claimedOn, amount: fen(v.unpaidPrincipalFen), kind: 'claim' });
-          g.released = { on: v.claimedOn };
-        }
-      } else if (e.type === recoverySharedV1.topic) {
-        if (!g) violations.push(`${id}: recovered but never issued`);
-        else g.recoveries.push(e.data);
+        g.claimTimes++;
+        if (g.released) violations.push(`${id}: claimed after its release`);
+        g.claim = v;
+        g.changes.push({ date: v.claimedOn, amount: fen(v.unpaidPrincipalFen), kind: 'claim' });
+        g.released = { on: v.claimedOn };
+      } else {
+        g.recoveries.push(e.data as RecoverySharedV1);
       }
     }
   }

@@ -17,6 +17,8 @@ export interface AmountByPartyV1 {
 
 export interface ClaimPaidV1 {
   guaranteeId: string;
+  /** the order compensation decided this loan's events in (its position in the loan's stream): messages of different topics may arrive in any order */
+  sequence: number;
   programme: string;
   bank: string;
   borrowerId: string;

@@ -7,6 +7,8 @@ export const guaranteeRepaidV1 = {
 
 export interface GuaranteeRepaidV1 {
   guaranteeId: string;
+  /** the order compensation decided this loan's events in (its position in the loan's stream): messages of different topics may arrive in any order */
+  sequence: number;
   programme: string;
   bank: string;
   borrowerId: string;

@@ -9,6 +9,8 @@ export const recoverySharedV1 = {
 
 export interface RecoverySharedV1 {
   guaranteeId: string;
+  /** the order compensation decided this loan's events in (its position in the loan's stream): messages of different topics may arrive in any order */
+  sequence: number;
   programme: string;
   bank: string;
   amountFen: string;

@@ -1,0 +1,334 @@
+import { ServiceName, ServiceProcess } from '@g2g/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { writeBatchFile } from '../../apps/cli/src/generate/generate-batch';
+import { KafkaCeiling, PostgresCeiling, kafkaCeiling, postgresCeiling } from './ceilings';
+import { PlatformResult, TimeoutError, runPlatform } from './platform-run';
+import { statusKb } from './proc';
+import { activityReport, humanReport, timelineTable } from './report';
+import { averageBytes, sampleLoanFiledMessages } from './sample-messages';
+
+/**
+ * The g2g benchmark (not a test): one loan batch through the five services over Kafka and
+ * PostgreSQL, timed from the start of the upload until every projection has caught up, next to
+ * what the same broker and database do raw. See docs/performance.md.
+ *
+ *   npm run bench -- [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--no-feed-walk] [--activity] [--cpu-prof DIR] [--keep-database]
+ */
+
+const USAGE = `usage: npm run bench -- [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--no-feed-walk] [--activity] [--cpu-prof DIR] [--keep-database]
+  --rows N          rows in the batch, and messages/rows in the ceilings (default 100000)
+  --json            print a machine-readable summary on stdout instead of the tables
+  --json-out FILE   also write the machine-readable summary to FILE
+  --seed S          generator seed (default 7)
+  --timeout SECONDS give up when the batch is not through after this long (default max(900, rows/50))
+  --no-ceilings     skip the raw Kafka and PostgreSQL measurements
+  --no-feed-walk    skip reading BJ-REG's whole feed over HTTP after the run (verification, not timed)
+  --activity        sample pg_stat_activity every 100 ms: where each service's database time goes
+  --cpu-prof DIR    write a V8 CPU profile of each service process to DIR (summarise: node dist/scripts/bench/profile-summary.js DIR)
+  --keep-database   do not drop the benchmark's database at the end (to look into it); prints its name`;
+
+interface Args {
+  rows: number;
+  json: boolean;
+  seed: number;
+  timeoutSeconds: number;
+  ceilings: boolean;
+  feedWalk: boolean;
+  keepDatabase: boolean;
+  cpuProfDir: string | null;
+  jsonOut: string | null;
+  activity: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, feedWalk: true, keepDatabase: false, cpuProfDir: null, jsonOut: null, activity: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    const whole = (v: string) => {
+      const n = Number(v.replaceAll('_', ''));
+      if (!Number.isSafeInteger(n) || n <= 0) fail(`${a}: a whole number > 0, not ${v}`);
+      return n;
+    };
+    if (a === '--rows') args.rows = whole(value());
+    else if (a.startsWith('--rows=')) args.rows = whole(a.slice(7));
+    else if (a === '--seed') args.seed = whole(value());
+    else if (a === '--timeout') args.timeoutSeconds = whole(value());
+    else if (a === '--json') args.json = true;
+    else if (a === '--json-out') args.jsonOut = resolve(value());
+    else if (a === '--no-ceilings') args.ceilings = false;
+    else if (a === '--no-feed-walk') args.feedWalk = false;
+    else if (a === '--keep-database') args.keepDatabase = true;
+    else if (a === '--activity') args.activity = true;
+    else if (a === '--cpu-prof') args.cpuProfDir = resolve(value());
+    else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown argument ${a}`);
+  }
+  if (args.timeoutSeconds === 0) args.timeoutSeconds = Math.max(900, Math.ceil(args.rows / 50));
+  return args;
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+export interface BenchSummary {
+  date: string;
+  machine: { nproc: number; memoryGiB: number; cpu: string; node: string; postgres: string; kafka: string; kafkajs: string };
+  /** the build the services ran: a private copy of dist/apps and dist/libs taken at the start */
+  code: { fingerprint: string; newestFile: string; files: number };
+  rows: number;
+  seed: number;
+  batchFile: { path: string; bytes: number; generateSeconds: number };
+  platform: PlatformResult | null;
+  ceilings: { kafka: KafkaCeiling | null; postgres: PostgresCeiling | null };
+  ratios: { kafkaTogether: number | null; kafkaProduce: number | null; postgres: number | null };
+  /** when the platform part failed: the milestones it reached, and when the pipeline went quiet */
+  failedRun?: { milestones: { name: string; seconds: number }[]; quietSeconds: number | null; deadLetters: number };
+  benchPid: number;
+  benchPeakRssMb: number | null;
+  error?: string;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = join(__dirname, '..', '..', '..');
+  if (!existsSync(join(root, 'dist/apps/intake/src/main.js'))) fail('dist/ is missing: run npm run build first');
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  if (args.cpuProfDir) {
+    mkdirSync(args.cpuProfDir, { recursive: true });
+    // --cpu-prof is refused in NODE_OPTIONS; forked services inherit the parent's execArgv, so
+    // the benchmark runs itself again with the flag (and is profiled too).
+    if (!process.execArgv.includes('--cpu-prof')) {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined); // the child handles them
+      const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`, ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+      process.exit(r.status ?? 1);
+    }
+  }
+
+  // 1. PostgreSQL and Kafka serve (both scripts are idempotent)
+  for (const [script, verb] of [['deploy/postgres/postgres.sh', 'ensure'], ['deploy/kafka/kafka.sh', 'start']]) {
+    const r = spawnSync('bash', [join(root, script), verb], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (r.status !== 0) throw new Error(`${script} ${verb} failed (${r.status})`);
+  }
+  const kafkaStatus = spawnSync('bash', [join(root, 'deploy/kafka/kafka.sh'), 'status'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
+  const kafkaPid = Number(/pid (\d+)/.exec(kafkaStatus)?.[1]) || null;
+  const kafkaVersion = /Kafka (\d[\w.-]*)/.exec(kafkaStatus)?.[1] ?? '?';
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+
+  // 2. a fresh database and Kafka namespace, a random operator key
+  const stamp = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(2).toString('hex')}`;
+  const serverUrl = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+  const databaseName = `g2g_bench_${stamp}`;
+  const databaseUrl = `${serverUrl}/${databaseName}`;
+  const namespace = `bench-${stamp}.`;
+  const operatorKey = `op_${randomBytes(16).toString('hex')}`;
+  const batchFile = join(tmpdir(), `g2g-bench-${stamp}.csv`);
+  const snapshotRoot = join(tmpdir(), `g2g-bench-${stamp}`);
+
+  const admin = new Client({ connectionString: `${serverUrl}/postgres`, application_name: 'g2g-bench' });
+  await admin.connect();
+  const [{ server_version: postgresVersion }] = (await admin.query<{ server_version: string }>('show server_version')).rows;
+  await admin.query(`create database "${databaseName}"`);
+  await admin.end();
+
+  let services: Record<ServiceName, ServiceProcess> | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      log('cleaning up: stopping the services, dropping the database, deleting the Kafka namespace');
+      await Promise.all(
+        Object.values(services ?? {}).map((s) =>
+          Promise.race([s.stop(), new Promise((r) => setTimeout(r, 20_000))]).then(() => (s.child.exitCode === null ? s.kill() : undefined)),
+        ),
+      );
+      if (args.keepDatabase) {
+        log(`kept the database: ${databaseUrl}`);
+      } else {
+        const a = new Client({ connectionString: `${serverUrl}/postgres`, application_name: 'g2g-bench' });
+        a.on('error', () => undefined);
+        await a.connect();
+        await a.query(`drop database if exists "${databaseName}" with (force)`).catch((e) => log(`could not drop ${databaseName}: ${e.message}`));
+        await a.end();
+      }
+      await deleteNamespace(brokers, namespace).catch((e) => log(`could not delete the topics of ${namespace}: ${e.message}`));
+      rmSync(batchFile, { force: true });
+      rmSync(snapshotRoot, { recursive: true, force: true });
+    })());
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      log(`${signal}: stopping`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  const summary: BenchSummary = {
+    date: new Date().toISOString(),
+    machine: {
+      nproc: cpus().length,
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      cpu: cpus()[0]?.model ?? '?',
+      node: process.version,
+      postgres: postgresVersion,
+      kafka: kafkaVersion,
+      kafkajs: require('kafkajs/package.json').version,
+    },
+    code: { fingerprint: '', newestFile: '', files: 0 },
+    rows: args.rows,
+    seed: args.seed,
+    batchFile: { path: batchFile, bytes: 0, generateSeconds: 0 },
+    platform: null,
+    ceilings: { kafka: null, postgres: null },
+    ratios: { kafkaTogether: null, kafkaProduce: null, postgres: null },
+    benchPid: process.pid,
+    benchPeakRssMb: null,
+  };
+  try {
+    // The services run from a private copy of the build: other people rebuild dist/ while a run
+    // is going, and a service must not load half of an old build and half of a new one.
+    summary.code = snapshotBuild(root, snapshotRoot);
+    log(`services run from a copy of dist/ in ${snapshotRoot}: ${summary.code.files} files, fingerprint ${summary.code.fingerprint}, newest ${summary.code.newestFile}`);
+
+    // 4. the batch file, not timed
+    const g0 = performance.now();
+    const file = await writeBatchFile(batchFile, { rows: args.rows, bank: 'ICBC', seed: args.seed, format: 'csv' });
+    summary.batchFile = { path: batchFile, bytes: file.bytes, generateSeconds: (performance.now() - g0) / 1000 };
+    log(`batch file ${batchFile}: ${args.rows.toLocaleString('en-US')} rows, ${(file.bytes / 1e6).toFixed(1)} MB (generated in ${summary.batchFile.generateSeconds.toFixed(1)} s, not timed)`);
+
+    // 3, 5, 6. the platform
+    try {
+      summary.platform = await runPlatform({
+        root: snapshotRoot,
+        databaseUrl,
+        databaseName,
+        namespace,
+        operatorKey,
+        brokers,
+        kafkaPid,
+        batchFile,
+        rows: args.rows,
+        batchRef: `bench-${stamp}`,
+        timeoutMs: args.timeoutSeconds * 1000,
+        feedWalk: args.feedWalk,
+        sampleEveryMs: 2_000,
+        activity: args.activity,
+        log,
+        onStarted: (s) => {
+          services = s;
+          if (args.cpuProfDir) {
+            const names = { ...Object.fromEntries(Object.entries(s).map(([name, p]) => [String(p.child.pid), name])), [String(process.pid)]: 'bench' };
+            writeFileSync(join(args.cpuProfDir, 'services.json'), JSON.stringify(names, null, 2));
+          }
+        },
+      });
+      log(`end to end: ${summary.platform.loansPerSecond.toFixed(0)} loans/s; stopping the services before the ceilings`);
+      if (args.cpuProfDir) writeFileSync(join(args.cpuProfDir, 'window.json'), JSON.stringify(summary.platform.monotonicWindowUs));
+    } catch (error) {
+      summary.error = (error as Error).stack ?? String(error);
+      process.exitCode = 1;
+      if (error instanceof TimeoutError) {
+        const quiet = error.timeline.find((x, i) => i > 0 && Object.values(x.lag).every((v) => v === 0) && Object.values(x.unrelayed).every((v) => v === 0) && x.decided === args.rows);
+        summary.failedRun = { milestones: error.milestones, quietSeconds: quiet?.t ?? null, deadLetters: error.timeline.at(-1)?.deadLetters ?? 0 };
+        process.stderr.write(`\npipeline when it gave up:\n${timelineTable(error.timeline, 40)}\n`);
+        if (error.activity) process.stderr.write(`\n${activityReport(error.activity)}\n`);
+        if (args.cpuProfDir && error.monotonicWindowUs) writeFileSync(join(args.cpuProfDir, 'window.json'), JSON.stringify(error.monotonicWindowUs));
+      }
+      for (const [name, s] of Object.entries(services ?? {})) {
+        process.stderr.write(`\n--- last output of ${name} ---\n${s.output().slice(-3000)}\n`);
+      }
+      log('the platform part failed; the ceilings are still measured');
+    }
+    await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
+
+    // 7. the ceilings, same broker and database, same N
+    if (args.ceilings && !interrupted) {
+      const samples = sampleLoanFiledMessages(1000);
+      log(`ceiling messages: real loan-filed messages, ${averageBytes(samples).toFixed(0)} bytes of JSON on average`);
+      summary.ceilings.kafka = await kafkaCeiling({ brokers, namespace, count: args.rows, samples, log });
+      summary.ceilings.postgres = await postgresCeiling({ databaseUrl, count: args.rows, samples, log });
+      const e2e = summary.platform?.loansPerSecond;
+      if (e2e !== undefined) {
+        summary.ratios = {
+          kafkaTogether: e2e / summary.ceilings.kafka.together.perSecond,
+          kafkaProduce: e2e / summary.ceilings.kafka.produce.perSecond,
+          postgres: e2e / summary.ceilings.postgres.perSecond,
+        };
+      }
+    }
+  } catch (error) {
+    summary.error = summary.error ?? (error as Error).stack ?? String(error);
+    process.exitCode = 1;
+  } finally {
+    summary.benchPeakRssMb = Math.round((statusKb('self', 'VmHWM') ?? 0) / 102.4) / 10;
+    if (!interrupted) await cleanup();
+  }
+  if (interrupted) return;
+  if (args.jsonOut) writeFileSync(args.jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else process.stdout.write(humanReport(summary));
+  if (summary.error) log(`failed: ${summary.error}`);
+}
+
+/**
+ * Copies dist/apps and dist/libs to `to`/dist (node_modules linked), and fingerprints the copy:
+ * sha256 over every file's path and bytes, and the newest file's modification time.
+ */
+function snapshotBuild(root: string, to: string): { fingerprint: string; newestFile: string; files: number } {
+  mkdirSync(join(to, 'dist'), { recursive: true });
+  for (const d of ['apps', 'libs']) cpSync(join(root, 'dist', d), join(to, 'dist', d), { recursive: true, preserveTimestamps: true });
+  symlinkSync(join(root, 'node_modules'), join(to, 'node_modules'), 'dir');
+  const hash = createHash('sha256');
+  let newest = 0;
+  let files = 0;
+  const walk = (dir: string, rel: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path, `${rel}/${name}`);
+      else {
+        hash.update(`${rel}/${name}\0`).update(readFileSync(path));
+        newest = Math.max(newest, st.mtimeMs);
+        files++;
+      }
+    }
+  };
+  walk(join(to, 'dist'), 'dist');
+  return { fingerprint: hash.digest('hex').slice(0, 16), newestFile: new Date(newest).toISOString(), files };
+}
+
+/** Deletes every topic and consumer group of the benchmark's namespace. */
+async function deleteNamespace(brokers: string[], namespace: string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'g2g-bench-cleanup', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(namespace));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,199 @@
+import type { BenchSummary } from './bench';
+import { ActivitySummary } from './activity';
+import { PipelineSample } from './pipeline-probe';
+
+/** The human-readable report of a benchmark run. */
+
+const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const n1 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const n2 = (n: number) => n.toFixed(2);
+
+function table(header: string[], rows: (string | number)[][], rightAlign: boolean[] = []): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => '  ' + r.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function humanReport(s: BenchSummary): string {
+  const out: string[] = [];
+  const m = s.machine;
+  out.push('');
+  out.push(`g2g benchmark, ${s.date}`);
+  out.push(`machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}; PostgreSQL ${m.postgres}; Kafka ${m.kafka} (kafkajs ${m.kafkajs})`);
+  out.push(`code: build fingerprint ${s.code.fingerprint} (${s.code.files} files in dist/apps, dist/libs; newest ${s.code.newestFile})`);
+  out.push(`batch: ${n0(s.rows)} rows of CSV, ${n1(s.batchFile.bytes / 1e6)} MB, seed ${s.seed} (generated in ${n1(s.batchFile.generateSeconds)} s, not timed)`);
+  const p = s.platform;
+  if (p) {
+    out.push('');
+    out.push(`end to end: upload start -> every projection caught up (services started in ${n1(p.startupSeconds)} s, not timed)`);
+    out.push(
+      table(
+        ['milestone', 'seconds', 'rows/s'],
+        p.milestones.map((ms) => [ms.name, n1(ms.seconds), n0(s.rows / ms.seconds)]),
+        [false, true, true],
+      ),
+    );
+    out.push(`  outcomes: ${n0(p.approved)} approved, ${n0(p.rejected)} rejected, ${n0(p.invalid)} invalid of ${n0(p.rows)} rows`);
+    out.push(`  figures, re-guarantee fees and feed complete after ${n1(p.figuresCompleteSeconds)} s = ${n0(s.rows / p.figuresCompleteSeconds)} loans/s`);
+    out.push(`  END TO END (all of the above and the whole pipeline quiet): ${n0(s.rows)} loans in ${n1(p.endToEndSeconds)} s = ${n0(p.loansPerSecond)} loans/s`);
+  }
+  if (s.failedRun) {
+    const f = s.failedRun;
+    out.push('');
+    out.push('the platform part FAILED (see below); milestones it reached:');
+    out.push(table(['milestone', 'seconds', 'rows/s'], f.milestones.map((ms) => [ms.name, n1(ms.seconds), n0(s.rows / ms.seconds)]), [false, true, true]));
+    if (f.quietSeconds !== null) {
+      out.push(`  the pipeline went quiet (no lag, nothing to relay) at about ${n1(f.quietSeconds)} s (2 s samples) = ${n0(s.rows / f.quietSeconds)} loans/s, with ${n0(f.deadLetters)} messages parked as dead letters`);
+    }
+  }
+  out.push(ceilingReport(s));
+  if (p) {
+    out.push('');
+    out.push('memory, MB');
+    out.push(
+      table(
+        ['process', 'pid', 'peak RSS (VmHWM)', 'max VmRSS sampled every 500 ms'],
+        [
+          ...p.memory.map((x) => [x.process, x.pid, x.peakRssMb === null ? '?' : n1(x.peakRssMb), x.maxSampledRssMb === null ? '?' : n1(x.maxSampledRssMb)]),
+          ['bench (this process, whole run incl. ceilings)', s.benchPid, s.benchPeakRssMb === null ? '?' : n1(s.benchPeakRssMb), ''],
+        ],
+        [false, true, true, true],
+      ),
+    );
+
+    out.push('');
+    const c = p.cpu;
+    const known = Object.values(c.groups).reduce((a, b) => a + b, 0);
+    out.push(`CPU during the timed window: ${n1(c.wallSeconds)} s wall x ${n1(c.machineCores)} cores = ${n1(c.wallSeconds * c.machineCores)} core-seconds; machine busy ${n1(c.machineBusySeconds)} (${n0((100 * c.machineBusySeconds) / Math.max(1e-9, c.wallSeconds * c.machineCores))} %)`);
+    const groups = Object.entries(c.groups).sort((a, b) => b[1] - a[1]);
+    out.push(
+      table(
+        ['process group', 'CPU s', '% of one core'],
+        [
+          ...groups.map(([name, sec]) => [name, n1(sec), n0((100 * sec) / c.wallSeconds)]),
+          ['everything else on the machine', n1(Math.max(0, c.machineBusySeconds - known)), n0((100 * Math.max(0, c.machineBusySeconds - known)) / c.wallSeconds)],
+        ],
+        [false, true, true],
+      ),
+    );
+
+    out.push('');
+    out.push('pipeline over time (filed/decided: intake batch counters; unrelayed: outbox rows behind the relay checkpoint;');
+    out.push('lag: Kafka consumer group lag in messages, or events behind an in-database log follower\'s checkpoint)');
+    out.push(timelineTable(p.timeline, 25));
+
+    out.push('');
+    out.push('consumer transactions (from each inbox: handled_at is the transaction start; seconds after the upload started)');
+    out.push(
+      table(
+        ['consumer', 'messages', 'transactions', 'messages/tx', 'first s', 'last s', 'messages/s first->last'],
+        p.consumers.map((c) => [
+          c.consumer,
+          n0(c.messages),
+          n0(c.transactions),
+          n0(c.messages / Math.max(1, c.transactions)),
+          n1(c.firstSeconds),
+          n1(c.lastSeconds),
+          n0(c.messages / Math.max(1e-3, c.lastSeconds - c.firstSeconds)),
+        ]),
+        [false, true, true, true, true, true, true],
+      ),
+    );
+    if (p.activity) out.push('', activityReport(p.activity));
+
+    out.push('');
+    const v = p.verification;
+    out.push('verification (not timed)');
+    out.push(`  figures new_guarantees.count ${n0(v.figuresCount)} (approved ${n0(p.approved)}); re-guarantee fees in the figures ${JSON.stringify(v.figuresReguaranteeFees)} ${v.feesAgree ? '=' : '!='} cession's ${JSON.stringify(v.cessionReguaranteeFees)}`);
+    if (v.feed) {
+      const f = v.feed;
+      const ok = f.returned === f.expected && f.distinct === f.expected;
+      out.push(
+        `  BJ-REG feed over HTTP (GET /feed?after=&limit=5000 page by page): ${n0(f.returned)} messages returned, ${n0(f.distinct)} distinct (${n0(f.issued)} issued, ${n0(f.ceded)} ceded), expected ${n0(f.expected)}; ${f.pages} pages, ${n1(f.seconds)} s${ok ? '' : '  <-- MISMATCH'}`,
+      );
+    }
+    const rb = v.rebuild;
+    out.push(`  rebuild of every read model from reporting's log: ${n0(rb.events)} events in ${n1(rb.seconds)} s; figures ${rb.sameFigures ? 'identical' : 'DIFFERENT  <-- MISMATCH'} before and after`);
+    const au = v.audit;
+    const clean = au.violations.length === 0 && au.differences === 0;
+    out.push(
+      `  audit from the events alone: ${n0(au.events)} events, ${n0(au.guarantees)} guarantees, ${n0(au.figuresCompared)} figures compared, ${au.violations.length} invariant violations, ${au.differences} differences (${n1(au.seconds)} s)${clean ? '' : '  <-- MISMATCH'}`,
+    );
+    const dead = p.deadLetters.reduce((a, d) => a + d.count, 0);
+    out.push(`  dead letters: ${dead === 0 ? 'none' : p.deadLetters.map((d) => `${d.count} x ${d.schema} parked ${d.topic}: ${d.error}`).join('; ')}`);
+    out.push(
+      `  largest tables (with indexes): ${p.storage.largestTables.map((t) => `${t.table} ${n0(t.bytes / 1e6)} MB`).join(', ')}`,
+    );
+    out.push(`  database size ${n1(p.storage.databaseBytes / 1e6)} MB (${n1(p.storage.databaseBytes / s.rows / 1e3)} kB per row); outbox messages: ${p.storage.outbox.filter((o) => o.messages > 10).map((o) => `${o.topic} ${n0(o.messages)} x ${o.avgValueBytes} B`).join(', ')}`);
+  }
+  if (s.error) {
+    out.push('');
+    out.push(`FAILED: ${s.error.split('\n')[0]}`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** The pipeline samples as a table, at most about `maxRows` rows (evenly thinned, last one kept). */
+export function timelineTable(samples: readonly PipelineSample[], maxRows: number): string {
+  if (samples.length === 0) return '  (no samples)';
+  const stride = Math.max(1, Math.ceil(samples.length / maxRows));
+  const picked = samples.filter((_, i) => i % stride === 0 || i === samples.length - 1);
+  const schemas = [...new Set(samples.flatMap((x) => Object.keys(x.unrelayed)))];
+  const lagKeys = [...new Set(samples.flatMap((x) => Object.keys(x.lag)))].filter((k) => samples.some((x) => (x.lag[k] ?? 0) > 0));
+  const label = (k: string) => (k.startsWith('kafka:') ? `lag ${k.slice(6)}` : `lag ${k.slice(4)} (db log)`);
+  return table(
+    ['t s', 'filed', 'decided', `unrelayed ${schemas.join('/')}`, 'produced filed/issued/rejected/ceded', 'dead letters', ...lagKeys.map(label)],
+    picked.map((x) => [
+      n1(x.t),
+      n0(x.filed),
+      n0(x.decided),
+      schemas.map((sc) => n0(x.unrelayed[sc] ?? 0)).join('/'),
+      `${n0(x.produced.loanFiled ?? 0)}/${n0(x.produced.issued ?? 0)}/${n0(x.produced.rejected ?? 0)}/${n0(x.produced.ceded ?? 0)}`,
+      n0(x.deadLetters ?? 0),
+      ...lagKeys.map((k) => n0(x.lag[k] ?? 0)),
+    ]),
+    [true, true, true, true, true, true, ...lagKeys.map(() => true)],
+  );
+}
+
+/** Average connections of each service in each state and statement (from pg_stat_activity samples). */
+export function activityReport(a: ActivitySummary): string {
+  const out: string[] = [];
+  out.push(`database activity (pg_stat_activity every ${a.everyMs} ms, ${n0(a.samples)} samples): average connections of each service`);
+  for (const svc of a.services) {
+    out.push(`  ${svc.application}: running a statement ${n2(svc.active)}, idle in transaction ${n2(svc.idleInTransaction)}`);
+    for (const st of svc.statements.slice(0, 5)) out.push(`    ${n2(st.active)}  ${st.statement}`);
+    out.push(`    waits: ${svc.waits.map((w) => `${w.wait} ${n2(w.active)}`).join(', ')}`);
+    const l = svc.longestTransaction;
+    if (l) out.push(`    longest open transaction seen: ${n1(l.seconds)} s (${l.state}${l.wait ? `, waiting ${l.wait}` : ''}: ${l.statement})`);
+  }
+  return out.join('\n');
+}
+
+function ceilingReport(s: BenchSummary): string {
+  const out: string[] = [];
+  const k = s.ceilings.kafka;
+  const g = s.ceilings.postgres;
+  const e2e = s.platform?.loansPerSecond;
+  const ratio = (ceiling: number) => (e2e === undefined ? 'n/a' : n2(e2e / ceiling));
+  if (!k && !g) return '';
+  out.push('');
+  out.push(`ceilings, same broker and database, ${n0(s.rows)} messages/rows of ${k?.avgValueBytes ?? g?.avgValueBytes} bytes (real loan-filed messages)`);
+  const rows: (string | number)[][] = [];
+  if (k) {
+    rows.push([`Kafka produce (idempotent, acks -1, 1,000 per request, ${k.partitions} partitions)`, n1(k.produce.seconds), n0(k.produce.perSecond), ratio(k.produce.perSecond)]);
+    rows.push([`Kafka consume (group, commit per batch; join ${n1(k.consume.joinSeconds)} s not counted)`, n1(k.consume.seconds), n0(k.consume.perSecond), ratio(k.consume.perSecond)]);
+    rows.push(['Kafka produce + consume at once', n1(k.together.seconds), n0(k.together.perSecond), ratio(k.together.perSecond)]);
+  }
+  if (g) rows.push(['PostgreSQL insert (unnest, 1,000 rows per statement and transaction)', n1(g.seconds), n0(g.perSecond), ratio(g.perSecond)]);
+  out.push(table(['ceiling', 'seconds', 'per second', 'end to end / ceiling'], rows, [false, true, true, true]));
+  if (e2e !== undefined) {
+    const parts: string[] = [];
+    if (s.ratios.kafkaTogether !== null) parts.push(`${n2(s.ratios.kafkaTogether)} x Kafka produce+consume ceiling`);
+    if (s.ratios.postgres !== null) parts.push(`${n2(s.ratios.postgres)} x PostgreSQL insert ceiling`);
+    out.push(`  end to end ${n0(e2e)} loans/s = ${parts.join(', ')}`);
+  }
+  return out.join('\n');
+}
