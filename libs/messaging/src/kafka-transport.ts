@@ -193,6 +193,20 @@ export class KafkaTransport implements MessageTransport {
       },
     });
     this.consumers.push(consumer);
+    // kafkajs restarts a consumer after a retriable error by itself; after any other crash (e.g.
+    // dropped from its group after a long batch) it would stay dead: start a new one.
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (event.payload.restart || !this.started) return;
+      this.options.log?.(`${spec.consumer}: consumer crashed (${event.payload.error?.message}); starting a new one`);
+      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      setTimeout(() => {
+        consumer
+          .disconnect()
+          .catch(() => undefined)
+          .then(() => (this.started ? this.startConsumer(spec) : undefined))
+          .catch((error) => this.options.log?.(`${spec.consumer}: could not restart: ${(error as Error).message}`));
+      }, 1_000);
+    });
   }
 }
 
