@@ -25,6 +25,15 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
     });
   });
 
+  // The fence is server-wide: a transaction open elsewhere on the server (another test file, an
+  // e2e service) holds back what a reader may see until it ends. Tests that read right after
+  // committing wait for that moment; they never expect to see a row early.
+  const settled = () =>
+    eventually(async () => {
+      const [row] = await t.db.query<{ ok: boolean }>(`select pg_snapshot_xmin(pg_current_snapshot()) > (select coalesce(max(transaction_id), '0'::xid8) from ${schema}.events) as ok`);
+      return row.ok;
+    }, 30_000, 'transactions elsewhere on the server to end');
+
   const noted = (n: number) => ({ type: 'test.amount-noted.v2', data: { amountFen: String(n), currency: 'CNY' }, businessDate: '2025-03-01' });
 
   it('appends to a new stream and reads it back in order, with business date and recorded time', async () => {
@@ -86,6 +95,7 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
     for (let i = 0; i < 5; i++) {
       await t.db.transaction((tx) => store.append(tx, [{ streamId: `p-${i}`, expected: 'no_stream', events: [noted(i), noted(i)] }]));
     }
+    await settled();
     const first = await store.readAll(t.db, START, 4);
     const second = await store.readAll(t.db, first.next, 100);
     const all = [...first.events, ...second.events];
@@ -107,6 +117,7 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
         if (fail) throw new Error('handler failed');
       },
     });
+    await settled();
     await expect(sub.poll()).rejects.toThrow('handler failed');
     expect(await t.db.query(`select * from ${schema}.seen`)).toHaveLength(0);
     fail = false;
@@ -148,6 +159,7 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
 
       releaseSlow();
       await slow;
+      await settled();
       const after = await store.readAll(t.db, during.next, 100);
       expect(after.events.map((e) => e.streamId)).toEqual(['slow', 'fast']);
       expect(after.events[0].globalPosition).toBeLessThan(BigInt(fast));
