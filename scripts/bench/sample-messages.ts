@@ -1,6 +1,7 @@
-import { LoanFiledV1, loanFiledV1 } from '@g2g/contracts';
+import { loanFiledV1 } from '@g2g/contracts';
 import { validateLoanRow } from '@g2g/domain';
 import { generateRows } from '../../apps/cli/src/generate/generate-batch';
+import { loanFiled } from '../../apps/intake/src/file-batch/batch-kinds';
 
 /**
  * Real loan-filed messages (g2g.intake.loan-filed.v1), built exactly as intake builds them from
@@ -20,27 +21,7 @@ export function sampleLoanFiledMessages(count: number, seed = 424242): SampleMes
     if (out.length >= count) break;
     const checked = validateLoanRow(generated.values);
     if (!checked.ok) continue;
-    const l = checked.row;
-    const filed: LoanFiledV1 = {
-      guaranteeId: `ICBC/${l.loanId}`,
-      bank: 'ICBC',
-      loanId: l.loanId,
-      batchRef: 'bench-ceiling',
-      row: generated.n,
-      programme: 'NFGF-G2G-BJ-2025',
-      borrower: { idType: l.borrowerIdType, id: l.borrowerId, name: l.borrowerName, type: l.borrowerType },
-      industryCode: l.industryCode,
-      regionCode: l.regionCode,
-      sciTech: l.sciTech,
-      agriRelated: l.agriRelated,
-      principalFen: l.principalFen.toString(),
-      currency: 'CNY',
-      interestRatePct: l.interestRatePct,
-      guaranteeFeeRatePct: l.guaranteeFeeRatePct,
-      disbursedOn: l.disbursedOn,
-      maturesOn: l.maturesOn,
-      filedAt,
-    };
+    const filed = loanFiled({ bank: 'ICBC', batchRef: 'bench-ceiling', programme: 'NFGF-G2G-BJ-2025', row: generated.n }, checked.row, filedAt);
     out.push({ key: filed.guaranteeId, value: JSON.stringify(filed) });
   }
   return out;

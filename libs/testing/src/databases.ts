@@ -18,14 +18,21 @@ export function serverTestUrl(): string {
 }
 
 export async function serverDatabase(poolSize = 10): Promise<TestDatabase> {
-  const url = serverTestUrl();
+  return connectServer(serverTestUrl(), poolSize, async () => undefined);
+}
+
+/** Creates the database if missing and connects; `dropped` runs after the pool is closed. */
+async function connectServer(url: string, poolSize: number, dropped: () => Promise<void>): Promise<TestDatabase> {
   await ensureDatabase(url);
   const db = await Database.connect({ url, poolSize, applicationName: 'g2g-test' });
   return {
     kind: 'server',
     db,
     connectAnother: (n) => Database.connect({ url, poolSize: n, applicationName: 'g2g-test' }),
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      await dropped();
+    },
   };
 }
 
@@ -71,19 +78,11 @@ export async function freshServerDatabase(prefix: string, poolSize = 10): Promis
   const name = `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
   base.pathname = `/${name}`;
   const url = base.toString();
-  await ensureDatabase(url);
-  const db = await Database.connect({ url, poolSize, applicationName: 'g2g-test' });
-  return {
-    kind: 'server',
-    db,
-    connectAnother: (n) => Database.connect({ url, poolSize: n, applicationName: 'g2g-test' }),
-    close: async () => {
-      await db.close();
-      const admin = new URL(url);
-      admin.pathname = '/postgres';
-      const adminDb = await Database.connect({ url: admin.toString(), poolSize: 1 });
-      await adminDb.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
-      await adminDb.close();
-    },
-  };
+  return connectServer(url, poolSize, async () => {
+    const admin = new URL(url);
+    admin.pathname = '/postgres';
+    const adminDb = await Database.connect({ url: admin.toString(), poolSize: 1 });
+    await adminDb.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+    await adminDb.close();
+  });
 }

@@ -91,30 +91,35 @@ const loans: BatchKind<LoanRow> = {
       ];
     }
   },
-  message({ bank, batchRef, programme }, { row, value: l }, filedAt) {
-    const v: LoanFiledV1 = {
-      guaranteeId: `${bank}/${l.loanId}`,
-      bank,
-      loanId: l.loanId,
-      batchRef,
-      row,
-      programme: programme!,
-      borrower: { idType: l.borrowerIdType, id: l.borrowerId, name: l.borrowerName, type: l.borrowerType },
-      industryCode: l.industryCode,
-      regionCode: l.regionCode,
-      sciTech: l.sciTech,
-      agriRelated: l.agriRelated,
-      principalFen: l.principalFen.toString(),
-      currency: 'CNY',
-      interestRatePct: l.interestRatePct,
-      guaranteeFeeRatePct: l.guaranteeFeeRatePct,
-      disbursedOn: l.disbursedOn,
-      maturesOn: l.maturesOn,
-      filedAt,
-    };
+  message({ bank, batchRef, programme }, { row, value }, filedAt) {
+    const v = loanFiled({ bank, batchRef, programme: programme!, row }, value, filedAt);
     return { topic: loanFiledV1.topic, key: loanFiledV1.key(v), value: v };
   },
 };
+
+/** The loan-filed message of a valid loan row. */
+export function loanFiled(at: { bank: string; batchRef: string; programme: string; row: number }, l: LoanRow, filedAt: string): LoanFiledV1 {
+  return {
+    guaranteeId: `${at.bank}/${l.loanId}`,
+    bank: at.bank,
+    loanId: l.loanId,
+    batchRef: at.batchRef,
+    row: at.row,
+    programme: at.programme,
+    borrower: { idType: l.borrowerIdType, id: l.borrowerId, name: l.borrowerName, type: l.borrowerType },
+    industryCode: l.industryCode,
+    regionCode: l.regionCode,
+    sciTech: l.sciTech,
+    agriRelated: l.agriRelated,
+    principalFen: l.principalFen.toString(),
+    currency: 'CNY',
+    interestRatePct: l.interestRatePct,
+    guaranteeFeeRatePct: l.guaranteeFeeRatePct,
+    disbursedOn: l.disbursedOn,
+    maturesOn: l.maturesOn,
+    filedAt,
+  };
+}
 
 /** Repayments, claims and recoveries name a loan this bank filed; compensation decides the rest. */
 function servicing<V extends { loanId: string }>(
