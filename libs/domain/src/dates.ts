@@ -43,6 +43,26 @@ export function isValidDate(text: string): boolean {
   return parseDate(text) !== null;
 }
 
+/**
+ * The business dates the platform accepts (disbursement, maturity, repayment, claim, recovery,
+ * programme versions): 1900-01-01 to 2199-12-31. Every computation a rule makes from such a date
+ * (a term of up to MAX_TERM_MONTHS, a grace period of up to MAX_GRACE_DAYS) stays far inside the
+ * years 0000-9999 that the date arithmetic covers, so a decider never meets a date it cannot
+ * compute with. A resident ID's birth date is not a business date: any real date is read there.
+ */
+export const EARLIEST_BUSINESS_DATE: IsoDate = '1900-01-01';
+export const LATEST_BUSINESS_DATE: IsoDate = '2199-12-31';
+/** The longest term a programme may allow, and the longest claim grace period (domain-readings). */
+export const MAX_TERM_MONTHS = 600;
+export const MAX_GRACE_DAYS = 3_660;
+
+/** Why text is not a business date the platform accepts, or null when it is one. */
+export function businessDateProblem(text: string): 'MALFORMED_DATE' | 'DATE_OUT_OF_RANGE' | null {
+  if (parseDate(text) === null) return 'MALFORMED_DATE';
+  // YYYY-MM-DD strings of real dates compare as the dates do
+  return text < EARLIEST_BUSINESS_DATE || text > LATEST_BUSINESS_DATE ? 'DATE_OUT_OF_RANGE' : null;
+}
+
 export function formatDate({ year, month, day }: CivilDate): IsoDate {
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }

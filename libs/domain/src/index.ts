@@ -11,3 +11,4 @@ export * from './loan-row';
 export * from './ratio';
 export * from './guarantee/servicing';
 export * from './servicing-row';
+export * from './text';

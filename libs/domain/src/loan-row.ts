@@ -1,4 +1,4 @@
-import { compareDates, IsoDate, parseDate } from './dates';
+import { businessDateProblem, compareDates, EARLIEST_BUSINESS_DATE, IsoDate, LATEST_BUSINESS_DATE } from './dates';
 import {
   BORROWER_TYPES,
   BorrowerIdType,
@@ -20,6 +20,7 @@ import {
 } from './identifiers';
 import { Fen, parseYuan } from './money';
 import { parseRate } from './rate';
+import { TEXT_PROBLEM_MESSAGES, shown as show, textProblem } from './text';
 
 /**
  * One row of a bank's loan batch (domain.md 4), judged on its own: format, identifiers and the
@@ -161,20 +162,20 @@ export function trimSpacesAndTabs(text: string): string {
   return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
-/** In a `u` regex a surrogate pair is one code point, so this matches only an unpaired surrogate. */
-const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /**
- * The trimmed text of every field, or undefined with MISSING_FIELD reported. Text holding an
- * unpaired surrogate (possible from a JSON escape like "\ud800") is not Unicode: it would be
- * silently altered on its way to UTF-8 storage, so it is refused as MALFORMED_TEXT.
+ * The trimmed text of every field, or undefined with its problem reported: MISSING_FIELD, or a
+ * character the field may not hold (text.ts: controls, unpaired surrogates, invisible characters).
  */
 function readFields(raw: Readonly<Record<string, string | undefined>>, report: Report): Partial<Record<LoanRowField, string>> {
   const text: Partial<Record<LoanRowField, string>> = {};
   for (const field of LOAN_ROW_FIELDS) {
     const value = trimSpacesAndTabs(raw[field] ?? '');
-    if (value === '') report('MISSING_FIELD', field, `${field} is missing or empty`);
-    else if (UNPAIRED_SURROGATE.test(value)) report('MALFORMED_TEXT', field, `${field} holds an unpaired UTF-16 surrogate: not Unicode text`);
+    if (value === '') {
+      report('MISSING_FIELD', field, `${field} is missing or empty`);
+      continue;
+    }
+    const problem = textProblem(value, field === 'borrower_name' ? 'name' : 'identifier');
+    if (problem) report(problem, field, `${field} ${TEXT_PROBLEM_MESSAGES[problem]}`);
     else text[field] = value;
   }
   return text;
@@ -267,7 +268,12 @@ function readRate(field: 'interest_rate_pct' | 'guarantee_fee_rate_pct', text: s
 }
 
 function readDate(field: 'disbursed_on' | 'matures_on', text: string | undefined, report: Report): IsoDate | undefined {
-  if (text === undefined || parseDate(text) !== null) return text;
+  if (text === undefined) return undefined;
+  const problem = businessDateProblem(text);
+  if (problem === null) return text;
+  if (problem === 'DATE_OUT_OF_RANGE') {
+    return report(problem, field, `${field} ${text}: business dates run from ${EARLIEST_BUSINESS_DATE} to ${LATEST_BUSINESS_DATE}`);
+  }
   return report('MALFORMED_DATE', field, `${field} ${show(text)}: must be a real calendar date YYYY-MM-DD`);
 }
 
@@ -315,13 +321,6 @@ function codePoints(text: string): number {
   let count = 0;
   for (const _ of text) count++;
   return count;
-}
-
-/** A value for a message: plain when it is short printable ASCII, else quoted and cut to 40 code points. */
-function show(text: string): string {
-  if (/^[\x21-\x7E]{1,40}$/.test(text)) return text;
-  const points = [...text];
-  return JSON.stringify(points.length > 40 ? `${points.slice(0, 40).join('')}…` : text);
 }
 
 function twoDigits(n: number): string {

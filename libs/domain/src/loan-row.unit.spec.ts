@@ -1,24 +1,8 @@
 import { residentIdCheckCharacter } from './identifiers';
-import { LOAN_ROW_FIELDS, LoanRowField, validateLoanRow } from './loan-row';
+import { LOAN_ROW_FIELDS, validateLoanRow } from './loan-row';
+import { VALID_LOAN_ROW } from './loan-row.fixture';
 
-/** A row every rule accepts: a small Fujian manufacturer with the domain's USCC example. */
-const VALID: Readonly<Record<LoanRowField, string>> = {
-  loan_id: 'IOU-2025-000001',
-  borrower_id_type: 'USCC',
-  borrower_id: '91350100M000100Y43',
-  borrower_name: '福州明辉机械有限公司',
-  borrower_type: 'small',
-  industry_code: 'C1311',
-  region_code: '350100',
-  sci_tech: 'N',
-  agri_related: 'Y',
-  principal: '1500000.00',
-  currency: 'CNY',
-  interest_rate_pct: '4.47',
-  guarantee_fee_rate_pct: '0.62',
-  disbursed_on: '2025-06-01',
-  matures_on: '2026-05-31',
-};
+const VALID = VALID_LOAN_ROW;
 
 const FARMER = { borrower_id_type: 'RID', borrower_id: '11010519491231002X', borrower_type: 'farmer' };
 
@@ -113,18 +97,19 @@ describe('trimming', () => {
   });
 
   it.each([
-    ['a no-break space', '\u00a01000'],
-    ['an ideographic space', '1000\u3000'],
-    ['a line feed', '1000\n'],
-    ['a carriage return', '\r1000'],
-    ['a vertical tab', '1000\v'],
-    ['a form feed', '\f1000'],
-  ])('does not remove %s', (_what, principal) => {
-    expect(problems({ principal })).toEqual([['principal', 'MALFORMED_MONEY']]);
+    ['a no-break space', '\u00a01000', 'MALFORMED_MONEY'],
+    ['an ideographic space', '1000\u3000', 'MALFORMED_MONEY'],
+    ['a line feed', '1000\n', 'CONTROL_CHARACTER'],
+    ['a carriage return', '\r1000', 'CONTROL_CHARACTER'],
+    ['a vertical tab', '1000\v', 'CONTROL_CHARACTER'],
+    ['a form feed', '\f1000', 'CONTROL_CHARACTER'],
+  ])('does not remove %s: the value stays invalid', (_what, principal, code) => {
+    expect(problems({ principal })).toEqual([['principal', code]]);
   });
 
-  it('keeps other whitespace in free text as it is', () => {
-    expect(accepted({ borrower_name: '\u3000张三\n' }).borrowerName).toBe('\u3000张三\n');
+  it('keeps other whitespace in free text as it is, but no control character', () => {
+    expect(accepted({ borrower_name: '\u3000张三\u3000' }).borrowerName).toBe('\u3000张三\u3000');
+    expect(problems({ borrower_name: '\u3000张三\n' })).toEqual([['borrower_name', 'CONTROL_CHARACTER']]);
   });
 });
 
@@ -289,6 +274,45 @@ describe('money grammar', () => {
 
   it.each(['1,5', '1e1', '+4.47', '4.', '４.47'])('refuses the rate %j', (rate) => {
     expect(problems({ guarantee_fee_rate_pct: rate })).toEqual([['guarantee_fee_rate_pct', 'MALFORMED_RATE']]);
+  });
+});
+
+describe('characters a field may not hold', () => {
+  it.each(LOAN_ROW_FIELDS)('a NUL in %s is CONTROL_CHARACTER for that field, and nothing else of it is judged', (field) => {
+    expect(problems({ [field]: `${VALID[field]}\u0000` })).toEqual([[field, 'CONTROL_CHARACTER']]);
+  });
+
+  it.each(LOAN_ROW_FIELDS)('a lone surrogate in %s is MALFORMED_TEXT', (field) => {
+    expect(problems({ [field]: `\ud800${VALID[field]}` })).toEqual([[field, 'MALFORMED_TEXT']]);
+  });
+
+  it.each(LOAN_ROW_FIELDS.filter((f) => f !== 'borrower_name'))('a zero-width space in %s is INVISIBLE_CHARACTER', (field) => {
+    expect(problems({ [field]: `${VALID[field]}\u200b` })).toEqual([[field, 'INVISIBLE_CHARACTER']]);
+  });
+
+  it('a name may hold a zero-width joiner but no bidirectional override', () => {
+    expect(accepted({ borrower_name: '福州👨\u200d👩明辉' }).borrowerName).toBe('福州👨\u200d👩明辉');
+    expect(problems({ borrower_name: '\u202e辉明州福' })).toEqual([['borrower_name', 'INVISIBLE_CHARACTER']]);
+  });
+});
+
+describe('the supported range of business dates', () => {
+  it('accepts 1900-01-01 and 2199-12-31', () => {
+    expect(accepted({ disbursed_on: '1900-01-01', matures_on: '2199-12-31' })).toMatchObject({ disbursedOn: '1900-01-01', maturesOn: '2199-12-31' });
+  });
+
+  it.each([
+    ['disbursed_on', '1899-12-31'],
+    ['disbursed_on', '0000-01-01'],
+    ['matures_on', '2200-01-01'],
+    ['matures_on', '9999-12-31'],
+  ])('refuses %s %s as DATE_OUT_OF_RANGE', (field, date) => {
+    const other = field === 'disbursed_on' ? { matures_on: '1900-06-01' } : {};
+    expect(problems({ [field]: date, ...other })).toEqual([[field, 'DATE_OUT_OF_RANGE']]);
+  });
+
+  it('still reads a resident ID born before the range', () => {
+    expect(accepted({ ...FARMER, borrower_id: '440524188001010014' }).borrowerId).toBe('440524188001010014');
   });
 });
 

@@ -1,6 +1,7 @@
-import { isValidDate } from './dates';
+import { businessDateProblem, EARLIEST_BUSINESS_DATE, LATEST_BUSINESS_DATE } from './dates';
 import { Fen, parseYuan } from './money';
 import { RowError, trimSpacesAndTabs, MAX_LOAN_ID_LENGTH } from './loan-row';
+import { TEXT_PROBLEM_MESSAGES, shown, textProblem } from './text';
 
 /** The later interfaces of the bank batch (domain specification, section 4). */
 export const REPAYMENT_FIELDS = ['loan_id', 'amount', 'repaid_on'] as const;
@@ -36,6 +37,11 @@ function reader(raw: Readonly<Record<string, string | undefined>>) {
       errors.push({ code: 'MISSING_FIELD', field, message: `${field} is missing` });
       return null;
     }
+    const problem = textProblem(v, 'identifier');
+    if (problem) {
+      errors.push({ code: problem, field, message: `${field} ${TEXT_PROBLEM_MESSAGES[problem]}` });
+      return null;
+    }
     return v;
   };
   const loanId = (): string => {
@@ -47,13 +53,15 @@ function reader(raw: Readonly<Record<string, string | undefined>>) {
     const v = text(field);
     if (v === null) return 0n;
     const fen = parseYuan(v);
-    if (fen === null) errors.push({ code: 'MALFORMED_MONEY', field, message: `${field} ${v}: yuan as digits with at most 2 decimals` });
+    if (fen === null) errors.push({ code: 'MALFORMED_MONEY', field, message: `${field} ${shown(v)}: yuan as digits with at most 2 decimals` });
     else if (positive && fen === 0n) errors.push({ code: 'AMOUNT_NOT_POSITIVE', field, message: `${field} must be more than 0` });
     return fen ?? 0n;
   };
   const date = (field: string): string => {
     const v = text(field);
-    if (v !== null && !isValidDate(v)) errors.push({ code: 'MALFORMED_DATE', field, message: `${field} ${v}: a real date YYYY-MM-DD` });
+    const problem = v === null ? null : businessDateProblem(v);
+    if (problem === 'MALFORMED_DATE') errors.push({ code: problem, field, message: `${field} ${shown(v!)}: a real date YYYY-MM-DD` });
+    if (problem === 'DATE_OUT_OF_RANGE') errors.push({ code: problem, field, message: `${field} ${v}: business dates run from ${EARLIEST_BUSINESS_DATE} to ${LATEST_BUSINESS_DATE}` });
     return v ?? '';
   };
   return { errors, loanId, money, date };

@@ -1,4 +1,4 @@
-import { isValidDate } from '../dates';
+import { MAX_GRACE_DAYS, MAX_TERM_MONTHS, businessDateProblem } from '../dates';
 import { BORROWER_TYPES, BorrowerType, INDUSTRY_SECTIONS, PROVINCE_PREFIXES } from '../identifiers';
 import { Fen, parseYuan } from '../money';
 import { HUNDRED_PCT, Rate, parseRate, parseSharePct } from '../rate';
@@ -78,15 +78,15 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
     if (r === null) problems.push({ field, message: `${field} must be a percentage as a decimal string with at most 4 decimals` });
     return r ?? 0n;
   };
-  const whole = (field: string, v: unknown, min: number): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) problems.push({ field, message: `${field} must be a whole number >= ${min}` });
+  const whole = (field: string, v: unknown, min: number, max: number): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push({ field, message: `${field} must be a whole number from ${min} to ${max}` });
     return typeof v === 'number' ? v : 0;
   };
 
   const id = text('id', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
   const name = text('name');
   const effectiveFrom = text('effective_from');
-  if (effectiveFrom && !isValidDate(effectiveFrom)) problems.push({ field: 'effective_from', message: 'effective_from must be a date YYYY-MM-DD' });
+  if (effectiveFrom && businessDateProblem(effectiveFrom)) problems.push({ field: 'effective_from', message: 'effective_from must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31' });
   const province = text('province', /^\d\d$/);
   if (province && !PROVINCE_PREFIXES.includes(province)) problems.push({ field: 'province', message: `province ${province} is not a province code` });
   const banks = Array.isArray(d.banks) && d.banks.every((b) => typeof b === 'string') ? d.banks : [];
@@ -116,8 +116,8 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
   if (borrowerTypes.length === 0) problems.push({ field: 'borrower_types', message: 'borrower_types must list at least one type' });
 
   const term = d.term_months ?? { min: -1, max: -1 };
-  const termMin = whole('term_months.min', term.min, 1);
-  const termMax = whole('term_months.max', term.max, 1);
+  const termMin = whole('term_months.min', term.min, 1, MAX_TERM_MONTHS);
+  const termMax = whole('term_months.max', term.max, 1, MAX_TERM_MONTHS);
   if (termMin > termMax) problems.push({ field: 'term_months', message: 'term_months.min must not exceed term_months.max' });
 
   const excluded = Array.isArray(d.excluded_industry_sections) ? d.excluded_industry_sections : [];
@@ -145,7 +145,7 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
       defaultPct: rate('reguarantee_fee_pct.default', d.reguarantee_fee_pct?.default),
       principalAtMost5mPct: rate('reguarantee_fee_pct.principal_at_most_5m', d.reguarantee_fee_pct?.principal_at_most_5m),
     },
-    claimGraceDays: whole('claim_grace_days', d.claim_grace_days, 0),
+    claimGraceDays: whole('claim_grace_days', d.claim_grace_days, 0, MAX_GRACE_DAYS),
     claimCoversInterest: d.claim_covers_interest === true,
     fundCapPct: rate('fund_cap_pct', d.fund_cap_pct),
     breakerPct: rate('breaker_pct', d.breaker_pct),
