@@ -247,4 +247,9 @@ describe('a loan batch through intake, underwriting, cession and reporting over 
     expect((await call('reporting', 'GET', '/figures?from=2025-01-01&to=2025-12-31', keys.ICBC)).status).toBe(403);
     expect((await call('intake', 'GET', '/banks/BOC/batches/B', keys.BOC)).status).toBe(200);
   });
+
+  it('writes no borrower identifier or name into any log line', async () => {
+    expect(platform.personalData.size).toBeGreaterThan(5);
+    expect(await platform.personalDataInLogs()).toEqual([]);
+  });
 });

@@ -193,4 +193,9 @@ describe('a guarantee after issue: repaid, claimed, supported, recovered, and th
     expect(audit).toMatchObject({ violations: [], differences: [] });
     expect(audit.checked.figures).toBeGreaterThan(0);
   }, 300_000);
+
+  it('writes no borrower identifier or name into any log line', async () => {
+    expect(platform.personalData.size).toBeGreaterThan(5);
+    expect(await platform.personalDataInLogs()).toEqual([]);
+  });
 });

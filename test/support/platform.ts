@@ -1,16 +1,24 @@
 import { ensureDatabase } from '@g2g/platform';
-import { ServiceName, ServiceProcess, eventually, startPlatformProcesses } from '@g2g/testing';
+import { SERVICES, ServiceName, ServiceProcess, eventually, startPlatformProcess } from '@g2g/testing';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+
+const ROOT = join(__dirname, '../..');
 
 /** The five services as processes over real Kafka and PostgreSQL, with a database and a Kafka namespace of their own. */
 export class TestPlatform {
   readonly keys: Record<string, string> = {};
   readonly operatorKey = `op_${randomBytes(12).toString('hex')}`;
-  private services!: Record<ServiceName, ServiceProcess>;
+  private services = {} as Record<ServiceName, ServiceProcess>;
   private readonly run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   private readonly server = process.env.E2E_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+  /** every line each service process writes, kept whole for the personal-data scan */
+  readonly logDir = mkdtempSync(join(tmpdir(), 'g2g-e2e-logs-'));
+  /** borrower identifiers and names this suite uploaded: none may appear in a log line */
+  readonly personalData = new Set<string>();
 
   constructor(private readonly extraEnv: NodeJS.ProcessEnv = {}) {}
 
@@ -18,25 +26,96 @@ export class TestPlatform {
     return `g2g_e2e_${this.run}`;
   }
 
+  get databaseUrl(): string {
+    return `${this.server}/${this.database}`;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return { DATABASE_URL: this.databaseUrl, KAFKA_NAMESPACE: `e2e-${this.run}.`, G2G_OPERATOR_KEY: this.operatorKey, ...this.extraEnv };
+  }
+
   async start(): Promise<void> {
-    await ensureDatabase(`${this.server}/${this.database}`);
-    this.services = await startPlatformProcesses(join(__dirname, '../..'), {
-      DATABASE_URL: `${this.server}/${this.database}`,
-      KAFKA_NAMESPACE: `e2e-${this.run}.`,
-      G2G_OPERATOR_KEY: this.operatorKey,
-      ...this.extraEnv,
-    });
+    await ensureDatabase(this.databaseUrl);
+    await Promise.all(SERVICES.map((s) => this.startService(s)));
+  }
+
+  /** Starts (or starts again, after a kill) one service process. */
+  async startService(service: ServiceName): Promise<void> {
+    this.services[service] = await startPlatformProcess(ROOT, service, this.env(), join(this.logDir, `${service}.log`));
+  }
+
+  /** SIGKILL: the process gets no chance to finish anything. */
+  async kill(service: ServiceName): Promise<void> {
+    await this.services[service].kill();
+  }
+
+  async restart(service: ServiceName): Promise<void> {
+    await this.kill(service);
+    await this.startService(service);
+  }
+
+  url(service: ServiceName): string {
+    return this.services[service].url;
   }
 
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.services ?? {}).map((s) => s.stop()));
+    await Promise.all(Object.values(this.services).map((s) => s.stop()));
     const admin = new Client({ connectionString: `${this.server}/postgres` });
     await admin.connect();
     await admin.query(`drop database if exists ${this.database} with (force)`).catch(() => undefined);
     await admin.end();
+    rmSync(this.logDir, { recursive: true, force: true });
+  }
+
+  /**
+   * Every line the services wrote that holds a borrower identifier or name this suite uploaded,
+   * read once their output has stood still for half a second (it arrives through pipes).
+   */
+  async personalDataInLogs(): Promise<string[]> {
+    const size = () => readdirSync(this.logDir).reduce((n, f) => n + statSync(join(this.logDir, f)).size, 0);
+    for (let last = -1, now = size(); now !== last; last = now, now = size()) await new Promise((r) => setTimeout(r, 500));
+    const found: string[] = [];
+    const needles = [...this.personalData].filter((v) => v.length >= 2);
+    for (const file of readdirSync(this.logDir)) {
+      for (const line of readFileSync(join(this.logDir, file), 'utf8').split('\n')) {
+        const hit = needles.find((n) => line.includes(n));
+        if (hit) found.push(`${file}: ${line.slice(0, 300)}`);
+      }
+    }
+    return found;
+  }
+
+  /** Notes the borrower identifiers and names of an uploaded CSV or JSON Lines body. */
+  notePersonalData(body: string | Buffer): void {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const lines = text.split(/\r?\n/);
+    const header = lines[0]?.split(',') ?? [];
+    const idCol = header.indexOf('borrower_id');
+    const nameCol = header.indexOf('borrower_name');
+    for (const line of lines.slice(idCol >= 0 ? 1 : 0)) {
+      if (line.startsWith('{')) {
+        try {
+          const v = JSON.parse(line);
+          for (const f of ['borrower_id', 'borrower_name']) if (typeof v?.[f] === 'string') this.notePrintable(v[f]);
+        } catch {
+          // not a row: nothing to note
+        }
+      } else if (idCol >= 0) {
+        const cells = line.split(',');
+        for (const c of [idCol, nameCol]) if (c >= 0 && cells[c] !== undefined) this.notePrintable(cells[c].replace(/^"|"$/g, ''));
+      }
+    }
+  }
+
+  /** The printable runs of a value (a name with a NUL in it is still searched for by its letters). */
+  private notePrintable(value: string): void {
+    for (const run of value.trim().split(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/)) {
+      if (run.length >= 2) this.personalData.add(run);
+    }
   }
 
   async call(service: ServiceName, method: string, path: string, key: string | undefined, body?: unknown, contentType = 'application/json') {
+    if (typeof body === 'string' && method === 'PUT') this.notePersonalData(body);
     const res = await fetch(`${this.services[service].url}${path}`, {
       method,
       headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },

@@ -5,20 +5,23 @@ import { FileConnector } from './file-connector/file-connector';
 import { BatchResultsController } from './batch-results/batch-results.controller';
 import { RecordOutcomesConsumer } from './batch-results/record-outcomes.consumer';
 import { BatchController } from './file-batch/batch.controller';
+import { FileBatch } from './file-batch/file-batch';
 import { intakeMigrations } from './migrations';
 
 /** The banks' connectors: loan batches in, per-row outcomes out. */
 @Module({})
 export class IntakeModule {
   static register(platform: Platform): DynamicModule {
-    const inbox = platform.config.inboxDir;
+    const { inboxDir: inbox, uploadLeaseMs, uploadStallMs, fileSettleMs } = platform.config;
+    const filing = new FileBatch(platform.db, { leaseMs: uploadLeaseMs, stallMs: uploadStallMs });
     return {
       module: IntakeModule,
       controllers: [BatchController, BatchResultsController, RecordOutcomesConsumer, referenceDataConsumer('intake')],
       providers: [
         { provide: Database, useValue: platform.db },
+        { provide: FileBatch, useValue: filing },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'intake', operatorKey(process.env, platform.config.operatorKeyFile)) },
-        ...(inbox ? [{ provide: FileConnector, useFactory: () => new FileConnector(platform.db, inbox, (line) => new Logger('intake').log(line)) }] : []),
+        ...(inbox ? [{ provide: FileConnector, useFactory: () => new FileConnector(platform.db, filing, inbox, { settleMs: fileSettleMs, log: (line) => new Logger('intake').log(line) }) }] : []),
       ],
     };
   }

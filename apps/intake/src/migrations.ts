@@ -47,4 +47,23 @@ export const intakeMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 102,
+    name: 'uploads: incomplete batches, leases, the digest of each filed chunk',
+    sql: `
+      alter table {schema}.batches drop constraint batches_status_check;
+      alter table {schema}.batches add constraint batches_status_check check (status in ('receiving', 'incomplete', 'filed'));
+      alter table {schema}.batches alter column receiver drop not null;
+      alter table {schema}.batches add column lease_until timestamptz;
+      create table {schema}.batch_chunks (
+        bank text not null,
+        kind text not null,
+        batch_ref text not null,
+        first_row int not null,
+        last_row int not null,
+        digest text not null,
+        primary key (bank, kind, batch_ref, first_row)
+      );
+    `,
+  },
 ];

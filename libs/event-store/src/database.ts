@@ -110,6 +110,38 @@ export function isRetryable(error: unknown): boolean {
   return code === SERIALIZATION_FAILURE || code === DEADLOCK;
 }
 
+/**
+ * The database could not be reached or went away (server restart, network): worth a retry later,
+ * unlike an error in a statement. Class 08 (connection exception), 57P01-57P03 (shutdown,
+ * cannot connect now), and the driver's own socket errors.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const code = pgCode(error);
+  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03')) return true;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  const message = String((error as { message?: unknown })?.message ?? '');
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|terminating connection/i.test(message);
+}
+
+/**
+ * A description of an error fit for a log line: for a database error its SQLSTATE, constraint and
+ * table, never its message, detail or statement parameters (PostgreSQL quotes the values it could
+ * not take, and a driver error carries the whole statement and its parameters); for anything else
+ * its name and the first line of its message.
+ */
+export function describeError(error: unknown): string {
+  const e = error as { name?: string; message?: unknown; driverError?: Record<string, unknown> } & Record<string, unknown>;
+  const driver = (e?.driverError ?? e) as Record<string, unknown>;
+  const code = pgCode(error);
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    const where = [driver.schema, driver.table].filter(Boolean).join('.');
+    return `database error ${code}${driver.constraint ? ` (constraint ${String(driver.constraint)})` : ''}${where ? ` on ${where}` : ''}${driver.routine ? ` in ${String(driver.routine)}` : ''}`;
+  }
+  if (isConnectionError(error)) return `database unreachable (${code ?? String(e.message ?? '').split('\n')[0].slice(0, 120)})`;
+  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0].slice(0, 300)}`;
+  return `non-error thrown: ${typeof error}`;
+}
+
 export function pgCode(error: unknown): string | undefined {
   const e = error as { code?: string; driverError?: { code?: string } };
   return e?.driverError?.code ?? e?.code;

@@ -65,21 +65,24 @@ export async function deliver(
     }
     if (ok) {
       report.handled++;
-    } else {
-      await park(tx, spec, m, lastError, maxAttempts);
-      onDeadLetter?.(m, lastError);
-      report.deadLettered++;
+      continue;
     }
+    // the handler's final say on it (an outcome such as UNPROCESSABLE), under its own savepoint
+    let answered = false;
+    if (spec.answersPoison) answered = await attempt(tx, spec, [m], 'g2g_poison', false, lastError ?? new Error('failed'), false);
+    await park(tx, spec, m, lastError, maxAttempts, answered);
+    onDeadLetter?.(m, lastError);
+    report.deadLettered++;
   }
   return report;
 }
 
 /** Runs the handler under a savepoint; false (or the error, when rethrow) if it threw. */
-async function attempt(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], savepoint: string, rethrow = false): Promise<boolean> {
+async function attempt(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], savepoint: string, rethrow = false, poisoned?: unknown, inbox = true): Promise<boolean> {
   await tx.query(`savepoint ${savepoint}`);
   try {
-    await markInbox(tx, spec, batch, 'handled');
-    await spec.handle(batch, tx);
+    if (inbox) await markInbox(tx, spec, batch, 'handled');
+    await spec.handle(batch, tx, poisoned);
     await tx.query(`release savepoint ${savepoint}`);
     return true;
   } catch (error) {
@@ -100,7 +103,7 @@ async function markInbox(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], 
   );
 }
 
-async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unknown, attempts: number): Promise<void> {
+async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unknown, attempts: number, answered = false): Promise<void> {
   await markInbox(tx, spec, [m], 'dead-lettered');
   const err = asError(error);
   await enqueue(tx, spec.schema, [
@@ -116,6 +119,7 @@ async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unkn
         'g2g-dlq-error': err.message.slice(0, 2000),
         'g2g-dlq-error-name': err.name,
         'g2g-dlq-attempts': String(attempts),
+        'g2g-dlq-answered': String(answered),
         ...(m.malformed !== undefined ? { 'g2g-dlq-raw': m.malformed.slice(0, 10_000) } : {}),
       },
     },

@@ -77,6 +77,32 @@ describe.each(testDatabases)('delivery on %s', (_name, open) => {
     expect(await t.db.query(`select 1 from ${consumerSchema}.outbox`)).toHaveLength(1);
   });
 
+  it('lets a consumer that answers poison record a final outcome for the message it parks', async () => {
+    const answering: ConsumerSpec = {
+      ...spec,
+      answersPoison: true,
+      handle: async (messages, tx, poisoned) => {
+        if (poisoned === undefined) return spec.handle(messages, tx);
+        for (const m of messages) await tx.query(`insert into ${consumerSchema}.effects (key, seq) values ('unprocessable', $1)`, [m.value.seq]);
+      },
+    };
+    const report = await t.db.transaction((tx) => deliver(tx, answering, [tick(1), tick(2, { poison: true }), tick(3)]));
+    expect(report).toEqual({ handled: 2, duplicates: 0, deadLettered: 1 });
+    expect(await t.db.query(`select key, seq from ${consumerSchema}.effects order by seq`)).toEqual([
+      { key: 'k1', seq: 1 },
+      { key: 'unprocessable', seq: 2 },
+      { key: 'k0', seq: 3 },
+    ]);
+    const [parked] = await t.db.query(`select headers from ${consumerSchema}.outbox`);
+    expect(parked.headers).toMatchObject({ 'g2g-dlq-error': 'poison 2', 'g2g-dlq-answered': 'true' });
+    // an answer that fails too leaves the message parked, unanswered, and the rest applied
+    const failing: ConsumerSpec = { ...answering, handle: async (m, tx, poisoned) => (poisoned === undefined ? spec.handle(m, tx) : Promise.reject(new Error('no answer'))) };
+    await t.db.transaction((tx) => deliver(tx, failing, [tick(4, { poison: true }), tick(5)]));
+    const headers = (await t.db.query(`select headers from ${consumerSchema}.outbox order by position`)).map((r) => r.headers['g2g-dlq-answered']);
+    expect(headers).toEqual(['true', 'false']);
+    expect((await effects()).map((r) => r.seq)).toEqual([1, 2, 3, 5]);
+  });
+
   it('hands a concurrency conflict back to the transaction instead of parking the message', async () => {
     let conflicts = 1;
     const racing: ConsumerSpec = {

@@ -1,4 +1,4 @@
-import { Database, LogSubscription, OutboxRow, messageIdOf } from '@g2g/event-store';
+import { Database, LogSubscription, OutboxRow, describeError, messageIdOf } from '@g2g/event-store';
 import { deliver } from './deliver';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, ownerSchemaOf } from './message';
 
@@ -35,10 +35,10 @@ export class EmbeddedTransport implements MessageTransport {
         idleMs: this.options.idleMs ?? 250,
         handle: async (rows, tx) => {
           await deliver(tx, spec, rows.map((r) => toIncoming(owner, r)), (m, e) =>
-            this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),
+            this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${describeError(e)}`),
           );
         },
-        onError: (e) => this.options.log?.(`${spec.consumer}: ${String((e as Error)?.message ?? e)}`),
+        onError: (e) => this.options.log?.(`${spec.consumer}: ${describeError(e)}`),
       });
       this.subscriptions.push(subscription);
       if (this.started) subscription.start();

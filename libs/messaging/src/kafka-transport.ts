@@ -1,4 +1,4 @@
-import { Database, LogSubscription, OutboxRow, messageIdOf } from '@g2g/event-store';
+import { Database, LogSubscription, OutboxRow, describeError, messageIdOf } from '@g2g/event-store';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
@@ -145,7 +145,7 @@ export class KafkaTransport implements MessageTransport {
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.kafkaTopic(topic), messages })),
         });
       },
-      onError: (e) => this.options.log?.(`relay ${schema}: ${String((e as Error)?.message ?? e)}`),
+      onError: (e) => this.options.log?.(`relay ${schema}: ${describeError(e)}`),
     });
     this.db.afterCommit(() => relay.nudge());
     this.relays.push(relay);
@@ -179,7 +179,7 @@ export class KafkaTransport implements MessageTransport {
           await this.db.transaction(
             (tx) =>
               deliver(tx, spec, incoming, (m, e) =>
-                this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${String((e as Error)?.message ?? e)}`),
+                this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${describeError(e)}`),
               ),
             10,
           );
@@ -197,14 +197,14 @@ export class KafkaTransport implements MessageTransport {
     // dropped from its group after a long batch) it would stay dead: start a new one.
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart || !this.started) return;
-      this.options.log?.(`${spec.consumer}: consumer crashed (${event.payload.error?.message}); starting a new one`);
+      this.options.log?.(`${spec.consumer}: consumer crashed (${describeError(event.payload.error)}); starting a new one`);
       this.consumers.splice(this.consumers.indexOf(consumer), 1);
       setTimeout(() => {
         consumer
           .disconnect()
           .catch(() => undefined)
           .then(() => (this.started ? this.startConsumer(spec) : undefined))
-          .catch((error) => this.options.log?.(`${spec.consumer}: could not restart: ${(error as Error).message}`));
+          .catch((error) => this.options.log?.(`${spec.consumer}: could not restart: ${describeError(error)}`));
       }, 1_000);
     });
   }

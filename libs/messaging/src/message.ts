@@ -16,8 +16,12 @@ export interface IncomingMessage<V = any> {
   malformed?: string;
 }
 
-/** Applies a batch of messages in the consumer's transaction; throw to refuse them. */
-export type BatchHandler = (messages: IncomingMessage[], tx: Sql) => Promise<void>;
+/**
+ * Applies a batch of messages in the consumer's transaction; throw to refuse them. `poisoned` is
+ * set on the last call for a message that failed alone every time (consumers that answer poison
+ * only): the error it failed with, so that the handler records a final outcome instead.
+ */
+export type BatchHandler = (messages: IncomingMessage[], tx: Sql, poisoned?: unknown) => Promise<void>;
 
 export interface ConsumerSpec {
   /** the consumer group; also the inbox key and the checkpoint name. No -server/-client suffixes. */
@@ -28,6 +32,12 @@ export interface ConsumerSpec {
   handle: BatchHandler;
   /** attempts for a message that fails alone before it is parked; default 3 */
   maxAttempts?: number;
+  /**
+   * The handler records a final outcome for a message it cannot apply (it is called once more
+   * with `poisoned`), so that what the message asked for is answered, not left waiting; the
+   * message is parked on the dead letters all the same, for operators to see.
+   */
+  answersPoison?: boolean;
 }
 
 export interface MessageTransport {

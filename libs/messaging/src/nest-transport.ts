@@ -5,12 +5,20 @@ import { Observable, lastValueFrom, throwError } from 'rxjs';
 import { ConsumerSpec, IncomingMessage, MessageTransport } from './message';
 
 /** What a g2g message handler gets beside the batch: the transaction its effects must use. */
-export class G2gContext extends BaseRpcContext<[Sql, string]> {
+export class G2gContext extends BaseRpcContext<[Sql, string, unknown]> {
   get tx(): Sql {
     return this.args[0];
   }
   get topic(): string {
     return this.args[1];
+  }
+  /**
+   * Set when the messages failed alone on every attempt and will be parked on the dead letters
+   * (consumers declared with `answersPoison` only): the error. The handler records a final
+   * outcome instead of applying them.
+   */
+  get poisoned(): unknown {
+    return this.args[2];
   }
 }
 
@@ -25,6 +33,8 @@ export function schemaOfConsumer(consumer: string): string {
 export interface G2gPatternExtras {
   consumer: string;
   maxAttempts?: number;
+  /** the handlers answer a poisoned message with a final outcome (see G2gContext.poisoned) */
+  answersPoison?: boolean;
 }
 
 /**
@@ -60,7 +70,7 @@ export class G2gServer extends Server implements CustomTransportStrategy {
   }
 
   private consumerSpecs(): ConsumerSpec[] {
-    type Group = { maxAttempts?: number; handlers: Map<string, MessageHandler> };
+    type Group = { maxAttempts?: number; answersPoison?: boolean; handlers: Map<string, MessageHandler> };
     const byConsumer = new Map<string, Group>();
     // Nest chains every handler of one pattern behind the first (`next`) and runs the chain
     // concurrently with the first one's arguments. Here each handler is its own consumer, with its
@@ -79,22 +89,24 @@ export class G2gServer extends Server implements CustomTransportStrategy {
       if (!extras.consumer) throw new Error(`@EventPattern('${topic}') needs { consumer } in its extras`);
       const entry: Group = byConsumer.get(extras.consumer) ?? { handlers: new Map() };
       entry.maxAttempts = extras.maxAttempts ?? entry.maxAttempts;
+      entry.answersPoison = extras.answersPoison ?? entry.answersPoison;
       if (entry.handlers.has(topic)) throw new Error(`consumer ${extras.consumer} has two handlers for ${topic}`);
       entry.handlers.set(topic, handler);
       byConsumer.set(extras.consumer, entry);
     }
-    return [...byConsumer].map(([consumer, { maxAttempts, handlers }]) => ({
+    return [...byConsumer].map(([consumer, { maxAttempts, answersPoison, handlers }]) => ({
       consumer,
       schema: schemaOfConsumer(consumer),
       topics: [...handlers.keys()],
       maxAttempts,
-      handle: async (messages: IncomingMessage[], tx: Sql) => {
+      answersPoison,
+      handle: async (messages: IncomingMessage[], tx: Sql, poisoned?: unknown) => {
         // consecutive messages of one topic go to its handler together, in order
         for (let i = 0; i < messages.length; ) {
           let j = i + 1;
           while (j < messages.length && messages[j].topic === messages[i].topic) j++;
           const handler = handlers.get(messages[i].topic)!;
-          const result = await handler(messages.slice(i, j), new G2gContext([tx, messages[i].topic]));
+          const result = await handler(messages.slice(i, j), new G2gContext([tx, messages[i].topic, poisoned]));
           await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
           i = j;
         }

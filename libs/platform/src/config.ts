@@ -15,6 +15,12 @@ export interface PlatformConfig {
   inboxDir: string | null;
   /** where the operator's key is kept when G2G_OPERATOR_KEY is not set */
   operatorKeyFile: string;
+  /** an upload's hold on its batch lapses when its process stops renewing it for this long (G2G_UPLOAD_LEASE_MS) */
+  uploadLeaseMs: number;
+  /** an upload that sends no byte for this long is cut off (G2G_UPLOAD_STALL_MS) */
+  uploadStallMs: number;
+  /** the file connector picks up a file once its size and time have not changed for this long (G2G_FILE_SETTLE_MS) */
+  fileSettleMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -29,5 +35,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: env.HOST ?? '127.0.0.1',
     inboxDir: env.G2G_INBOX_DIR !== undefined ? env.G2G_INBOX_DIR || null : mode === 'embedded' ? '.g2g/inbox' : null,
     operatorKeyFile: env.G2G_OPERATOR_KEY_FILE ?? '.g2g/operator-key',
+    uploadLeaseMs: milliseconds(env.G2G_UPLOAD_LEASE_MS, 30_000),
+    uploadStallMs: milliseconds(env.G2G_UPLOAD_STALL_MS, 60_000),
+    fileSettleMs: milliseconds(env.G2G_FILE_SETTLE_MS, 2_000),
   };
+}
+
+function milliseconds(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a number of milliseconds: ${text}`);
+  return n;
 }

@@ -1,3 +1,4 @@
+import { describeError } from '@g2g/event-store';
 import { Controller, Get, HttpCode, HttpException, HttpStatus } from '@nestjs/common';
 import type { Platform } from './platform';
 
@@ -38,7 +39,7 @@ export class HealthController {
       await db.query('select 1');
       checks.database = 'up';
     } catch (error) {
-      checks.database = `down: ${(error as Error).message}`;
+      checks.database = `down: ${describeError(error)}`;
     }
     checks.transport = transport.ready() ? `up (${transport.kind})` : 'down';
     checks.phase = this.state.current;

@@ -6,3 +6,5 @@ export * from './auth/auth';
 export * from './reference-data/reference-data';
 export * from './reference-data/reference-data.consumer';
 export * from './api-docs.controller';
+export * from './query-params';
+export * from './http-errors';

@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 
 export interface ServiceProcess {
   url: string;
@@ -7,15 +8,32 @@ export interface ServiceProcess {
   kill(): Promise<void>;
   /** SIGTERM: graceful stop; resolves with the exit code */
   stop(): Promise<number | null>;
+  /** the last 20,000 characters the process wrote */
   output(): string;
 }
 
+export interface ServiceProcessOptions {
+  timeoutMs?: number;
+  /** every line the process writes (stdout and stderr) is also appended to this file */
+  logFile?: string;
+}
+
 /** Forks a built service entry point and waits for it to report ready over IPC. */
-export async function startServiceProcess(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: ServiceProcessOptions | number = {},
+): Promise<ServiceProcess> {
+  const { timeoutMs = 60_000, logFile } = typeof options === 'number' ? { timeoutMs: options } : options;
   let out = '';
   const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+  const keep = (d: Buffer) => {
+    out = (out + d).slice(-20_000);
+    if (logFile) appendFileSync(logFile, d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} ${args.join(' ')} not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
@@ -35,11 +53,11 @@ export async function startServiceProcess(script: string, args: string[], env: N
     child,
     output: () => out,
     kill: async () => {
-      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
     stop: async () => {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
@@ -48,10 +66,17 @@ export async function startServiceProcess(script: string, args: string[], env: N
 export const SERVICES = ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** One service of the platform as its own process (distributed mode), from the build in dist/. */
+export function startPlatformProcess(root: string, service: ServiceName, env: NodeJS.ProcessEnv, logFile?: string): Promise<ServiceProcess> {
+  return startServiceProcess(`${root}/dist/apps/${service}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env }, { logFile });
+}
+
 /** The five services, each its own process (distributed mode), from the build in dist/. */
-export async function startPlatformProcesses(root: string, env: NodeJS.ProcessEnv): Promise<Record<ServiceName, ServiceProcess>> {
-  const started = await Promise.all(
-    SERVICES.map((s) => startServiceProcess(`${root}/dist/apps/${s}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env })),
-  );
+export async function startPlatformProcesses(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  logFile?: (service: ServiceName) => string,
+): Promise<Record<ServiceName, ServiceProcess>> {
+  const started = await Promise.all(SERVICES.map((s) => startPlatformProcess(root, s, env, logFile?.(s))));
   return Object.fromEntries(SERVICES.map((s, i) => [s, started[i]])) as Record<ServiceName, ServiceProcess>;
 }

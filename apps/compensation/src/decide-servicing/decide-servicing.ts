@@ -26,7 +26,7 @@ import {
   formatRate,
   readProgramme,
 } from '@g2g/domain';
-import { EventStore, NewEvent, OutboxMessage, Sql, enqueue } from '@g2g/event-store';
+import { EventStore, NewEvent, OutboxMessage, Sql, describeError, enqueue, isConnectionError, isRetryable, pgCode } from '@g2g/event-store';
 import { programmeOn } from '@g2g/platform';
 import { BookedGuarantee, SCHEMA, lockGuarantee, saveGuarantee } from './guarantee-book';
 
@@ -107,7 +107,37 @@ export async function decideServicing(tx: Sql, filings: readonly ServicingFiledV
     }
     const stream = `guarantee:${f.guaranteeId}`;
     const version = await store.version(tx, stream);
-    const { events, messages } = await decideOne(tx, booked, f, now, version + 1);
+    let decided: { events: NewEvent[]; messages: OutboxMessage[] };
+    try {
+      decided = await decideOne(tx, booked, f, now, version + 1);
+    } catch (error) {
+      // the database's trouble goes up (the transaction is rerun or the batch retried); a row
+      // the rules cannot compute with is answered, not parked
+      if (isRetryable(error) || isConnectionError(error) || pgCode(error)) throw error;
+      decided = unprocessable(f, describeError(error), now);
+    }
+    await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: decided.events }]);
+    outbox.push(...decided.messages);
+  }
+  await enqueue(tx, SCHEMA, outbox);
+}
+
+/** A servicing row compensation cannot decide: rejected as UNPROCESSABLE, the error kept in its event for operators. */
+function unprocessable(f: ServicingFiledV1, why: string, now: Date): { events: NewEvent[]; messages: OutboxMessage[] } {
+  const v: ServicingDecidedV1 = { kind: f.kind, guaranteeId: f.guaranteeId, bank: f.bank, loanId: f.loanId, batchRef: f.batchRef, row: f.row, outcome: 'rejected', codes: ['UNPROCESSABLE'], decidedAt: now.toISOString() };
+  return {
+    events: [{ type: `compensation.${f.kind}-rejected.v1`, data: { filed: f, code: 'UNPROCESSABLE', unprocessable: why }, businessDate: null }],
+    messages: [{ topic: servicingDecidedV1.topic, key: servicingDecidedV1.key(v), value: v }],
+  };
+}
+
+/** Servicing rows whose message failed every attempt: each rejected as UNPROCESSABLE (once). */
+export async function rejectServicingUnprocessable(tx: Sql, filings: readonly ServicingFiledV1[], why: string, now: Date): Promise<void> {
+  const outbox: OutboxMessage[] = [];
+  for (const f of filings) {
+    const stream = `guarantee:${f.guaranteeId}`;
+    const version = await store.version(tx, stream);
+    const { events, messages } = unprocessable(f, why, now);
     await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events }]);
     outbox.push(...messages);
   }

@@ -1,17 +1,17 @@
 import { Database } from '@g2g/event-store';
 import { Allow, Caller, CallerOf } from '@g2g/platform';
 import { BadRequestException, Controller, ForbiddenException, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { cursorParam } from '@g2g/platform';
 import { KIND_OF_SEGMENT } from '../file-batch/batch.controller';
 import { BatchKindName, FileBatch, SCHEMA } from '../file-batch/file-batch';
 
 /** A bank reads its own batches (an operator reads any): the summary, then every row's outcome. */
 @Controller('banks/:bank/:segment/:batchRef')
 export class BatchResultsController {
-  private readonly filing: FileBatch;
-
-  constructor(private readonly db: Database) {
-    this.filing = new FileBatch(db);
-  }
+  constructor(
+    private readonly db: Database,
+    private readonly filing: FileBatch,
+  ) {}
 
   @Get()
   @Allow('bank', 'operator')
@@ -29,14 +29,14 @@ export class BatchResultsController {
     @Param('bank') bank: string,
     @Param('segment') segment: string,
     @Param('batchRef') batchRef: string,
-    @Query('after') after = '0',
-    @Query('limit') limit = '1000',
+    @Query('after') after: string | undefined,
+    @Query('limit') limit: string | undefined,
     @CallerOf() caller: Caller,
   ) {
     const kind = kindOf(segment);
     ownBank(caller, bank);
-    const from = Math.max(0, Number.parseInt(after, 10) || 0);
-    const take = Math.min(10_000, Math.max(1, Number.parseInt(limit, 10) || 1000));
+    const from = cursorParam('after', after, 0, 2_147_483_647);
+    const take = cursorParam('limit', limit, 1_000, 10_000, 1);
     const rows = await this.db.query<{ row: number; loan_id: string | null; outcome: string; codes: string[]; errors: unknown }>(
       `select row, loan_id, outcome, codes, errors from ${SCHEMA}.batch_rows
         where bank = $1 and kind = $2 and batch_ref = $3 and row > $4 order by row limit $5`,

@@ -17,6 +17,10 @@ export const SCHEMA = 'intake';
 
 export type BatchKindName = 'loans' | 'repayments' | 'claims' | 'recoveries';
 
+/** A bank's batch_ref: 1-100 letters, digits, dots, dashes or underscores, not starting with a sign. */
+export const BATCH_REF = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const BATCH_REF_RULE = 'batch_ref: 1-100 letters, digits, dots, dashes or underscores';
+
 export interface BatchHeader {
   bank: string;
   kind: BatchKindName;

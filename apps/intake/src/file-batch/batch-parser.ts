@@ -60,10 +60,11 @@ export async function* parseBatch(
 // ---- UTF-8 ----
 
 /**
- * Decodes the file as UTF-8 and drops a leading BOM. Invalid UTF-8 makes the whole file
+ * Decodes the file as UTF-8 and drops a leading BOM. Invalid UTF-8 makes the rest of the file
  * unreadable (NOT_UTF8) rather than one row invalid: a file that is not UTF-8 is almost always in
- * another encoding (GBK) and every row of it would be garbled. Bytes split between chunks, even
- * inside a character, are joined by the streaming decoder. String chunks are taken as text.
+ * another encoding (GBK) and every row of it would be garbled. The text before the first invalid
+ * byte is still yielded, so every row that ended before it is read (and the error names where).
+ * Bytes split between chunks, even inside a character, are joined. String chunks are taken as text.
  */
 async function* decodeUtf8(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -71,19 +72,41 @@ async function* decodeUtf8(input: AsyncIterable<Buffer | string>): AsyncGenerato
     new BatchFormatError('NOT_UTF8', `the file is not UTF-8: ${where} (is it saved in another encoding, such as GBK?)`);
   let bytesRead = 0;
   let atStart = true;
-  for await (const chunk of input) {
-    let text: string;
-    try {
-      // Before a string chunk, flush the decoder: bytes left over from a Buffer must be complete.
-      text = typeof chunk === 'string' ? decoder.decode() + chunk : decoder.decode(chunk, { stream: true });
-    } catch {
-      throw notUtf8(`an invalid byte sequence near bytes ${Math.max(0, bytesRead - 3)}-${bytesRead + chunk.length}`);
-    }
-    if (typeof chunk !== 'string') bytesRead += chunk.length;
+  /** the bytes of a character the last chunk ended inside (the decoder holds them too) */
+  let carried: Buffer = Buffer.alloc(0);
+  const withoutBom = (text: string) => {
     if (atStart && text !== '') {
       atStart = false;
-      if (text.startsWith('\uFEFF')) text = text.slice(1);
+      if (text.startsWith('\uFEFF')) return text.slice(1);
     }
+    return text;
+  };
+  for await (const chunk of input) {
+    let text: string;
+    if (typeof chunk === 'string') {
+      // Before a string chunk, bytes left over from a Buffer must be complete.
+      try {
+        text = decoder.decode() + chunk;
+      } catch {
+        throw notUtf8(`a character cut short at byte ${bytesRead}`);
+      }
+      carried = Buffer.alloc(0);
+    } else {
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        // Yield what was valid up to the bad byte, then refuse the rest.
+        const bytes = Buffer.concat([carried, chunk]);
+        const bad = firstInvalidUtf8(bytes);
+        const valid = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, bad));
+        const prefix = withoutBom(valid);
+        if (prefix !== '') yield prefix;
+        throw notUtf8(`an invalid byte sequence at byte ${bytesRead - carried.length + bad}`);
+      }
+      bytesRead += chunk.length;
+      carried = incompleteTail(Buffer.concat([carried.subarray(-3), chunk.subarray(-3)]));
+    }
+    text = withoutBom(text);
     if (text !== '') yield text;
   }
   let rest: string;
@@ -92,7 +115,43 @@ async function* decodeUtf8(input: AsyncIterable<Buffer | string>): AsyncGenerato
   } catch {
     throw notUtf8('the file ends inside a character');
   }
-  if (rest !== '') yield atStart && rest.startsWith('\uFEFF') ? rest.slice(1) : rest;
+  rest = withoutBom(rest);
+  if (rest !== '') yield rest;
+}
+
+/** Length of a UTF-8 sequence from its lead byte; 0 when the byte cannot lead one. */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** The index of the first byte that does not begin a well-formed UTF-8 sequence (RFC 3629). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; ) {
+    const n = sequenceLength(bytes[i]);
+    if (n === 0 || i + n > bytes.length) return i;
+    for (let k = 1; k < n; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    const b1 = bytes[i + 1];
+    // overlong 3- and 4-byte forms, encoded surrogates, and code points above U+10FFFF
+    if ((bytes[i] === 0xe0 && b1 < 0xa0) || (bytes[i] === 0xed && b1 > 0x9f) || (bytes[i] === 0xf0 && b1 < 0x90) || (bytes[i] === 0xf4 && b1 > 0x8f)) return i;
+    i += n;
+  }
+  return bytes.length;
+}
+
+/** The trailing bytes of a character not finished by the end of `bytes` (at most 3). */
+function incompleteTail(bytes: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back];
+    if ((b & 0xc0) !== 0x80) {
+      const n = sequenceLength(b);
+      return n > back ? bytes.subarray(bytes.length - back) : Buffer.alloc(0);
+    }
+  }
+  return Buffer.alloc(0);
 }
 
 function rowTooLong(): BatchFormatError {

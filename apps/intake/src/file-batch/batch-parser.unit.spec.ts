@@ -445,3 +445,42 @@ describe('streaming', () => {
 it('refuses a format it does not know', async () => {
   await expect(parse('a\n', 'xml' as BatchFormat)).rejects.toMatchObject({ code: 'UNKNOWN_FORMAT' });
 });
+
+describe('rows before bytes that are not UTF-8', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `${csvLine(`L${i + 1}`)}\n`).join('');
+
+  it('are all read, also those in the same piece as the bad byte', async () => {
+    const good = Buffer.from(`${HEADER}\n${lines(1_500)}`);
+    const bytes = Buffer.concat([good, Buffer.from([0xff]), Buffer.from(`${csvLine('L1501')}\n`)]);
+    for (const pieceSize of [bytes.length, 65_536, 1_000, 7]) {
+      const parts: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += pieceSize) parts.push(bytes.subarray(i, i + pieceSize));
+      const error = await failure(parts);
+      expect([pieceSize, error.code, error.before.length]).toEqual([pieceSize, 'NOT_UTF8', 1_500]);
+      expect(error.message).toContain(`at byte ${good.length}`);
+    }
+  });
+
+  it('keep a character split across pieces just before the bad byte', async () => {
+    const zhang = Buffer.from('张'); // 3 bytes
+    const bytes = Buffer.concat([Buffer.from(`${HEADER}\n${csvLine('L1').replace('Fuzhou', '')}`), zhang, Buffer.from('\n'), Buffer.from([0xc0, 0x80])]);
+    const at = bytes.indexOf(zhang) + 1;
+    const error = await failure([bytes.subarray(0, at), bytes.subarray(at)]);
+    expect(error.code).toBe('NOT_UTF8');
+    expect(error.before).toHaveLength(1);
+    expect(Object.values(error.before[0].fields ?? {}).join()).toContain('张');
+  });
+
+  it.each([
+    ['an overlong form', [0xe0, 0x80, 0x80]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['a lone continuation byte', [0x80]],
+  ])('stop at %s', async (_what, bad) => {
+    const head = Buffer.from(`${HEADER}\n${lines(2)}`);
+    const error = await failure(Buffer.concat([head, Buffer.from(bad), Buffer.from('x\n')]));
+    expect(error.code).toBe('NOT_UTF8');
+    expect(error.before).toHaveLength(2);
+    expect(error.message).toContain(`at byte ${head.length}`);
+  });
+});

@@ -1,8 +1,8 @@
-import { Database } from '@g2g/event-store';
 import { Allow, Caller, CallerOf } from '@g2g/platform';
 import { BadRequestException, Controller, ForbiddenException, Headers, HttpException, Param, Put, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { BatchFormat } from './batch-parser';
+import { BATCH_REF, BATCH_REF_RULE } from './batch-kinds';
 import { BatchKindName, FileBatch } from './file-batch';
 
 /** Path segment of each batch kind: `PUT /banks/{bank}/{segment}/{batchRef}` with the file as the body. */
@@ -14,11 +14,7 @@ export const KIND_OF_SEGMENT: Record<string, BatchKindName> = { batches: 'loans'
  */
 @Controller('banks/:bank')
 export class BatchController {
-  private readonly filing: FileBatch;
-
-  constructor(db: Database) {
-    this.filing = new FileBatch(db);
-  }
+  constructor(private readonly filing: FileBatch) {}
 
   @Put(':segment/:batchRef')
   @Allow('bank')
@@ -40,14 +36,21 @@ export class BatchController {
     const kind = KIND_OF_SEGMENT[segment];
     if (!kind) refuse(new BadRequestException({ code: 'UNKNOWN_BATCH_KIND', message: `file to /banks/${bank}/batches, /repayments, /claims or /recoveries` }));
     if (caller.code !== bank) refuse(new ForbiddenException({ code: 'NOT_YOUR_BANK', message: `${caller.code} may file only as itself, not as ${bank}` }));
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(batchRef)) {
-      refuse(new BadRequestException({ code: 'BAD_BATCH_REF', message: 'batch_ref: 1-100 letters, digits, dots, dashes or underscores' }));
+    if (!BATCH_REF.test(batchRef)) {
+      refuse(new BadRequestException({ code: 'BAD_BATCH_REF', message: BATCH_REF_RULE }));
     }
     if (kind === 'loans' && !programme) refuse(new BadRequestException({ code: 'NO_PROGRAMME', message: 'name the programme: ?programme=...' }));
     const format = formatOf(formatParam, contentType);
     if (!format) refuse(new UnsupportedMediaTypeException({ code: 'UNKNOWN_FORMAT', message: 'send text/csv or application/x-ndjson, or say ?format=csv|jsonl' }));
+    // An answer given before the whole body was read (a stalled or refused upload) closes the
+    // connection after it, rather than leaving the client's bytes unread on it.
+    res.once('finish', () => {
+      if (!req.complete) req.destroy();
+    });
     const result = await this.filing.file({ bank, kind, batchRef, programme: kind === 'loans' ? programme! : null, format: format! }, req, () => new Date());
     if (result.kind === 'refused') {
+      if (result.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(result.retryAfterSeconds));
+      if (!req.complete) res.setHeader('connection', 'close');
       throw new HttpException({ code: result.code, message: result.message, ...(result.summary ? { batch: result.summary } : {}) }, result.status);
     }
     res.status(result.kind === 'filed' ? 202 : 200);

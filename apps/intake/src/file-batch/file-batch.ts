@@ -1,5 +1,5 @@
-import { RowError, trimSpacesAndTabs } from '@g2g/domain';
-import { Database, EventStore, Sql, enqueue } from '@g2g/event-store';
+import { RowError, trimSpacesAndTabs, visibleText } from '@g2g/domain';
+import { Database, EventStore, Sql, enqueue, isConnectionError } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { BatchFormatError, ParsedRecord, parseBatch } from './batch-parser';
@@ -9,16 +9,31 @@ export { SCHEMA };
 export type { BatchHeader, BatchKindName };
 
 const CHUNK = 1000;
-const STALE_MS = 30_000;
-/** this process: a batch being received by a process that stopped beating is taken over */
-const RECEIVER = randomUUID();
+
+/** How long uploads may hold a ref and wait for bytes (docs/reliability.md, "Uploads"). */
+export interface UploadLimits {
+  /** a receiving process renews its hold on a batch this often divided by three; a hold not renewed for this long has lapsed */
+  leaseMs: number;
+  /** an upload that sends no byte for this long is cut off (408 UPLOAD_STALLED) */
+  stallMs: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { leaseMs: 30_000, stallMs: 60_000 };
+
+/**
+ * - receiving: an upload is being received now (one at a time per ref);
+ * - incomplete: the last upload ended part-way (bad bytes, a stall, a disconnect, a crash): the
+ *   rows counted were filed and each gets its outcome; resending the file resumes after them;
+ * - filed: every row of the file was filed.
+ */
+export type BatchStatus = 'receiving' | 'incomplete' | 'filed';
 
 export interface BatchSummary {
   bank: string;
   kind: BatchKindName;
   batchRef: string;
   programme: string | null;
-  status: 'receiving' | 'filed';
+  status: BatchStatus;
   rows: number;
   invalid: number;
   /** loan batches */
@@ -35,7 +50,23 @@ export interface BatchSummary {
 export type FileResult =
   | { kind: 'filed'; summary: BatchSummary }
   | { kind: 'same'; summary: BatchSummary }
-  | { kind: 'refused'; status: 400 | 404 | 409 | 422; code: string; message: string; summary?: BatchSummary };
+  | { kind: 'refused'; status: 400 | 404 | 408 | 409 | 422 | 503; code: string; message: string; summary?: BatchSummary; retryAfterSeconds?: number };
+
+/** An upload that cannot go on; the batch keeps what was filed before. */
+class Interrupted extends Error {
+  constructor(
+    readonly code: 'UPLOAD_STALLED' | 'UPLOAD_ABORTED' | 'LEASE_LOST' | 'BATCH_CONFLICT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface FiledChunk {
+  firstRow: number;
+  lastRow: number;
+  digest: string;
+}
 
 /**
  * A bank's batch (loans, repayments, claims or recoveries), streamed: rows are checked and filed
@@ -43,11 +74,20 @@ export type FileResult =
  * outcomes, so a file of any size is never held in memory and nothing committed is lost if the
  * upload breaks. (bank, kind, batch_ref) is the idempotency key: the same bytes again return the
  * first result; other bytes under the same key are a conflict.
+ *
+ * One upload of a ref is live at a time: it holds a lease on the batch row, renewed while it runs
+ * and checked by every chunk's transaction (a fence: a receiver that lost its lease files
+ * nothing more). An upload that ends part-way leaves the batch `incomplete` with exactly the rows
+ * filed; a resend of the same file takes the batch over, checks that the rows already filed are
+ * the same (a digest per chunk) and files the rest.
  */
 export class FileBatch {
   private readonly store = new EventStore(SCHEMA);
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+  ) {}
 
   async file(header: BatchHeader, body: AsyncIterable<Buffer>, now: () => Date): Promise<FileResult> {
     const { bank, kind, batchRef, programme, format } = header;
@@ -59,101 +99,243 @@ export class FileBatch {
       }
     }
 
-    const reserved = await this.db.query(
-      `insert into ${SCHEMA}.batches (bank, kind, batch_ref, programme, format, status, receiver, heartbeat_at, received_at)
-       values ($1, $2, $3, $4, $5, 'receiving', $6, now(), $7) on conflict do nothing returning 1`,
-      [bank, kind, batchRef, programme, format, RECEIVER, now().toISOString()],
-    );
-    let resuming = false;
-    if (reserved.length === 0) {
-      const existing = await this.batchRow(this.db, bank, kind, batchRef);
-      if (existing.status === 'filed') {
-        const sha256 = await hashOf(body);
-        if (sha256 === existing.sha256 && existing.programme === programme) return { kind: 'same', summary: toSummary(existing) };
-        return { kind: 'refused', status: 409, code: 'BATCH_CONFLICT', message: `${kind} batch ${batchRef} of ${bank} was filed with other content`, summary: toSummary(existing) };
-      }
-      const taken = await this.db.query(
-        `update ${SCHEMA}.batches set receiver = $4, heartbeat_at = now()
-          where bank = $1 and kind = $2 and batch_ref = $3 and status = 'receiving' and programme is not distinct from $5
-            and heartbeat_at < now() - ($6 || ' milliseconds')::interval
-          returning 1`,
-        [bank, kind, batchRef, RECEIVER, programme, String(STALE_MS)],
-      );
-      if (taken.length === 0) {
-        return drainThen(body, { kind: 'refused', status: 409, code: 'BATCH_IN_PROGRESS', message: `${kind} batch ${batchRef} of ${bank} is being received; ask again later` });
-      }
-      resuming = true;
-    }
+    const uploadId = randomUUID();
+    const taken = await this.take(header, uploadId, now());
+    if (taken.kind === 'answer') return taken.answer(body);
+    const { filed } = taken;
 
     const hash = createHash('sha256');
-    const hashed = tap(body, (chunk) => hash.update(chunk));
+    const lease = this.holdLease(header, uploadId);
+    const source = watched(body, this.limits.stallMs, (bytes) => hash.update(bytes), () => lease.lost);
     const stream = streamOf(header);
     let version = await this.store.version(this.db, stream);
-    let error: { code: string; message: string } | null = null;
-    let chunk: ParsedRecord[] = [];
+    const prefix = new PrefixCheck(filed, batchKinds[kind].fields);
+    let pending: ParsedRecord[] = [];
     const flush = async () => {
-      const records = chunk;
-      chunk = [];
-      version = await this.db.transaction(async (tx) => this.fileChunk(tx, header, records, version, resuming, now()));
+      if (pending.length === 0) return;
+      const records = pending;
+      pending = [];
+      version = await this.db.transaction(async (tx) => this.fileChunk(tx, header, uploadId, records, version, now()));
     };
-    try {
-      for await (const record of parseBatch(hashed, format, batchKinds[kind].fields)) {
-        chunk.push(record);
-        if (chunk.length >= CHUNK) await flush();
-      }
-      if (chunk.length > 0) await flush();
-    } catch (e) {
-      if (!(e instanceof BatchFormatError)) throw e;
-      error = { code: e.code, message: e.message };
-    }
 
-    const recorded = await this.batchRow(this.db, bank, kind, batchRef);
-    if (error && recorded.rows === 0) {
-      await this.db.query(`delete from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3 and rows = 0`, [bank, kind, batchRef]);
-      return { kind: 'refused', status: 400, code: error.code, message: error.message };
+    let failure: { code: string; message: string; status: 400 | 408 } | null = null;
+    try {
+      for await (const record of parseBatch(source, format, batchKinds[kind].fields)) {
+        if (prefix.covers(record.row)) {
+          if (!prefix.matches(record)) throw new Interrupted('BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`);
+          continue;
+        }
+        pending.push(record);
+        if (pending.length >= CHUNK) await flush();
+      }
+      if (!prefix.complete) throw new Interrupted('BATCH_CONFLICT', `${kind} batch ${batchRef} of ${bank} has ${prefix.lastRow} rows filed; this file has fewer`);
+      await flush();
+    } catch (error) {
+      if (error instanceof BatchFormatError && !prefix.complete) {
+        // the rows already filed read differently now: these are not the same bytes
+        return this.release(header, uploadId, 409, 'BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`, lease);
+      }
+      if (error instanceof BatchFormatError || (error instanceof Interrupted && (error.code === 'UPLOAD_STALLED' || error.code === 'UPLOAD_ABORTED'))) {
+        const code = (error as BatchFormatError | Interrupted).code;
+        failure = { code, message: error.message, status: code === 'UPLOAD_STALLED' ? 408 : 400 };
+        try {
+          await flush(); // the complete rows read before the problem are filed too
+        } catch (flushError) {
+          return this.failedOnDatabase(header, uploadId, flushError, lease);
+        }
+      } else if (error instanceof Interrupted && error.code === 'BATCH_CONFLICT') {
+        return this.release(header, uploadId, 409, 'BATCH_CONFLICT', error.message, lease);
+      } else if (error instanceof Interrupted && error.code === 'LEASE_LOST') {
+        lease.stop();
+        return { kind: 'refused', status: 409, code: 'BATCH_IN_PROGRESS', message: `${kind} batch ${batchRef} of ${bank} was taken over by another upload`, retryAfterSeconds: 1 };
+      } else {
+        return this.failedOnDatabase(header, uploadId, error, lease);
+      }
     }
+    lease.stop();
+
+    if (failure) return this.interrupted(header, uploadId, stream, version, failure, now());
     const sha256 = hash.digest('hex');
-    await this.db.transaction(async (tx) => {
+    const closed = await this.db.transaction(async (tx) => {
+      const row = await this.fence(tx, header, uploadId);
       await this.store.append(tx, [
-        { streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'intake.batch-closed.v1', data: { sha256, rows: recorded.rows, invalid: recorded.invalid, error } }] },
+        { streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'intake.batch-closed.v1', data: { sha256, rows: row.rows, invalid: row.invalid, error: null } }] },
       ]);
-      await tx.query(`update ${SCHEMA}.batches set status = 'filed', sha256 = $4, error = $5, filed_at = $6 where bank = $1 and kind = $2 and batch_ref = $3`, [
-        bank,
-        kind,
-        batchRef,
-        sha256,
-        error ? JSON.stringify(error) : null,
-        now().toISOString(),
-      ]);
+      await tx.query(
+        `update ${SCHEMA}.batches set status = 'filed', sha256 = $4, error = null, filed_at = $5, receiver = null, lease_until = null
+          where bank = $1 and kind = $2 and batch_ref = $3`,
+        [bank, kind, batchRef, sha256, now().toISOString()],
+      );
+      return true;
+    }).catch((error) => error);
+    if (closed !== true) return this.failedOnDatabase(header, uploadId, closed, lease);
+    return { kind: 'filed', summary: (await this.summary(this.db, bank, kind, batchRef))! };
+  }
+
+  /**
+   * Reserves the ref for this upload, or takes over a batch whose last upload ended part-way.
+   * Otherwise the answer to give once the body is read: the first result, a conflict, or "in
+   * progress" while another upload holds the ref.
+   */
+  private async take(
+    header: BatchHeader,
+    uploadId: string,
+    now: Date,
+  ): Promise<{ kind: 'take'; filed: FiledChunk[] } | { kind: 'answer'; answer: (body: AsyncIterable<Buffer>) => Promise<FileResult> }> {
+    const { bank, kind, batchRef, programme, format } = header;
+    const key = [bank, kind, batchRef];
+    const reserved = await this.db.query(
+      `insert into ${SCHEMA}.batches (bank, kind, batch_ref, programme, format, status, receiver, heartbeat_at, lease_until, received_at)
+       values ($1, $2, $3, $4, $5, 'receiving', $6, now(), now() + $7 * interval '1 millisecond', $8) on conflict do nothing returning 1`,
+      [...key, programme, format, uploadId, this.limits.leaseMs, now.toISOString()],
+    );
+    if (reserved.length > 0) return { kind: 'take', filed: [] };
+
+    const existing = (await this.batchRow(this.db, bank, kind, batchRef))!;
+    const summary = toSummary(existing);
+    if (existing.status === 'filed') {
+      return {
+        kind: 'answer',
+        answer: async (body) => {
+          const sha256 = await hashOf(body);
+          if (sha256 === existing.sha256 && existing.programme === programme) return { kind: 'same', summary };
+          return { kind: 'refused', status: 409, code: 'BATCH_CONFLICT', message: `${kind} batch ${batchRef} of ${bank} was filed with other content`, summary };
+        },
+      };
+    }
+    if (existing.programme !== programme || existing.format !== format) {
+      const what = existing.programme !== programme ? `for programme ${existing.programme}` : `as ${existing.format}`;
+      return answer({ kind: 'refused', status: 409, code: 'BATCH_CONFLICT', message: `${kind} batch ${batchRef} of ${bank} was begun ${what}`, summary });
+    }
+    const [takenOver] = await this.db.query<{ taken: boolean }>(
+      `update ${SCHEMA}.batches
+          set status = 'receiving', receiver = $4, heartbeat_at = now(), lease_until = now() + $5 * interval '1 millisecond',
+              error = case when status = 'receiving' then $6::jsonb else error end
+        where bank = $1 and kind = $2 and batch_ref = $3 and (status = 'incomplete' or lease_until < now())
+        returning true as taken`,
+      [...key, uploadId, this.limits.leaseMs, JSON.stringify(INTERRUPTED)],
+    );
+    if (!takenOver) {
+      const [{ seconds }] = await this.db.query<{ seconds: number }>(
+        `select greatest(1, ceil(extract(epoch from (lease_until - now()))))::int as seconds from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`,
+        key,
+      );
+      return answer({
+        kind: 'refused',
+        status: 409,
+        code: 'BATCH_IN_PROGRESS',
+        message: `${kind} batch ${batchRef} of ${bank} is being received by another upload; ask again later`,
+        summary,
+        retryAfterSeconds: seconds ?? 1,
+      });
+    }
+    const filed = await this.db.query<{ first_row: number; last_row: number; digest: string }>(
+      `select first_row, last_row, digest from ${SCHEMA}.batch_chunks where bank = $1 and kind = $2 and batch_ref = $3 order by first_row`,
+      key,
+    );
+    return { kind: 'take', filed: filed.map((c) => ({ firstRow: c.first_row, lastRow: c.last_row, digest: c.digest })) };
+
+    function answer(result: FileResult) {
+      return { kind: 'answer' as const, answer: (body: AsyncIterable<Buffer>) => drainThen(body, result) };
+    }
+  }
+
+  /** Renews this upload's lease while it runs; `lost` once another upload took the batch over. */
+  private holdLease(header: BatchHeader, uploadId: string): { lost: boolean; stop(): void } {
+    const state = { lost: false, stop: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      this.db
+        .query(
+          `update ${SCHEMA}.batches set lease_until = now() + $5 * interval '1 millisecond', heartbeat_at = now()
+            where bank = $1 and kind = $2 and batch_ref = $3 and receiver = $4 and status = 'receiving' returning 1`,
+          [header.bank, header.kind, header.batchRef, uploadId, this.limits.leaseMs],
+        )
+        .then((rows) => {
+          if (rows.length === 0) state.lost = true;
+        })
+        .catch(() => undefined); // the database is away: the next chunk's transaction will say so
+    }, Math.max(100, Math.floor(this.limits.leaseMs / 3)));
+    timer.unref();
+    return state;
+  }
+
+  /** Locks the batch row for this transaction and checks that this upload still holds it. */
+  private async fence(tx: Sql, { bank, kind, batchRef }: BatchHeader, uploadId: string): Promise<BatchRow> {
+    const [row] = await tx.query<BatchRow>(`select * from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3 for update`, [bank, kind, batchRef]);
+    if (!row || row.receiver !== uploadId || row.status !== 'receiving') throw new Interrupted('LEASE_LOST', 'another upload took this batch over');
+    return row;
+  }
+
+  /** Ends an upload part-way: the batch is incomplete with the rows filed (or gone, if none were). */
+  private async interrupted(header: BatchHeader, uploadId: string, stream: string, version: number, failure: { code: string; message: string; status: 400 | 408 }, now: Date): Promise<FileResult> {
+    const { bank, kind, batchRef } = header;
+    const rowsFiled = await this.db.transaction(async (tx) => {
+      const row = await this.fence(tx, header, uploadId).catch(() => null);
+      if (!row) return null;
+      if (row.rows === 0) {
+        await tx.query(`delete from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3 and rows = 0`, [bank, kind, batchRef]);
+        return 0;
+      }
+      const error = { code: failure.code, message: `${visibleText(failure.message).slice(0, 500)} (rows 1-${row.rows} are filed; resend the file with the same ref to go on)` };
+      if (version > 0) {
+        await this.store.append(tx, [{ streamId: stream, expected: version, events: [{ type: 'intake.upload-interrupted.v1', data: { rows: row.rows, invalid: row.invalid, error, at: now.toISOString() } }] }]);
+      }
+      await tx.query(
+        `update ${SCHEMA}.batches set status = 'incomplete', error = $4, receiver = null, lease_until = null where bank = $1 and kind = $2 and batch_ref = $3`,
+        [bank, kind, batchRef, JSON.stringify(error)],
+      );
+      return row.rows;
     });
-    const summary = toSummary(await this.batchRow(this.db, bank, kind, batchRef));
-    if (error) return { kind: 'refused', status: 400, code: error.code, message: `${error.message} (rows before it were filed)`, summary };
-    return { kind: 'filed', summary };
+    if (rowsFiled === null) return { kind: 'refused', status: 409, code: 'BATCH_IN_PROGRESS', message: `${kind} batch ${batchRef} of ${bank} was taken over by another upload`, retryAfterSeconds: 1 };
+    const summary = rowsFiled > 0 ? await this.summary(this.db, bank, kind, batchRef) : null;
+    return { kind: 'refused', status: failure.status, code: failure.code, message: summary?.error?.message ?? failure.message, ...(summary ? { summary } : {}) };
+  }
+
+  /** Gives the batch back (incomplete, as it was) without filing more: the answer is a conflict. */
+  private async release(header: BatchHeader, uploadId: string, status: 409, code: string, message: string, lease: { stop(): void }): Promise<FileResult> {
+    lease.stop();
+    const { bank, kind, batchRef } = header;
+    await this.db.query(
+      `update ${SCHEMA}.batches set status = 'incomplete', receiver = null, lease_until = null where bank = $1 and kind = $2 and batch_ref = $3 and receiver = $4`,
+      [bank, kind, batchRef, uploadId],
+    );
+    return { kind: 'refused', status, code, message, summary: (await this.summary(this.db, bank, kind, batchRef)) ?? undefined };
+  }
+
+  /**
+   * The database failed under the upload. When it is unreachable the bank is told to retry (503):
+   * the rows committed before stay filed and a resend resumes after them. Anything else is a
+   * fault of the platform and goes up as it is.
+   */
+  private async failedOnDatabase(header: BatchHeader, uploadId: string, error: unknown, lease: { stop(): void }): Promise<FileResult> {
+    lease.stop();
+    if (error instanceof Interrupted && error.code === 'LEASE_LOST') {
+      return { kind: 'refused', status: 409, code: 'BATCH_IN_PROGRESS', message: `${header.kind} batch ${header.batchRef} of ${header.bank} was taken over by another upload`, retryAfterSeconds: 1 };
+    }
+    const unreachable = isConnectionError(error);
+    // give the batch back at once, so that a resend need not wait for the lease to lapse
+    await this.db
+      .query(
+        `update ${SCHEMA}.batches set status = case when rows = 0 then status else 'incomplete' end, error = $5, receiver = null, lease_until = now()
+          where bank = $1 and kind = $2 and batch_ref = $3 and receiver = $4`,
+        [header.bank, header.kind, header.batchRef, uploadId, JSON.stringify(unreachable ? DATABASE_UNAVAILABLE : UPLOAD_FAILED)],
+      )
+      .catch(() => undefined); // still away: the lease lapses and the batch reads as interrupted
+    if (!unreachable) throw error;
+    return { kind: 'refused', status: 503, code: 'DATABASE_UNAVAILABLE', message: DATABASE_UNAVAILABLE.message, retryAfterSeconds: 5 };
   }
 
   /** Checks and files one chunk; returns the batch stream's new version. */
-  private async fileChunk(tx: Sql, header: BatchHeader, records: ParsedRecord[], version: number, resuming: boolean, now: Date): Promise<number> {
+  private async fileChunk(tx: Sql, header: BatchHeader, uploadId: string, records: ParsedRecord[], version: number, now: Date): Promise<number> {
     const { bank, kind, batchRef } = header;
     const spec = batchKinds[kind];
-    if (resuming) {
-      const done = new Set(
-        (
-          await tx.query<{ row: number }>(`select row from ${SCHEMA}.batch_rows where bank = $1 and kind = $2 and batch_ref = $3 and row = any($4::int[])`, [
-            bank,
-            kind,
-            batchRef,
-            records.map((r) => r.row),
-          ])
-        ).map((r) => r.row),
-      );
-      records = records.filter((r) => !done.has(r.row));
-      if (records.length === 0) return version;
-    }
+    await this.fence(tx, header, uploadId);
 
     type Outcome = { row: number; loanId: string | null; errors: RowError[]; candidate?: Candidate<unknown> };
     const outcomes: Outcome[] = records.map((r) => {
-      const loanId = r.fields?.loan_id !== undefined ? trimSpacesAndTabs(r.fields.loan_id) || null : null;
-      if (r.error) return { row: r.row, loanId, errors: [r.error] };
+      const raw = r.fields?.loan_id !== undefined ? trimSpacesAndTabs(r.fields.loan_id) : '';
+      const loanId = raw === '' ? null : visibleText(raw);
+      if (r.error) return { row: r.row, loanId, errors: [{ code: r.error.code, message: visibleText(r.error.message).slice(0, 1_000) }] };
       const checked = spec.check(r.fields ?? {});
       if (!checked.ok) return { row: r.row, loanId, errors: checked.errors };
       return { row: r.row, loanId, errors: [], candidate: { row: r.row, loanId: checked.loanId, value: checked.value } };
@@ -170,11 +352,13 @@ export class FileBatch {
     const filedAt = now.toISOString();
     const admitted = outcomes.filter((o) => o.candidate);
     const messages = admitted.map((o) => spec.message(header, o.candidate!, filedAt));
+    const chunk: FiledChunk = { firstRow: records[0].row, lastRow: records[records.length - 1].row, digest: digestOf(records, spec.fields) };
     const events = [
       ...(version === 0 ? [{ type: 'intake.batch-opened.v1', data: { bank, kind, batchRef, programme: header.programme, format: header.format, receivedAt: filedAt } }] : []),
       {
         type: 'intake.rows-checked.v1',
         data: {
+          ...chunk,
           invalid: outcomes.filter((o) => !o.candidate).map((o) => ({ row: o.row, loanId: o.loanId, errors: o.errors })),
           filed: messages.map((m) => m.value),
         },
@@ -197,22 +381,92 @@ export class FileBatch {
         outcomes.map((o) => (o.candidate ? null : JSON.stringify(o.errors))),
       ],
     );
+    await tx.query(`insert into ${SCHEMA}.batch_chunks (bank, kind, batch_ref, first_row, last_row, digest) values ($1, $2, $3, $4, $5, $6)`, [
+      bank,
+      kind,
+      batchRef,
+      chunk.firstRow,
+      chunk.lastRow,
+      chunk.digest,
+    ]);
     await tx.query(
-      `update ${SCHEMA}.batches set rows = rows + $4, invalid = invalid + $5, heartbeat_at = now() where bank = $1 and kind = $2 and batch_ref = $3`,
-      [bank, kind, batchRef, outcomes.length, outcomes.length - admitted.length],
+      `update ${SCHEMA}.batches set rows = rows + $4, invalid = invalid + $5, heartbeat_at = now(), lease_until = now() + $6 * interval '1 millisecond'
+        where bank = $1 and kind = $2 and batch_ref = $3`,
+      [bank, kind, batchRef, outcomes.length, outcomes.length - admitted.length, this.limits.leaseMs],
     );
     return version + events.length;
   }
 
+  /** True while an upload holds the batch (its lease has not lapsed). */
+  async inProgress(header: Pick<BatchHeader, 'bank' | 'kind' | 'batchRef'>): Promise<boolean> {
+    const [row] = await this.db.query<{ live: boolean }>(
+      `select (status = 'receiving' and lease_until >= now()) as live from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`,
+      [header.bank, header.kind, header.batchRef],
+    );
+    return row?.live === true;
+  }
+
   async summary(sql: Sql, bank: string, kind: BatchKindName, batchRef: string): Promise<BatchSummary | null> {
-    const [row] = await sql.query<BatchRow>(`select * from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`, [bank, kind, batchRef]);
+    const row = await this.batchRow(sql, bank, kind, batchRef);
     return row ? toSummary(row) : null;
   }
 
-  private async batchRow(sql: Sql, bank: string, kind: BatchKindName, batchRef: string): Promise<BatchRow> {
-    const [row] = await sql.query<BatchRow>(`select * from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`, [bank, kind, batchRef]);
-    return row;
+  private async batchRow(sql: Sql, bank: string, kind: BatchKindName, batchRef: string): Promise<BatchRow | null> {
+    const [row] = await sql.query<BatchRow>(
+      `select *, (status = 'receiving' and lease_until < now()) as lapsed from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`,
+      [bank, kind, batchRef],
+    );
+    return row ?? null;
   }
+}
+
+const INTERRUPTED = { code: 'UPLOAD_INTERRUPTED', message: 'the upload stopped without an answer (its receiving process ended); resend the file with the same ref to go on' };
+const UPLOAD_FAILED = { code: 'UPLOAD_FAILED', message: 'the platform failed while filing the upload; resend the file with the same ref to go on' };
+const DATABASE_UNAVAILABLE = { code: 'DATABASE_UNAVAILABLE', message: 'the platform lost its database during the upload; resend the file with the same ref to go on' };
+
+/**
+ * Checks a resent file against the rows already filed, chunk by chunk: the digest of each filed
+ * chunk's rows must come out the same.
+ */
+class PrefixCheck {
+  private index = 0;
+  private held: ParsedRecord[] = [];
+  readonly lastRow: number;
+
+  constructor(
+    private readonly chunks: readonly FiledChunk[],
+    private readonly fields: readonly string[],
+  ) {
+    this.lastRow = chunks.length > 0 ? chunks[chunks.length - 1].lastRow : 0;
+  }
+
+  covers(row: number): boolean {
+    return row <= this.lastRow;
+  }
+
+  get complete(): boolean {
+    return this.index >= this.chunks.length;
+  }
+
+  /** Takes a row of the filed part; false as soon as a chunk's rows differ from what was filed. */
+  matches(record: ParsedRecord): boolean {
+    this.held.push(record);
+    const chunk = this.chunks[this.index];
+    if (record.row < chunk.lastRow) return true;
+    const same = this.held[0].row === chunk.firstRow && digestOf(this.held, this.fields) === chunk.digest;
+    this.held = [];
+    this.index++;
+    return same;
+  }
+}
+
+/** A digest of rows as read: row numbers, every interface field as written, or the row's error. */
+function digestOf(records: readonly ParsedRecord[], fields: readonly string[]): string {
+  const parts: string[] = [];
+  for (const r of records) {
+    parts.push(String(r.row), r.error ? `!${r.error.code}` : '', ...fields.map((f) => r.fields?.[f] ?? '\u0004'), '\u0003');
+  }
+  return createHash('sha256').update(parts.join('\u0001')).digest('hex');
 }
 
 function streamOf({ bank, kind, batchRef }: BatchHeader): string {
@@ -224,7 +478,10 @@ interface BatchRow {
   kind: BatchKindName;
   batch_ref: string;
   programme: string | null;
-  status: 'receiving' | 'filed';
+  format: string;
+  status: BatchStatus;
+  receiver: string | null;
+  lapsed: boolean;
   sha256: string | null;
   rows: number;
   invalid: number;
@@ -236,28 +493,49 @@ interface BatchRow {
 
 function toSummary(r: BatchRow): BatchSummary {
   const pending = r.rows - r.invalid - r.approved - r.accepted - r.rejected;
+  // a receiving process that stopped renewing its lease is gone: the upload was interrupted
+  const status: BatchStatus = r.lapsed ? 'incomplete' : r.status;
   return {
     bank: r.bank,
     kind: r.kind,
     batchRef: r.batch_ref,
     programme: r.programme,
-    status: r.status,
+    status,
     rows: r.rows,
     invalid: r.invalid,
     approved: r.approved,
     accepted: r.accepted,
     rejected: r.rejected,
     pending,
-    complete: r.status === 'filed' && pending === 0,
+    complete: status === 'filed' && pending === 0,
     sha256: r.sha256,
-    error: r.error,
+    error: r.lapsed ? (r.error ?? INTERRUPTED) : r.error,
   };
 }
 
-async function* tap(source: AsyncIterable<Buffer>, see: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    see(chunk);
-    yield chunk;
+/**
+ * The upload's bytes, each seen by `see` (for the file's hash). Fails with UPLOAD_STALLED when no
+ * byte comes for `stallMs`, with UPLOAD_ABORTED when the client goes away, and with LEASE_LOST
+ * as soon as `lost()` says another upload took the batch over.
+ */
+async function* watched(body: AsyncIterable<Buffer>, stallMs: number, see: (bytes: Buffer) => void, lost: () => boolean): AsyncGenerator<Buffer> {
+  const iterator = body[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), stallMs)));
+    let next: IteratorResult<Buffer> | 'stalled';
+    try {
+      next = await Promise.race([iterator.next(), stalled]);
+    } catch (error) {
+      throw new Interrupted('UPLOAD_ABORTED', `the upload broke off: ${(error as Error)?.message ?? 'connection lost'}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (next === 'stalled') throw new Interrupted('UPLOAD_STALLED', `no bytes arrived for ${Math.round(stallMs / 1000)} s`);
+    if (next.done) return;
+    if (lost()) throw new Interrupted('LEASE_LOST', 'another upload took this batch over');
+    see(next.value);
+    yield next.value;
   }
 }
 

@@ -1,12 +1,12 @@
 import { migrate, storeMigrations } from '@g2g/event-store';
-import { applyProgramme } from '@g2g/platform';
+import { applyParticipant, applyProgramme } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase } from '@g2g/testing';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
 import { recordOutcomes } from '../batch-results/record-outcomes.consumer';
-import { SCHEMA } from '../file-batch/file-batch';
+import { FileBatch, SCHEMA } from '../file-batch/file-batch';
 import { intakeMigrations } from '../migrations';
 import { FileConnector } from './file-connector';
 
@@ -22,6 +22,9 @@ describe('the file connector', () => {
     t = await embeddedDatabase();
     await migrate(t.db, SCHEMA, [...storeMigrations, ...intakeMigrations]);
     await t.db.transaction((tx) => applyProgramme(tx, SCHEMA, { programme: { ...demoProgrammeDocument }, publishedAt: '2025-01-01T00:00:00Z' }));
+    await t.db.transaction((tx) =>
+      applyParticipant(tx, SCHEMA, { code: 'ICBC', kind: 'bank', name: 'ICBC', netAssetsFen: null, effectiveFrom: '2000-01-01', registeredAt: '2025-01-01T00:00:00Z' }),
+    );
   }, 60_000);
   afterAll(async () => t?.close());
 
@@ -31,12 +34,13 @@ describe('the file connector', () => {
     mkdirSync(dir, { recursive: true });
   });
   afterEach(() => rmSync(inbox, { recursive: true, force: true }));
+  const connector = (options: { settleMs?: number; now?: () => number } = {}) => new FileConnector(t.db, new FileBatch(t.db), inbox, { settleMs: 0, ...options });
 
   it('files a dropped batch once, even with two connectors looking, and writes the results when every row has its outcome', async () => {
     writeFileSync(join(dir, 'F1.csv'), [HEADER, ROW('F-1'), ROW('F-2', '4')].join('\n') + '\n');
     writeFileSync(join(dir, 'F2.csv.part'), HEADER + '\n'); // still being written: left alone
-    const a = new FileConnector(t.db, inbox);
-    const b = new FileConnector(t.db, inbox);
+    const a = connector();
+    const b = connector();
     await Promise.all([a.scan(), b.scan()]);
 
     expect(existsSync(join(dir, 'done', 'F1.csv'))).toBe(true);
@@ -61,8 +65,41 @@ describe('the file connector', () => {
 
   it('moves a file it cannot read to failed/, saying why', async () => {
     writeFileSync(join(dir, 'BAD.csv'), 'loan_id,principal\nX,1\n');
-    await new FileConnector(t.db, inbox).scan();
+    await connector().scan();
     expect(existsSync(join(dir, 'failed', 'BAD.csv'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'failed', 'BAD.error.json'), 'utf8')).code).toBe('MISSING_COLUMNS');
+  });
+
+  it('waits until a file has stood still before it picks it up', async () => {
+    let clock = 1_000_000;
+    const c = connector({ settleMs: 2_000, now: () => clock });
+    const path = join(dir, 'SLOW.csv');
+    writeFileSync(path, HEADER + '\n');
+    utimesSync(path, clock / 1000, clock / 1000);
+    await c.scan();
+    expect(existsSync(path)).toBe(true); // just seen
+    clock += 1_000;
+    writeFileSync(path, [HEADER, ROW('S-1')].join('\n') + '\n'); // still growing
+    utimesSync(path, clock / 1000, clock / 1000);
+    await c.scan();
+    clock += 1_999;
+    await c.scan();
+    expect(existsSync(path)).toBe(true); // changed 1.999 s ago
+    clock += 1;
+    await c.scan();
+    expect(existsSync(join(dir, 'done', 'SLOW.csv'))).toBe(true);
+  });
+
+  it('refuses a file with another hard link, and a folder that is not a registered bank', async () => {
+    const elsewhere = join(inbox, 'elsewhere.csv');
+    writeFileSync(elsewhere, [HEADER, ROW('H-1')].join('\n') + '\n');
+    linkSync(elsewhere, join(dir, 'HARD.csv'));
+    const ghost = join(inbox, 'GHOST', demoProgrammeDocument.id);
+    mkdirSync(ghost, { recursive: true });
+    writeFileSync(join(ghost, 'G1.csv'), [HEADER, ROW('G-1')].join('\n') + '\n');
+    await connector().scan();
+    expect(JSON.parse(readFileSync(join(dir, 'failed', 'HARD.error.json'), 'utf8')).code).toBe('LINKED_FILE');
+    expect(JSON.parse(readFileSync(join(ghost, 'failed', 'G1.error.json'), 'utf8')).code).toBe('UNKNOWN_BANK');
+    expect(await t.db.query(`select 1 from ${SCHEMA}.batches where batch_ref in ('HARD', 'G1')`)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { Database } from '@g2g/event-store';
-import { Allow, Caller, CallerOf } from '@g2g/platform';
+import { Allow, Caller, CallerOf, cursorParam, sequenceParam } from '@g2g/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { SCHEMA } from '../record-log/record-log.consumer';
 
@@ -14,9 +14,9 @@ export class FeedController {
 
   @Get()
   @Allow('guarantor', 'reguarantor', 'fund', 'bank')
-  async read(@CallerOf() caller: Caller, @Query('after') after = '0', @Query('limit') limit = '500') {
-    const take = Math.min(5000, Math.max(1, Number.parseInt(limit, 10) || 500));
-    const from = /^\d+$/.test(after) ? after : '0';
+  async read(@CallerOf() caller: Caller, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined) {
+    const take = cursorParam('limit', limit, 500, 5_000, 1);
+    const from = sequenceParam('after', after).toString();
     // ordered by the bigint column itself (an alias of seq::text would sort as text: '10000' < '2001')
     const rows = await this.db.query<{ seq_text: string; topic: string; key: string; value: unknown; recorded_at: Date }>(
       `select f.seq::text as seq_text, f.topic, f.key, f.value, f.recorded_at from ${SCHEMA}.r_feed f

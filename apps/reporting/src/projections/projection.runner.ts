@@ -1,4 +1,4 @@
-import { Database, LogSubscription } from '@g2g/event-store';
+import { Database, LogSubscription, describeError } from '@g2g/event-store';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
 import { LoggedEvent, project } from './projector';
@@ -31,7 +31,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       batchSize: 1000,
       idleMs: 100,
       handle: (rows, tx) => project(tx, rows.map(toLogged)),
-      onError: (error) => new Logger('reporting').warn(`projection: ${(error as Error).message}`),
+      onError: (error) => new Logger('reporting').warn(`projection: ${describeError(error)}`),
     });
     db.afterCommit(() => this.subscription.nudge());
   }

@@ -6,7 +6,7 @@ import { TestDatabase, freshServerDatabase } from '@g2g/testing';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
 import { underwritingMigrations } from '../migrations';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
-import { decideLoans } from './decide-loans';
+import { decideLoans, rejectUnprocessable } from './decide-loans';
 
 const borrower = (n: number) => {
   const first17 = `911101050000${String(n).padStart(5, '0')}`;
@@ -92,5 +92,25 @@ describe('deciding loans while other transactions decide for the same programme'
     const again = await t.db.transaction((tx) => decideLoans(tx, [f, f], new Date()));
     expect(first).toHaveLength(1);
     expect(again).toHaveLength(0);
+  });
+
+  it('answers a loan the rules cannot compute with as UNPROCESSABLE, and decides the others of its chunk', async () => {
+    const broken = { ...filing('ZZ', 2, '100'), maturesOn: '9999-12-31', disbursedOn: '9999-12-01' }; // past the date arithmetic
+    const fine = filing('ZZ', 3, '100');
+    const decisions = await t.db.transaction((tx) => decideLoans(tx, [broken, fine], new Date()));
+    expect(decisions.map((d) => [d.filing.loanId, d.issued ? 'approved' : d.rejected!.codes])).toEqual([
+      ['L2', ['UNPROCESSABLE']],
+      ['L3', ['QUOTA']], // judged by the rules as usual (the first test filled the quota)
+    ]);
+    const [event] = await t.db.query(`select data from ${SCHEMA}.events where stream_id = 'guarantee:ZZ/L2'`);
+    expect(event.data).toMatchObject({ codes: ['UNPROCESSABLE'], unprocessable: expect.stringContaining('RangeError') });
+  });
+
+  it('rejects the loans of a message that failed every attempt as UNPROCESSABLE, once', async () => {
+    const f = filing('ZZ', 4, '100');
+    await t.db.transaction((tx) => rejectUnprocessable(tx, [f, f], 'database error 22P05', new Date()));
+    await t.db.transaction((tx) => rejectUnprocessable(tx, [f], 'again', new Date()));
+    expect(await t.db.query(`select outcome, codes from ${SCHEMA}.loans where guarantee_id = 'ZZ/L4'`)).toEqual([{ outcome: 'rejected', codes: ['UNPROCESSABLE'] }]);
+    expect(await t.db.query(`select value->'codes' as codes from ${SCHEMA}.outbox where key = 'ZZ/L4'`)).toEqual([{ codes: ['UNPROCESSABLE'] }]);
   });
 });

@@ -14,11 +14,11 @@ import {
   splitByShares,
   termDays,
 } from '@g2g/domain';
-import { EventStore, NewEvent, OutboxMessage, Sql, StreamAppend, enqueue } from '@g2g/event-store';
+import { EventStore, NewEvent, OutboxMessage, Sql, StreamAppend, describeError, enqueue } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 
-type Decision = { filing: LoanFiledV1; issued?: GuaranteeIssuedV1; rejected?: LoanRejectedV1 };
+type Decision = { filing: LoanFiledV1; issued?: GuaranteeIssuedV1; rejected?: LoanRejectedV1; unprocessable?: string };
 
 /**
  * Decides filed loans in the order they were filed. Each programme's book row is locked for the
@@ -55,48 +55,82 @@ async function decideForProgramme(tx: Sql, programmeId: string, loans: LoanFiled
   const decisions: Decision[] = [];
   for (const filing of loans) {
     const programme = versionFor(versions, filing.disbursedOn);
-    const principal = BigInt(filing.principalFen);
     const book: ProgrammeBook = {
       suspended: bookRow.suspended,
       programmeOutstanding,
       bankOutstanding: bankOutstanding.get(filing.bank) ?? 0n,
       borrowerOutstanding: borrowerOutstanding.get(filing.borrower.id) ?? 0n,
     };
-    const section = industrySection(filing.industryCode);
-    const codes = !programme
-      ? ['PROGRAMME_NOT_EFFECTIVE']
-      : !programme.banks.includes(filing.bank)
-        ? ['BANK_NOT_IN_PROGRAMME']
-        : rejectionCodes(
-            programme,
-            {
-              bank: filing.bank,
-              borrowerId: filing.borrower.id,
-              borrowerType: filing.borrower.type,
-              industrySection: section,
-              regionCode: filing.regionCode,
-              principal,
-              interestRate: parseRate(filing.interestRatePct)!,
-              guaranteeFeeRate: parseRate(filing.guaranteeFeeRatePct)!,
-              disbursedOn: filing.disbursedOn,
-              maturesOn: filing.maturesOn,
-            },
-            book,
-          );
-    if (codes.length > 0 || !programme) {
-      decisions.push({ filing, rejected: { ...ref(filing), codes, decidedAt: now.toISOString() } });
+    let principal: bigint;
+    let decided: { codes: string[]; issued?: GuaranteeIssuedV1 };
+    try {
+      principal = BigInt(filing.principalFen);
+      decided = judge(programme, filing, principal, book, now);
+    } catch (error) {
+      // A row the rules cannot compute with (validation should have caught it): answered, not parked.
+      decisions.push({ filing, rejected: { ...ref(filing), codes: ['UNPROCESSABLE'], decidedAt: now.toISOString() }, unprocessable: describeError(error) });
+      continue;
+    }
+    if (!decided.issued) {
+      decisions.push({ filing, rejected: { ...ref(filing), codes: decided.codes, decidedAt: now.toISOString() } });
       continue;
     }
     programmeOutstanding += principal;
     bankOutstanding.set(filing.bank, book.bankOutstanding + principal);
     borrowerOutstanding.set(filing.borrower.id, book.borrowerOutstanding + principal);
-    decisions.push({ filing, issued: issue(programme, filing, section, now) });
+    decisions.push({ filing, issued: decided.issued });
   }
 
   await tx.query(`update ${SCHEMA}.programme_books set outstanding_fen = $2 where programme = $1`, [programmeId, programmeOutstanding.toString()]);
   await saveExposures(tx, 'bank_exposure', 'bank', programmeId, bankOutstanding);
   await saveExposures(tx, 'borrower_exposure', 'borrower_id', programmeId, borrowerOutstanding);
   return decisions;
+}
+
+/** The rules on one filed loan: the codes it fails, or the guarantee issued. Pure; may throw on data no rule can compute with. */
+function judge(programme: Programme | undefined, filing: LoanFiledV1, principal: bigint, book: ProgrammeBook, now: Date): { codes: string[]; issued?: GuaranteeIssuedV1 } {
+  const section = industrySection(filing.industryCode);
+  const codes = !programme
+    ? ['PROGRAMME_NOT_EFFECTIVE']
+    : !programme.banks.includes(filing.bank)
+      ? ['BANK_NOT_IN_PROGRAMME']
+      : rejectionCodes(
+          programme,
+          {
+            bank: filing.bank,
+            borrowerId: filing.borrower.id,
+            borrowerType: filing.borrower.type,
+            industrySection: section,
+            regionCode: filing.regionCode,
+            principal,
+            interestRate: rateOf(filing.interestRatePct),
+            guaranteeFeeRate: rateOf(filing.guaranteeFeeRatePct),
+            disbursedOn: filing.disbursedOn,
+            maturesOn: filing.maturesOn,
+          },
+          book,
+        );
+  if (codes.length > 0 || !programme) return { codes };
+  return { codes, issued: issue(programme, filing, section, now) };
+}
+
+function rateOf(text: string) {
+  const rate = parseRate(text);
+  if (rate === null) throw new RangeError('a rate that is not an exact decimal');
+  return rate;
+}
+
+/** Filed loans underwriting cannot decide at all (their message failed every attempt): each rejected as UNPROCESSABLE. */
+export async function rejectUnprocessable(tx: Sql, filings: readonly LoanFiledV1[], why: string, now: Date): Promise<void> {
+  const decided = new Set(
+    (await tx.query<{ guarantee_id: string }>(`select guarantee_id from ${SCHEMA}.loans where guarantee_id = any($1::text[])`, [filings.map((f) => f.guaranteeId)])).map((r) => r.guarantee_id),
+  );
+  const todo = filings.filter((f) => !decided.has(f.guaranteeId) && (decided.add(f.guaranteeId), true));
+  await record(
+    tx,
+    todo.map((filing) => ({ filing, rejected: { ...ref(filing), codes: ['UNPROCESSABLE'], decidedAt: now.toISOString() }, unprocessable: why })),
+    now,
+  );
 }
 
 function issue(programme: Programme, f: LoanFiledV1, section: string, now: Date): GuaranteeIssuedV1 {
@@ -167,7 +201,7 @@ async function record(tx: Sql, decisions: Decision[], now: Date): Promise<void> 
   for (const d of decisions) {
     const event: NewEvent = d.issued
       ? { type: 'underwriting.guarantee-issued.v1', data: d.issued, businessDate: d.issued.issuedOn }
-      : { type: 'underwriting.loan-rejected.v1', data: d.rejected, businessDate: d.filing.disbursedOn };
+      : { type: 'underwriting.loan-rejected.v1', data: d.unprocessable ? { ...d.rejected, unprocessable: d.unprocessable } : d.rejected, businessDate: d.unprocessable ? null : d.filing.disbursedOn };
     appends.push({ streamId: `guarantee:${d.filing.guaranteeId}`, expected: 'no_stream', events: [event] });
     outbox.push(
       d.issued

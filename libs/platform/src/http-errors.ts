@@ -1,0 +1,62 @@
+import { describeError } from '@g2g/event-store';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+
+/**
+ * Every HTTP answer that is not a success: an HttpException as the code that threw it meant it;
+ * anything else is the platform's fault, answered 500 with an incident id and logged with that id,
+ * the route and a description of the error that carries no request data (no query parameters,
+ * no statement parameters, no values from the body): no borrower identifier or name reaches a log.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      res.status(exception.getStatus()).json(typeof body === 'string' ? { code: codeOf(exception.getStatus()), message: body } : normalised(body, exception.getStatus()));
+      return;
+    }
+    const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // errors of the body reader (body-parser): the client's mistake, said plainly
+      const type = (exception as { type?: string }).type;
+      res.status(status).json({ code: type === 'entity.too.large' ? 'BODY_TOO_LARGE' : 'BAD_BODY', message: type === 'entity.too.large' ? 'the request body is too large' : 'the request body could not be read as JSON' });
+      return;
+    }
+    const incident = randomUUID();
+    this.log.error(`incident ${incident}: ${req.method} ${req.route?.path ?? req.path}: ${describeError(exception)}`);
+    if (!res.headersSent) res.status(500).json({ code: 'INTERNAL_ERROR', message: `the platform failed on this request (incident ${incident})`, incident });
+    else res.end();
+  }
+}
+
+function codeOf(status: number): string {
+  return { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'UNPROCESSABLE' }[status] ?? `HTTP_${status}`;
+}
+
+/** Nest's own exceptions answer `{ statusCode, message, error }`: give them a code like ours. */
+function normalised(body: object, status: number): object {
+  const b = body as { code?: unknown; message?: unknown; statusCode?: unknown; error?: unknown };
+  if (typeof b.code === 'string') return body;
+  const message = Array.isArray(b.message) ? b.message.join('; ') : typeof b.message === 'string' ? b.message : String(b.error ?? 'request refused');
+  return { code: codeOf(status), message };
+}
+
+/**
+ * The JSON body parser for every route but a batch upload (`PUT /banks/{bank}/{kind}/{ref}`),
+ * whose body is the file itself and is read as a stream by intake, whatever its content type
+ * says. No other body type is parsed.
+ */
+export function jsonBodiesExceptUploads(): (req: Request, res: Response, next: NextFunction) => void {
+  const json = express.json({ limit: '2mb' });
+  return (req, res, next) => {
+    if (req.method === 'PUT' && /^\/banks\/[^/]+\/[^/]+\/[^/]+\/?$/.test(req.path)) return next();
+    json(req, res, next);
+  };
+}
