@@ -6,3 +6,4 @@ export * from './auth/auth';
 export * from './reference-data/reference-data';
 export * from './reference-data/reference-data.consumer';
 export * from './api-docs.controller';
+export * from './operator-actions/operator-actions';
