@@ -54,20 +54,8 @@ export function chinaMidnight(date: string): string {
   return new Date(`${date}T00:00:00+08:00`).toISOString();
 }
 
-export interface AuditTrailEntry {
-  seq: number;
-  action_id: string;
-  recorded_at: string;
-  service: string;
-  action: string;
-  actor: string;
-  actor_key_id: string;
-  subject: string;
-  details: Record<string, unknown>;
-}
-
 /** One page of the trail; `next` is the `after` of the following page, null when this one reached the end. */
-export async function auditTrail(sql: Sql, q: AuditTrailQuery): Promise<{ entries: AuditTrailEntry[]; next: number | null }> {
+export async function auditTrail(sql: Sql, q: AuditTrailQuery) {
   const newest = q.order === 'newest';
   const rows = await sql.query<{ seq_text: string; action_id: string; recorded_at: Date; service: string; action: string; actor: string; actor_key_id: string; subject: string; details: Record<string, unknown> }>(
     // ordered by the bigint column itself (an alias seq of seq::text would sort as text: '10' < '9')
