@@ -1,5 +1,6 @@
 import { Options, UsageError, parseArgs } from './args';
 import { auditCommand } from './audit/audit';
+import { auditTrailCommand } from './audit/audit-trail';
 import { rebuildCommand } from './audit/rebuild';
 import { batchResults } from './batch/results';
 import { batchSubmit } from './batch/submit';
@@ -8,6 +9,7 @@ import { feedCommand } from './feed/feed';
 import { figuresCommand } from './figures/figures';
 import { generateCommand } from './generate/command';
 import { historyCommand } from './history/history';
+import { keysList, keysRevoke } from './keys/keys';
 import { ApiError, ConnectionError } from './http';
 import { programmesResume, programmesStatus } from './programmes/breaker';
 import { demoLoad } from './publish/demo';
@@ -22,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   programmesResume,
   programmesStatus,
   keysIssue,
+  keysList,
+  keysRevoke,
   generateCommand,
   batchSubmit,
   batchResults,
@@ -31,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   historyCommand,
   statementsCommand,
   auditCommand,
+  auditTrailCommand,
   rebuildCommand,
 ];
 

@@ -298,7 +298,7 @@ describe('run', () => {
       expect(one.stdout()).toMatch(new RegExp(`^Usage: g2g ${command.name}( |$)`, 'm'));
       for (const flag of command.flags) expect(one.stdout()).toContain(`--${flag}`);
     }
-    for (const name of ['repayments submit', 'claims results', 'recoveries submit', 'programmes resume', 'programmes status', 'feed', 'history', 'audit', 'rebuild']) {
+    for (const name of ['repayments submit', 'claims results', 'recoveries submit', 'programmes resume', 'programmes status', 'feed', 'history', 'audit', 'rebuild', 'keys list', 'keys revoke', 'audit-trail']) {
       expect(COMMANDS.map((c) => c.name)).toContain(name);
     }
   });
@@ -407,14 +407,14 @@ describe('run', () => {
     expect(out).not.toMatch(/L1/);
   });
 
-  it('keys issue --save stores the key in the credentials file', async () => {
+  it('keys issue --save stores the key in the credentials file, and shows its key id', async () => {
     const io = fakeIo({
       cwd: dir,
       env: { G2G_OPERATOR_KEY: 'op' },
-      fetch: fakeFetch({ 'POST /participants/ICBC/api-keys': () => ({ status: 201, body: { participant: 'ICBC', key: 'g2g_new' } }) }),
+      fetch: fakeFetch({ 'POST /participants/ICBC/api-keys': () => ({ status: 201, body: { participant: 'ICBC', key: 'g2g_new', key_id: '0123456789abcdef' } }) }),
     });
     expect(await run(['keys', 'issue', 'ICBC', '--save'], io)).toBe(0);
-    expect(io.stdout()).toContain('key for ICBC: g2g_new');
+    expect(io.stdout()).toContain('key for ICBC: g2g_new\nkey id: 0123456789abcdef\n');
     expect(JSON.parse(readFileSync(join(dir, '.g2g/credentials.json'), 'utf8'))).toEqual({ ICBC: 'g2g_new' });
   });
 

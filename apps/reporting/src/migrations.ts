@@ -100,4 +100,23 @@ export const reportingMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 102,
+    name: 'read model: the audit trail of operator actions',
+    sql: `
+      create table {schema}.r_audit_trail (
+        seq bigint primary key,
+        action_id text not null unique,
+        service text not null,
+        action text not null,
+        actor text not null,
+        actor_key_id text not null,
+        subject text not null,
+        details jsonb not null,
+        recorded_at timestamptz not null
+      );
+      create index r_audit_trail_action_idx on {schema}.r_audit_trail (action, seq);
+      create index r_audit_trail_recorded_idx on {schema}.r_audit_trail (recorded_at);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import { Database } from '@g2g/event-store';
 import { Authenticator, Platform, ServiceDefinition, operatorKey, referenceDataConsumer } from '@g2g/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
+import { AuditTrailController } from './audit-trail/audit-trail.controller';
 import { FeedController } from './feeds/feed.controller';
 import { FiguresController } from './figures-api/figures.controller';
 import { LoanHistoryController } from './loan-history/loan-history.controller';
@@ -10,13 +11,13 @@ import { ProjectionRunner } from './projections/projection.runner';
 import { RebuildController } from './rebuild/rebuild.controller';
 import { RecordLogConsumer } from './record-log/record-log.consumer';
 
-/** Reporting: its own log of everything it hears, projections of it for regulators and feeds, rebuild and audit. */
+/** Reporting: its own log of everything it hears, projections of it for regulators and feeds, rebuild, audit and the audit trail. */
 @Module({})
 export class ReportingModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: ReportingModule,
-      controllers: [RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, referenceDataConsumer('reporting')],
+      controllers: [RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, AuditTrailController, referenceDataConsumer('reporting')],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'reporting', operatorKey(process.env, platform.config.operatorKeyFile)) },

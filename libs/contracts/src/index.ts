@@ -12,3 +12,5 @@ export * from './programme-suspended/programme-suspended.v1';
 export * from './recovery-shared/recovery-shared.v1';
 export * from './servicing-decided/servicing-decided.v1';
 export * from './servicing-filed/servicing-filed.v1';
+export * from './api-key-revoked/api-key-revoked.v1';
+export * from './operator-action-recorded/operator-action-recorded.v1';

@@ -63,3 +63,50 @@ describe('Nest handlers of one topic in one process', () => {
     }
   }, 60_000);
 });
+
+const otherProducer = uniqueSchema('nq');
+const otherTopic = `g2g.${otherProducer.replaceAll('_', '-')}.thing-happened.v1`;
+const both = uniqueSchema('nc');
+
+@Controller()
+class OneHandlerForTwoTopics {
+  @Consume([topic, otherTopic], { consumer: `${both}.things` })
+  async on(@Payload() messages: IncomingMessage<{ n: number }>[], @Ctx() ctx: G2gContext) {
+    for (const m of messages) await ctx.tx.query(`insert into ${both}.seen (topic, n) values ($1, $2)`, [m.topic, m.value.n]);
+  }
+}
+
+@Module({ controllers: [OneHandlerForTwoTopics] })
+class TwoTopicsModule {}
+
+describe('one Nest handler for the same message from two producers', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await embeddedDatabase();
+    for (const s of [producer, otherProducer, both]) await migrate(t.db, s, storeMigrations);
+    await t.db.query(`create table ${both}.seen (topic text, n int)`);
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  it('receives the messages of every topic it names', async () => {
+    const transport = new EmbeddedTransport(t.db, { idleMs: 20 });
+    const app = await NestFactory.createMicroservice(TwoTopicsModule, { strategy: new G2gServer(transport), logger: false });
+    app.useGlobalFilters(new PassErrorsToTransport());
+    await app.listen();
+    try {
+      await t.db.transaction(async (tx) => {
+        await enqueue(tx, producer, [{ topic, key: 'a', value: { n: 1 } }]);
+        await enqueue(tx, otherProducer, [{ topic: otherTopic, key: 'b', value: { n: 2 } }]);
+      });
+      const seen = async () => t.db.query<{ topic: string; n: number }>(`select topic, n from ${both}.seen order by n`);
+      await eventually(async () => (await seen()).length === 2, 20_000, 'both topics');
+      expect(await seen()).toEqual([
+        { topic, n: 1 },
+        { topic: otherTopic, n: 2 },
+      ]);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});

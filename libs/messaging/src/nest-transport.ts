@@ -115,10 +115,14 @@ export class G2gServer extends Server implements CustomTransportStrategy {
   }
 }
 
-/** `@Consume(topic, { consumer })`: Nest's @EventPattern with the extras g2g needs, checked. */
-export function Consume(topic: string, extras: G2gPatternExtras): MethodDecorator {
+/**
+ * `@Consume(topic, { consumer })`: Nest's @EventPattern with the extras g2g needs, checked. Several
+ * topics of one message (the same message published by several owners) may share a handler.
+ */
+export function Consume(topic: string | readonly string[], extras: G2gPatternExtras): MethodDecorator {
   schemaOfConsumer(extras.consumer);
-  return EventPattern<string>(topic, extras as unknown as Record<string, any>);
+  // Nest keeps each topic of the list as a pattern of its own, with its own handler
+  return EventPattern<string | string[]>(typeof topic === 'string' ? topic : [...topic], extras as unknown as Record<string, any>);
 }
 
 /**

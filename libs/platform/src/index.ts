@@ -8,3 +8,4 @@ export * from './reference-data/reference-data.consumer';
 export * from './api-docs.controller';
 export * from './query-params';
 export * from './http-errors';
+export * from './operator-actions/operator-actions';

@@ -12,7 +12,9 @@ export const participantsPublish: Command = {
 
 Registers one participant or an array of them:
   { "code": "ICBC", "kind": "bank", "name": "...", "net_assets": "2000000000.00", "effective_from": "2025-01-01" }
-kind is bank, guarantor, reguarantor, fund or regulator; net_assets (yuan) for guarantors.
+kind is bank, guarantor, reguarantor, fund, regulator or operator; net_assets (yuan) for
+guarantors. An operator is a named person or team whose own keys make the audit trail say who
+acted; operators are registered with the bootstrap operator key only.
 Uses the operator key (G2G_OPERATOR_KEY or .g2g/operator-key) unless --key/--as.`,
   async run(ctx: Context) {
     const file = resolve(ctx.io.cwd, ctx.opts.positionals(1, 'FILE.json')[0]);
@@ -47,7 +49,9 @@ export const keysIssue: Command = {
   flags: ['save'],
   help: `Usage: g2g keys issue CODE [--save] [--json]
 
-Issues a new API key for participant CODE and prints it (the platform keeps only its hash).
+Issues a new API key for participant CODE and prints it (the platform keeps only its hash), with
+its key id (safe to show; g2g keys list and g2g keys revoke name keys by it). Earlier keys stay
+valid. Keys of an operator are issued with the bootstrap operator key only.
   --save   also store it in the credentials file (.g2g/credentials.json, or G2G_CREDENTIALS),
            so that later commands can use --as CODE (bank commands use it by default)`,
   async run(ctx: Context) {
@@ -59,6 +63,6 @@ Issues a new API key for participant CODE and prints it (the platform keeps only
       saveCredentials(saved, { [result.participant]: result.key });
     }
     if (ctx.json) await ctx.printJson(saved ? { ...result, saved } : result);
-    else await ctx.print(`key for ${result.participant}: ${result.key}${saved ? `\nsaved in ${saved}` : ''}`);
+    else await ctx.print(`key for ${result.participant}: ${result.key}\nkey id: ${result.key_id}${saved ? `\nsaved in ${saved}` : ''}`);
   },
 };

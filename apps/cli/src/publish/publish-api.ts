@@ -5,7 +5,7 @@ import { ApiClient, segment } from '../http';
 /** A participant as published (POST /participants). */
 export interface ParticipantDocument {
   code: string;
-  kind: 'bank' | 'guarantor' | 'reguarantor' | 'fund' | 'regulator';
+  kind: 'bank' | 'guarantor' | 'reguarantor' | 'fund' | 'regulator' | 'operator';
   name: string;
   net_assets?: string;
   effective_from?: string;
@@ -62,6 +62,13 @@ export async function publishProgramme(client: ApiClient, programme: ProgrammeDo
   return (await client.post<{ programme: string; effective_from: string }>('/programmes', programme)).body;
 }
 
-export async function issueKey(client: ApiClient, code: string): Promise<{ participant: string; key: string }> {
-  return (await client.post<{ participant: string; key: string }>(`/participants/${segment(code)}/api-keys`)).body;
+export interface IssuedKey {
+  participant: string;
+  key: string;
+  /** the key's id, safe to show: what g2g keys list and g2g keys revoke name it by */
+  key_id: string;
+}
+
+export async function issueKey(client: ApiClient, code: string): Promise<IssuedKey> {
+  return (await client.post<IssuedKey>(`/participants/${segment(code)}/api-keys`)).body;
 }

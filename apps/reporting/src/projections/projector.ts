@@ -3,6 +3,7 @@ import {
   GuaranteeCededV1,
   GuaranteeIssuedV1,
   GuaranteeRepaidV1,
+  OperatorActionRecordedV1,
   ProgrammeResumedV1,
   ProgrammeSuspendedV1,
   RecoverySharedV1,
@@ -10,6 +11,7 @@ import {
   guaranteeCededV1,
   guaranteeIssuedV1,
   guaranteeRepaidV1,
+  operatorActionRecordedV1,
   programmeResumedV1,
   programmeSuspendedV1,
   recoverySharedV1,
@@ -26,7 +28,7 @@ export interface LoggedEvent<D = any> {
 }
 
 /** The read-model tables the projector fills (and a rebuild empties). */
-export const READ_MODEL_TABLES = ['r_guarantees', 'r_parties', 'r_reguarantee_fees', 'r_principal_changes', 'r_releases', 'r_claims', 'r_claim_amounts', 'r_recoveries', 'r_feed'];
+export const READ_MODEL_TABLES = ['r_guarantees', 'r_parties', 'r_reguarantee_fees', 'r_principal_changes', 'r_releases', 'r_claims', 'r_claim_amounts', 'r_recoveries', 'r_feed', 'r_audit_trail'];
 
 type Columns = Record<string, { type: string; values: unknown[] }>;
 
@@ -164,6 +166,24 @@ export async function project(tx: Sql, events: readonly LoggedEvent[]): Promise<
   );
 
   await projectFeeds(tx, events);
+
+  // the audit trail: every operator action, whichever service recorded it, numbered by its log position
+  const actions = events.filter((e) => operatorActionRecordedV1.carries(e.type)) as LoggedEvent<OperatorActionRecordedV1>[];
+  await insert(
+    tx,
+    'r_audit_trail',
+    columns(actions, {
+      seq: ['bigint', (e) => e.position.toString()],
+      action_id: ['text', (e) => e.data.actionId],
+      service: ['text', (e) => e.data.service],
+      action: ['text', (e) => e.data.action],
+      actor: ['text', (e) => e.data.actor.participant],
+      actor_key_id: ['text', (e) => e.data.actor.keyId],
+      subject: ['text', (e) => e.data.subject],
+      details: ['jsonb', (e) => JSON.stringify(e.data.details)],
+      recorded_at: ['timestamptz', (e) => e.data.recordedAt],
+    }),
+  );
 }
 
 /**

@@ -1,9 +1,9 @@
 import { Database } from '@g2g/event-store';
-import { Allow } from '@g2g/platform';
+import { Allow, Caller, CallerOf } from '@g2g/platform';
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { rebuildProjections } from './rebuild';
 
-/** `POST /projections/rebuild` (operator): the read models again from the event log, while running. */
+/** `POST /projections/rebuild` (operator): the read models again from the event log, while running; recorded in the audit trail. */
 @Controller('projections')
 export class RebuildController {
   constructor(private readonly db: Database) {}
@@ -11,7 +11,7 @@ export class RebuildController {
   @Post('rebuild')
   @HttpCode(200)
   @Allow('operator')
-  async rebuild() {
-    return rebuildProjections(this.db);
+  async rebuild(@CallerOf() caller: Caller) {
+    return rebuildProjections(this.db, caller);
   }
 }

@@ -1,5 +1,7 @@
+import { operatorActionRecordedV1 } from '@g2g/contracts';
 import { Database, START, checkpointOf, lockCheckpoint, readLogAfter, saveCheckpoint } from '@g2g/event-store';
-import { SCHEMA } from '../record-log/record-log.consumer';
+import { Caller, operatorAction, operatorActionStream } from '@g2g/platform';
+import { SCHEMA, store } from '../record-log/record-log.consumer';
 import { PROJECTION, toLogged } from '../projections/projection.runner';
 import { READ_MODEL_TABLES, project } from '../projections/projector';
 
@@ -8,10 +10,14 @@ import { READ_MODEL_TABLES, project } from '../projections/projector';
  * one transaction that holds the projection's checkpoint (the live projection waits for it),
  * empties the tables, replays every event and moves the checkpoint. Readers see the old figures
  * until the new ones commit, never a half-built state.
+ *
+ * The rebuild is an operator action: reporting records it in its own log, in the same transaction,
+ * under the topic name it would carry (g2g.reporting.operator-action-recorded.v1); the live
+ * projection adds it to the audit trail once the rebuild commits.
  */
-export async function rebuildProjections(db: Database): Promise<{ events: number; ms: number }> {
+export async function rebuildProjections(db: Database, caller: Caller, now = new Date()): Promise<{ events: number; ms: number }> {
   const started = Date.now();
-  const events = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockCheckpoint(tx, SCHEMA, PROJECTION);
     for (const table of READ_MODEL_TABLES) await tx.query(`delete from ${SCHEMA}.${table}`);
     let at = START;
@@ -24,7 +30,11 @@ export async function rebuildProjections(db: Database): Promise<{ events: number
       at = checkpointOf(rows[rows.length - 1], 'events');
     }
     await saveCheckpoint(tx, SCHEMA, PROJECTION, at);
-    return count;
+    const ms = Date.now() - started;
+    const action = operatorAction(SCHEMA, caller, 'projections-rebuilt', 'projections', { events: count, ms }, now);
+    await store.append(tx, [
+      { streamId: operatorActionStream(action), expected: 'no_stream', events: [{ type: operatorActionRecordedV1.topic(SCHEMA), data: action, metadata: { recordedAt: action.recordedAt } }] },
+    ]);
+    return { events: count, ms };
   }, 1);
-  return { events, ms: Date.now() - started };
 }

@@ -5,11 +5,13 @@ import {
   guaranteeRepaidV1,
   loanFiledV1,
   loanRejectedV1,
+  operatorActionRecordedV1,
   programmeResumedV1,
   programmeSuspendedV1,
   recoverySharedV1,
 } from '@g2g/contracts';
 import { EventStore, StreamAppend } from '@g2g/event-store';
+import { operatorActionStream } from '@g2g/platform';
 import { Consume, G2gContext, IncomingMessage } from '@g2g/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -18,8 +20,18 @@ export const SCHEMA = 'reporting';
 const consumer = 'reporting.log';
 export const store = new EventStore(SCHEMA);
 
+/**
+ * The services whose operators' actions reporting keeps in its audit trail. Every service that
+ * may publish them is listed (a topic nobody writes yet costs nothing), so a service that starts
+ * recording its operators' actions needs no change here. Reporting records its own directly.
+ */
+export const OPERATOR_ACTION_TOPICS = ['intake', 'underwriting', 'cession', 'compensation'].map((s) => operatorActionRecordedV1.topic(s));
+
+type Logged = { stream: (v: any) => string; businessDate: (v: any) => string; recordedAt: (v: any) => string };
+const operatorAction: Logged = { stream: operatorActionStream, businessDate: () => '', recordedAt: (v) => v.recordedAt };
+
 /** Per topic: the stream a message belongs to, its business date and the time the platform recorded it. */
-export const LOGGED: Record<string, { stream: (v: any) => string; businessDate: (v: any) => string; recordedAt: (v: any) => string }> = {
+export const LOGGED: Record<string, Logged> = {
   [loanFiledV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.disbursedOn, recordedAt: (v) => v.filedAt },
   [guaranteeIssuedV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.issuedOn, recordedAt: (v) => v.decidedAt },
   [loanRejectedV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: () => '', recordedAt: (v) => v.decidedAt },
@@ -29,6 +41,7 @@ export const LOGGED: Record<string, { stream: (v: any) => string; businessDate: 
   [recoverySharedV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.recoveredOn, recordedAt: (v) => v.recordedAt },
   [programmeSuspendedV1.topic]: { stream: (v) => `programme:${v.programme}`, businessDate: (v) => v.suspendedOn, recordedAt: (v) => v.recordedAt },
   [programmeResumedV1.topic]: { stream: (v) => `programme:${v.programme}`, businessDate: (v) => v.resumedOn, recordedAt: (v) => v.recordedAt },
+  ...Object.fromEntries(OPERATOR_ACTION_TOPICS.map((topic) => [topic, operatorAction])),
 };
 
 /**
@@ -73,9 +86,13 @@ export class RecordLogConsumer {
   async resumed(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
   }
+  @Consume(OPERATOR_ACTION_TOPICS, { consumer })
+  async operatorActions(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
+    await record(ctx, m);
+  }
 }
 
-async function record(ctx: G2gContext, messages: IncomingMessage[]): Promise<void> {
+export async function record(ctx: Pick<G2gContext, 'tx'>, messages: IncomingMessage[]): Promise<void> {
   const streams = messages.map((m) => LOGGED[m.topic].stream(m.value));
   const versions = await store.versions(ctx.tx, streams);
   const appends: StreamAppend[] = [];

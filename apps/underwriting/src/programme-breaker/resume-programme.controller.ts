@@ -1,7 +1,7 @@
 import { ProgrammeResumedV1, programmeResumedV1 } from '@g2g/contracts';
 import { isValidDate } from '@g2g/domain';
 import { Database, EventStore, enqueue } from '@g2g/event-store';
-import { Allow } from '@g2g/platform';
+import { Allow, Caller, CallerOf, operatorAction, recordOperatorActions } from '@g2g/platform';
 import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 
@@ -15,7 +15,7 @@ export class ResumeProgrammeController {
   @Post('resume')
   @HttpCode(200)
   @Allow('operator')
-  async resume(@Param('id') id: string, @Body() body: { resumed_on?: string } | undefined) {
+  async resume(@Param('id') id: string, @Body() body: { resumed_on?: string } | undefined, @CallerOf() caller: Caller) {
     const now = new Date();
     // business dates are China time (UTC+8)
     const resumedOn = body?.resumed_on ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -23,14 +23,18 @@ export class ResumeProgrammeController {
     return this.db.transaction(async (tx) => {
       const [book] = await tx.query<{ suspended: boolean }>(`select suspended from ${SCHEMA}.programme_books where programme = $1 for update`, [id]);
       if (!book) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
-      if (!book.suspended) return { programme: id, suspended: false, changed: false };
-      await tx.query(`update ${SCHEMA}.programme_books set suspended = false where programme = $1`, [id]);
-      const v: ProgrammeResumedV1 = { programme: id, resumedOn, recordedAt: now.toISOString() };
-      const stream = `book:${id}`;
-      const version = await store.version(tx, stream);
-      await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'underwriting.programme-resumed.v1', data: v, businessDate: resumedOn }] }]);
-      await enqueue(tx, SCHEMA, [{ topic: programmeResumedV1.topic, key: programmeResumedV1.key(v), value: v }]);
-      return { programme: id, suspended: false, changed: true };
+      const changed = book.suspended;
+      if (changed) {
+        await tx.query(`update ${SCHEMA}.programme_books set suspended = false where programme = $1`, [id]);
+        const v: ProgrammeResumedV1 = { programme: id, resumedOn, recordedAt: now.toISOString() };
+        const stream = `book:${id}`;
+        const version = await store.version(tx, stream);
+        await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'underwriting.programme-resumed.v1', data: v, businessDate: resumedOn }] }]);
+        await enqueue(tx, SCHEMA, [{ topic: programmeResumedV1.topic, key: programmeResumedV1.key(v), value: v }]);
+      }
+      // recorded also when it was not suspended: the operator acted, and the trail says it changed nothing
+      await recordOperatorActions(tx, SCHEMA, [operatorAction(SCHEMA, caller, 'programme-resumed', id, { resumedOn, changed }, now)]);
+      return { programme: id, suspended: false, changed };
     });
   }
 

@@ -14,19 +14,39 @@ import { Reflector } from '@nestjs/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { participantOfKey, participantOn } from '../reference-data/reference-data';
+import { keyOfHash, participantOn } from '../reference-data/reference-data';
 
 export type Role = 'bank' | 'guarantor' | 'reguarantor' | 'fund' | 'regulator' | 'operator';
 
-/** Who is calling: a registered participant, or the operator. */
+/** The code under which the bootstrap operator key (G2G_OPERATOR_KEY) acts; no participant may take it. */
+export const BOOTSTRAP_OPERATOR = 'OPERATOR';
+
+/** Who is calling: a registered participant, or the bootstrap operator; and with which key. */
 export interface Caller {
   code: string;
   kind: Role;
+  /** the id of the key used (keyIdOf its hash): safe to show and to log */
+  keyId: string;
 }
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
+
+/**
+ * A key's id: the first 16 hex digits (64 bits) of its SHA-256. It names a key in lists, in the
+ * audit trail and when revoking it, and tells nothing about the key itself.
+ */
+export function keyIdOf(keyHash: string): string {
+  return keyHash.slice(0, 16);
+}
+
+export function isBootstrapOperator(caller: Caller): boolean {
+  return caller.kind === 'operator' && caller.code === BOOTSTRAP_OPERATOR;
+}
+
+/** Why a key was refused. */
+export type KeyRefusal = 'UNKNOWN_API_KEY' | 'KEY_REVOKED';
 
 export function newApiKey(): string {
   return `g2g_${randomBytes(24).toString('base64url')}`;
@@ -65,17 +85,25 @@ export class Authenticator {
     this.operatorHash = hashKey(operatorKeyValue);
   }
 
-  async identify(key: string): Promise<Caller | null> {
+  /** The caller a key stands for, or why it is refused: never issued (or not heard of yet), or revoked. */
+  async identify(key: string): Promise<{ caller: Caller } | { refused: KeyRefusal }> {
     const hash = hashKey(key);
-    if (hash === this.operatorHash) return { code: 'OPERATOR', kind: 'operator' };
-    const code = await participantOfKey(this.db, this.schema, hash);
-    if (!code) return null;
-    const participant = await participantOn(this.db, this.schema, code);
-    return participant ? { code, kind: participant.kind as Role } : null;
+    if (hash === this.operatorHash) return { caller: { code: BOOTSTRAP_OPERATOR, kind: 'operator', keyId: keyIdOf(hash) } };
+    const found = await keyOfHash(this.db, this.schema, hash);
+    if (!found) return { refused: 'UNKNOWN_API_KEY' };
+    if (found.revoked) return { refused: 'KEY_REVOKED' };
+    const participant = await participantOn(this.db, this.schema, found.participant);
+    if (!participant) return { refused: 'UNKNOWN_API_KEY' };
+    return { caller: { code: found.participant, kind: participant.kind as Role, keyId: keyIdOf(hash) } };
   }
 }
 
 const ROLES = 'g2g:roles';
+
+const REFUSALS: Record<KeyRefusal, string> = {
+  UNKNOWN_API_KEY: 'this API key is not known',
+  KEY_REVOKED: 'this API key was revoked; ask an operator for a new one',
+};
 
 /**
  * Which kinds of caller may use a route. The key is checked by ApiKeyGuard against the
@@ -101,8 +129,9 @@ export class ApiKeyGuard implements CanActivate {
     const header: string | undefined = request.headers['authorization'];
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers['x-api-key'];
     if (!key) throw new UnauthorizedException({ code: 'NO_API_KEY', message: 'send your API key as Authorization: Bearer <key>' });
-    const caller = await this.authenticator.identify(String(key));
-    if (!caller) throw new UnauthorizedException({ code: 'UNKNOWN_API_KEY', message: 'this API key is not known' });
+    const identified = await this.authenticator.identify(String(key));
+    if ('refused' in identified) throw new UnauthorizedException({ code: identified.refused, message: REFUSALS[identified.refused] });
+    const { caller } = identified;
     if (!roles.includes(caller.kind)) {
       throw new ForbiddenException({ code: 'FORBIDDEN', message: `a ${caller.kind} may not do this (allowed: ${roles.join(', ')})` });
     }

@@ -1,8 +1,17 @@
-import { ApiKeyIssuedV1, ParticipantRegisteredV1, ProgrammePublishedV1, apiKeyIssuedV1, participantRegisteredV1, programmePublishedV1 } from '@g2g/contracts';
+import {
+  ApiKeyIssuedV1,
+  ApiKeyRevokedV1,
+  ParticipantRegisteredV1,
+  ProgrammePublishedV1,
+  apiKeyIssuedV1,
+  apiKeyRevokedV1,
+  participantRegisteredV1,
+  programmePublishedV1,
+} from '@g2g/contracts';
 import { Consume, G2gContext, IncomingMessage } from '@g2g/messaging';
 import { Controller, Type } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { applyApiKey, applyParticipant, applyProgramme } from './reference-data';
+import { applyApiKey, applyApiKeyRevocation, applyParticipant, applyProgramme } from './reference-data';
 
 /** A consumer that keeps `schema`'s copy of the reference data, named `{schema}.reference-data`. */
 export function referenceDataConsumer(schema: string): Type<unknown> {
@@ -23,6 +32,11 @@ export function referenceDataConsumer(schema: string): Type<unknown> {
     @Consume(apiKeyIssuedV1.topic, { consumer })
     async keys(@Payload() messages: IncomingMessage<ApiKeyIssuedV1>[], @Ctx() ctx: G2gContext) {
       for (const m of messages) await applyApiKey(ctx.tx, schema, m.value);
+    }
+
+    @Consume(apiKeyRevokedV1.topic, { consumer })
+    async revocations(@Payload() messages: IncomingMessage<ApiKeyRevokedV1>[], @Ctx() ctx: G2gContext) {
+      for (const m of messages) await applyApiKeyRevocation(ctx.tx, schema, m.value);
     }
   }
   return ReferenceDataConsumer;

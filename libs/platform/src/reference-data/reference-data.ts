@@ -1,20 +1,22 @@
 import {
   ApiKeyIssuedV1,
+  ApiKeyRevokedV1,
   ParticipantRegisteredV1,
   ProgrammeDocumentV1,
   ProgrammePublishedV1,
   apiKeyIssuedV1,
+  apiKeyRevokedV1,
   participantRegisteredV1,
   programmePublishedV1,
 } from '@g2g/contracts';
 import { Migration, Sql, ident } from '@g2g/event-store';
 
 /**
- * Reference data every service keeps a copy of: participants, programme versions and API key
- * hashes. Underwriting owns them (operators publish there) and writes its copy in the same
+ * Reference data every service keeps a copy of: participants, programme versions, API key
+ * hashes and their revocations. Underwriting owns them (operators publish there) and writes its copy in the same
  * transaction as its events; every other service applies the integration messages to its own.
  */
-export const referenceDataTopics = [participantRegisteredV1.topic, programmePublishedV1.topic, apiKeyIssuedV1.topic] as const;
+export const referenceDataTopics = [participantRegisteredV1.topic, programmePublishedV1.topic, apiKeyIssuedV1.topic, apiKeyRevokedV1.topic] as const;
 
 export const referenceDataMigrations: readonly Migration[] = [
   {
@@ -45,6 +47,20 @@ export const referenceDataMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 51,
+    name: 'reference data: api key revocations',
+    // Revocations are kept apart from the keys: a revocation may be heard before the key's issue
+    // (different topics keep no order between them) and must still hold when the issue arrives.
+    sql: `
+      create table {schema}.ref_api_key_revocations (
+        key_hash text primary key,
+        participant text not null,
+        revoked_at timestamptz not null
+      );
+      create index ref_api_keys_participant_idx on {schema}.ref_api_keys (participant);
+    `,
+  },
 ];
 
 export async function applyParticipant(tx: Sql, schema: string, p: ParticipantRegisteredV1): Promise<void> {
@@ -70,6 +86,15 @@ export async function applyApiKey(tx: Sql, schema: string, k: ApiKeyIssuedV1): P
     `insert into ${ident(schema)}.ref_api_keys (key_hash, participant, key_prefix, issued_at) values ($1, $2, $3, $4)
      on conflict (key_hash) do nothing`,
     [k.keyHash, k.participant, k.keyPrefix, k.issuedAt],
+  );
+}
+
+export async function applyApiKeyRevocation(tx: Sql, schema: string, r: ApiKeyRevokedV1): Promise<void> {
+  await tx.query(
+    `insert into ${ident(schema)}.ref_api_key_revocations (key_hash, participant, revoked_at)
+     select h, $2, $3 from unnest($1::text[]) as h
+     on conflict (key_hash) do nothing`,
+    [r.keyHashes, r.participant, r.revokedAt],
   );
 }
 
@@ -113,7 +138,35 @@ export async function programmeVersions(sql: Sql, schema: string, id: string): P
   return rows.map((r) => r.document);
 }
 
-export async function participantOfKey(sql: Sql, schema: string, keyHash: string): Promise<string | null> {
-  const [row] = await sql.query<{ participant: string }>(`select participant from ${ident(schema)}.ref_api_keys where key_hash = $1`, [keyHash]);
-  return row?.participant ?? null;
+/** Whose key this is, and whether it was revoked; null for a key never issued (or not heard of yet). */
+export async function keyOfHash(sql: Sql, schema: string, keyHash: string): Promise<{ participant: string; revoked: boolean } | null> {
+  const s = ident(schema);
+  const [row] = await sql.query<{ participant: string; revoked: boolean }>(
+    `select participant, true as revoked from ${s}.ref_api_key_revocations where key_hash = $1
+     union all
+     select participant, false from ${s}.ref_api_keys where key_hash = $1
+     order by revoked desc limit 1`,
+    [keyHash],
+  );
+  return row ?? null;
+}
+
+export interface ApiKeyRow {
+  keyHash: string;
+  keyPrefix: string;
+  issuedAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A participant's keys, oldest first, with their revocation if any. */
+export async function apiKeysOf(sql: Sql, schema: string, participant: string): Promise<ApiKeyRow[]> {
+  const s = ident(schema);
+  const rows = await sql.query<{ key_hash: string; key_prefix: string; issued_at: Date; revoked_at: Date | null }>(
+    `select k.key_hash, k.key_prefix, k.issued_at, r.revoked_at
+       from ${s}.ref_api_keys k left join ${s}.ref_api_key_revocations r on r.key_hash = k.key_hash
+      where k.participant = $1
+      order by k.issued_at, k.key_hash`,
+    [participant],
+  );
+  return rows.map((r) => ({ keyHash: r.key_hash, keyPrefix: r.key_prefix, issuedAt: r.issued_at, revokedAt: r.revoked_at }));
 }

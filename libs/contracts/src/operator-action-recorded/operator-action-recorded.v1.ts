@@ -1,0 +1,48 @@
+/**
+ * An operator did something to the platform: who (the participant code of the caller, `OPERATOR`
+ * for the bootstrap key, and the id of the key used), what, to what, and when. Any service
+ * publishes its own operators' actions on its own topic, `g2g.{service}.operator-action-recorded.v1`;
+ * reporting keeps the audit trail of them all. Key: the service, so one service's actions keep
+ * their order.
+ */
+export const operatorActionRecordedV1 = {
+  version: 1,
+  topic: (service: string) => `g2g.${service.replaceAll('_', '-')}.operator-action-recorded.v1`,
+  /** whether a topic (or an event type named after one) carries this message, whichever service owns it */
+  carries: (topic: string) => /^g2g\.[a-z0-9-]+\.operator-action-recorded\.v1$/.test(topic),
+  key: (v: OperatorActionRecordedV1) => v.service,
+} as const;
+
+/**
+ * The actions recorded so far. A service that records a new kind of action adds its name here
+ * (a consumer keeps any name it does not know as it is).
+ */
+export const OPERATOR_ACTIONS = [
+  'participant-registered',
+  'programme-published',
+  'api-key-issued',
+  'api-key-revoked',
+  'programme-resumed',
+  'projections-rebuilt',
+] as const;
+
+export type OperatorActionV1 = (typeof OPERATOR_ACTIONS)[number];
+
+export interface OperatorActionRecordedV1 {
+  /** unique per action, chosen by the service that recorded it */
+  actionId: string;
+  /** the service where it happened: the owner of the topic */
+  service: string;
+  action: OperatorActionV1;
+  actor: {
+    /** the caller's participant code; `OPERATOR` for the bootstrap operator key */
+    participant: string;
+    /** the id of the key the caller used (the first 16 hex digits of its SHA-256) */
+    keyId: string;
+  };
+  /** what was acted on: a participant code, a programme id, `projections` */
+  subject: string;
+  /** what the action changed, by action (docs/contracts.md) */
+  details: Record<string, string | number | boolean | string[] | null>;
+  recordedAt: string;
+}
