@@ -143,7 +143,7 @@ describe('intake under hostile input, stalls and crashes (five processes over Ka
     // JSON Lines carries escapes: \u0000 and lone surrogates arrive as text
     const jsonl = [
       JSON.stringify(loan('J-1', 11)),
-      JSON.stringify(loan('J-2', 12, { borrower_name: 'nul\u0000name' })),
+      JSON.stringify(loan('J-2', 12, { borrower_name: '零\u0000字节企业' })),
       JSON.stringify(loan('J-3', 13)).replace('敌意测试企业13', '\\ud800企业'),
       JSON.stringify(loan('J-4', 14)).replace('"J-4"', '"J-\\udc004"'),
       JSON.stringify(loan('J-5', 15)).replace('2026-03-01', '2026-03-0\\u0000'),

@@ -1,6 +1,7 @@
 import { Database, describeError } from '@g2g/event-store';
 import { participantOn } from '@g2g/platform';
 import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Dirent, constants, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -233,7 +234,9 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
     if (!summary?.complete) return false;
     mkdirSync(join(dir, 'results'), { recursive: true });
     const target = join(dir, 'results', `${batchRef}.jsonl`);
-    const out = createWriteStream(`${target}.part`);
+    // a name of its own: another intake process may be writing the same results at the same time
+    const part = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
+    const out = createWriteStream(part);
     let after = 0;
     for (;;) {
       const rows = await this.db.query<{ row: number; loan_id: string | null; outcome: string; codes: string[]; errors: unknown }>(
@@ -249,7 +252,7 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
     }
     out.end();
     await once(out, 'finish');
-    renameSync(`${target}.part`, target);
+    renameSync(part, target);
     return true;
   }
 }
