@@ -60,3 +60,35 @@ export function jsonBodiesExceptUploads(): (req: Request, res: Response, next: N
     json(req, res, next);
   };
 }
+
+/** NUL cannot be stored by PostgreSQL, nor a lone surrogate in UTF-8: no route takes either. */
+const UNSTORABLE = /\u0000|[\ud800-\udfff]/u;
+
+function holdsUnstorable(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (depth > 50 || value === null || typeof value !== 'object') return false;
+  for (const [k, v] of Object.entries(value)) if (UNSTORABLE.test(k) || holdsUnstorable(v, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Refuses, before any route sees it, a request whose path, query or JSON body holds text no
+ * database column can take (400 BAD_TEXT), or a path that is not percent-encoded UTF-8 (400 BAD_URL).
+ * Uploads are judged row by row by intake instead.
+ */
+export function refuseUnstorableText(): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(req.path);
+    } catch {
+      res.status(400).json({ code: 'BAD_URL', message: 'the path is not percent-encoded UTF-8' });
+      return;
+    }
+    if (UNSTORABLE.test(path) || holdsUnstorable(req.query) || holdsUnstorable(req.body)) {
+      res.status(400).json({ code: 'BAD_TEXT', message: 'the request holds a NUL character or an unpaired surrogate, which no field may hold' });
+      return;
+    }
+    next();
+  };
+}

@@ -7,7 +7,7 @@ import { PlatformConfig } from './config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ApiDocsController } from './api-docs.controller';
 import { HealthController, PlatformState } from './health.controller';
-import { HttpErrorFilter, jsonBodiesExceptUploads } from './http-errors';
+import { HttpErrorFilter, jsonBodiesExceptUploads, refuseUnstorableText } from './http-errors';
 
 /** What a service module is given: the database, the message transport and the settings. */
 export interface Platform {
@@ -76,6 +76,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
 
   const app = await NestFactory.create(RootModule, { logger: ['error', 'warn', 'log'], bodyParser: false });
   app.use(jsonBodiesExceptUploads());
+  app.use(refuseUnstorableText());
   app.useGlobalFilters(new HttpErrorFilter());
   app
     .connectMicroservice({ strategy: new G2gServer(transport) }, { deferInitialization: true })

@@ -71,8 +71,10 @@ export class PublishReferenceData {
   async registerParticipants(inputs: ParticipantInput[], caller: Caller, now: Date): Promise<Published<{ registered: number }>> {
     const problems: ProgrammeProblem[] = [];
     const messages: ParticipantRegisteredV1[] = [];
-    inputs.forEach((p, i) => {
+    inputs.forEach((given, i) => {
       const at = inputs.length > 1 ? `[${i}].` : '';
+      // a list element that is not an object (null, a number) is a participant with nothing in it
+      const p: ParticipantInput = given !== null && typeof given === 'object' && !Array.isArray(given) ? given : {};
       if (typeof p.code !== 'string' || !/^[A-Z0-9][A-Z0-9-]{0,31}$/.test(p.code)) problems.push({ field: `${at}code`, message: 'code: 1-32 upper-case letters, digits or dashes' });
       else if (p.code === BOOTSTRAP_OPERATOR) problems.push({ field: `${at}code`, message: `code: ${BOOTSTRAP_OPERATOR} names the bootstrap operator key and cannot be registered` });
       if (typeof p.kind !== 'string' || !KINDS.includes(p.kind as ParticipantKindV1)) problems.push({ field: `${at}kind`, message: `kind: one of ${KINDS.join(', ')}` });
