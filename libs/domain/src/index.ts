@@ -7,6 +7,7 @@ export * from './fees';
 export * from './identifiers';
 export * from './programme/programme';
 export * from './programme/underwriting-rules';
+export * from './programme/book';
 export * from './loan-row';
 export * from './ratio';
 export * from './guarantee/servicing';

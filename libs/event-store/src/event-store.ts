@@ -1,14 +1,22 @@
 import { RetryableConflict, Sql, ident } from './database';
 import { toJson } from './json';
-import { Checkpoint, checkpointOf, readLogAfter } from './log';
+import { Checkpoint, EVENT_COLUMNS, checkpointOf, readLogAfter } from './log';
 
 export interface NewEvent {
   /** a persisted contract: a string literal with a version, e.g. `guarantee.issued.v1` */
   type: string;
-  data: unknown;
+  /** the event's data; or, with `json`, left out */
+  data?: unknown;
+  /** the data already as JSON text (a received message kept as it came): stored as it is */
+  json?: string;
   metadata?: Record<string, unknown>;
   /** when it happened in the world (YYYY-MM-DD, China time); null when it has none */
   businessDate?: string | null;
+  /**
+   * Publish the event itself as an integration message on this topic with this key: the log
+   * doubles as the outbox, and the relay ships the stored text (docs/adr/0010).
+   */
+  publish?: { topic: string; key: string };
 }
 
 export interface StoredEvent<D = any> {
@@ -21,6 +29,9 @@ export interface StoredEvent<D = any> {
   metadata: Record<string, unknown>;
   businessDate: string | null;
   recordedAt: Date;
+  /** set when the event is also an integration message */
+  topic: string | null;
+  key: string | null;
 }
 
 /** The version the writer saw: the position of the stream's last event, or no stream yet. */
@@ -46,17 +57,22 @@ export class WrongExpectedVersion extends RetryableConflict {
 /** Turns an old event shape into the next version; applied on read, the stored row is never edited. */
 export type Upcaster = (event: { type: string; data: any }) => { type: string; data: any };
 
-interface EventRow {
+/** A row of an events table as readers get it: `data` is the stored JSON text (see EVENT_COLUMNS). */
+export interface EventRow {
   global_position: string;
   transaction_id: string;
   stream_id: string;
   stream_position: number;
   type: string;
-  data: any;
+  data: string;
   metadata: Record<string, unknown>;
   business_date: string | Date | null;
   recorded_at: Date;
+  topic: string | null;
+  key: string | null;
 }
+
+
 
 /** The event store of one service schema. */
 export class EventStore {
@@ -82,44 +98,76 @@ export class EventStore {
     const datas: string[] = [];
     const metas: string[] = [];
     const dates: (string | null)[] = [];
+    const topics: (string | null)[] = [];
+    const keys: (string | null)[] = [];
+    let continuing = false;
     for (const a of appends) {
       let position = a.expected === 'no_stream' ? 0 : a.expected;
+      if (a.expected !== 'no_stream' && a.events.length > 0) continuing = true;
       for (const e of a.events) {
         position += 1;
         streamIds.push(a.streamId);
         positions.push(position);
         types.push(e.type);
-        datas.push(toJson(e.data));
-        metas.push(toJson(e.metadata ?? {}));
+        datas.push(e.json ?? toJson(e.data ?? null));
+        metas.push(e.metadata ? toJson(e.metadata) : '{}');
         dates.push(e.businessDate ?? null);
+        topics.push(e.publish?.topic ?? null);
+        keys.push(e.publish?.key ?? null);
       }
     }
     if (streamIds.length === 0) return;
     const s = this.schema;
+    // Every value travels inside one JSON array per column: one parameter each, no array literal
+    // to escape element by element, whatever the size of the data.
+    const params = [streamIds, positions, types, datas, metas, dates, topics, keys].map((column, i) =>
+      i === 3 ? `[${datas.join(',')}]` : i === 4 ? `[${metas.join(',')}]` : JSON.stringify(column),
+    );
+    const input = `select s.value as stream_id, p.value::int as stream_position, t.value as type, d.value as data, m.value as metadata,
+                          b.value::date as business_date, tp.value as topic, k.value as key, s.ordinality as ord
+                     from json_array_elements_text($1::json) with ordinality s
+                     join json_array_elements_text($2::json) with ordinality p using (ordinality)
+                     join json_array_elements_text($3::json) with ordinality t using (ordinality)
+                     join json_array_elements($4::json) with ordinality d using (ordinality)
+                     join json_array_elements($5::json) with ordinality m using (ordinality)
+                     join json_array_elements_text($6::json) with ordinality b using (ordinality)
+                     join json_array_elements_text($7::json) with ordinality tp using (ordinality)
+                     join json_array_elements_text($8::json) with ordinality k using (ordinality)`;
     let inserted: { n: string }[];
     try {
-      inserted = await tx.query<{ n: string }>(
-        `with input as (
-           select * from unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::date[])
-             with ordinality as t(stream_id, stream_position, type, data, metadata, business_date, ord)
-         ), broken as (
-           select 1 from input i
-            where i.stream_position > 1
-              and not exists (select 1 from input j where j.stream_id = i.stream_id and j.stream_position = i.stream_position - 1)
-              and not exists (select 1 from ${s}.events e
-                               where e.stream_id = i.stream_id and e.stream_position = i.stream_position - 1
-                                 and e.transaction_id <= pg_current_xact_id())
-            limit 1
-         ), written as (
-           insert into ${s}.events (stream_id, stream_position, type, data, metadata, business_date)
-           select stream_id, stream_position, type, data, metadata, business_date from input
-            where not exists (select 1 from broken)
-            order by ord
-           returning 1
-         )
-         select count(*)::text as n from written`,
-        [streamIds, positions, types, datas, metas, dates],
-      );
+      if (!continuing) {
+        // every stream is new: the unique (stream, position) key alone says whether it was
+        inserted = await tx.query<{ n: string }>(
+          `with written as (
+             insert into ${s}.events (stream_id, stream_position, type, data, metadata, business_date, topic, key)
+             select stream_id, stream_position, type, data, metadata::jsonb, business_date, topic, key from (${input}) i
+              order by ord
+             returning 1)
+           select count(*)::text as n from written`,
+          params,
+        );
+      } else {
+        inserted = await tx.query<{ n: string }>(
+          `with input as (${input}),
+           broken as (
+             select 1 from input i
+              where i.stream_position > 1
+                and not exists (select 1 from input j where j.stream_id = i.stream_id and j.stream_position = i.stream_position - 1)
+                and not exists (select 1 from ${s}.events e
+                                 where e.stream_id = i.stream_id and e.stream_position = i.stream_position - 1
+                                   and e.transaction_id <= pg_current_xact_id())
+              limit 1
+           ), written as (
+             insert into ${s}.events (stream_id, stream_position, type, data, metadata, business_date, topic, key)
+             select stream_id, stream_position, type, data, metadata::jsonb, business_date, topic, key from input
+              where not exists (select 1 from broken)
+              order by ord
+             returning 1
+           )
+           select count(*)::text as n from written`,
+          params,
+        );
+      }
     } catch (error) {
       if (isStreamPositionConflict(error)) throw new WrongExpectedVersion([...new Set(streamIds)]);
       throw error;
@@ -129,7 +177,7 @@ export class EventStore {
 
   async readStream(sql: Sql, streamId: string): Promise<StoredEvent[]> {
     const rows = await sql.query<EventRow>(
-      `select * from ${this.schema}.events where stream_id = $1 order by stream_position`,
+      `select ${EVENT_COLUMNS} from ${this.schema}.events where stream_id = $1 order by stream_position`,
       [streamId],
     );
     return rows.map((r) => this.toStored(r));
@@ -163,7 +211,7 @@ export class EventStore {
   }
 
   toStored(r: EventRow): StoredEvent {
-    let event = { type: r.type, data: r.data };
+    let event = { type: r.type, data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data };
     for (let up = this.upcasters[event.type]; up; up = this.upcasters[event.type]) event = up(event);
     return {
       globalPosition: BigInt(r.global_position),
@@ -175,6 +223,8 @@ export class EventStore {
       metadata: r.metadata,
       businessDate: r.business_date instanceof Date ? isoDate(r.business_date) : r.business_date,
       recordedAt: r.recorded_at,
+      topic: r.topic ?? null,
+      key: r.key ?? null,
     };
   }
 }

@@ -1,5 +1,9 @@
 import { Sql, ident } from './database';
 
+/** The columns read from an events table: the data as its stored JSON text, parsed only where needed. */
+export const EVENT_COLUMNS =
+  'global_position, transaction_id, stream_id, stream_position, type, data::text as data, metadata, business_date, recorded_at, topic, key';
+
 /** Where a reader of a log stands: the last row it has read, by (transaction id, position). */
 export interface Checkpoint {
   /** xid8 as decimal text */
@@ -21,7 +25,7 @@ const positionColumn: Record<LogTable, string> = { events: 'global_position', ou
  */
 export async function readLogAfter<R extends { transaction_id: string }>(
   sql: Sql,
-  source: { schema: string; table: LogTable; topics?: readonly string[] },
+  source: { schema: string; table: LogTable; topics?: readonly string[]; published?: boolean },
   after: Checkpoint,
   limit: number,
 ): Promise<R[]> {
@@ -32,9 +36,11 @@ export async function readLogAfter<R extends { transaction_id: string }>(
   if (source.topics) {
     params.push(source.topics);
     topicFilter = `and topic = any($4::text[])`;
+  } else if (source.published) {
+    topicFilter = 'and topic is not null';
   }
   return sql.query<R>(
-    `select *
+    `select ${source.table === 'events' ? EVENT_COLUMNS : '*'}
        from ${s}.${source.table}
       where (transaction_id, ${pos}) > ($1::xid8, $2::bigint)
         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())

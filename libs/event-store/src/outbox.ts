@@ -38,3 +38,8 @@ export interface OutboxRow {
 export function messageIdOf(schema: string, row: Pick<OutboxRow, 'position'>): string {
   return `${schema}:${row.position}`;
 }
+
+/** The identity of an event published from a log (it has a topic): its schema and log position. */
+export function eventMessageIdOf(schema: string, row: { global_position: string }): string {
+  return `${schema}:e${row.global_position}`;
+}

@@ -55,4 +55,15 @@ export const storeMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'events kept as JSON text, and published: the log doubles as the outbox',
+    sql: `
+      alter table {schema}.events alter column data type json using data::json;
+      alter table {schema}.events add column topic text;
+      alter table {schema}.events add column key text;
+      create index events_published_idx on {schema}.events (transaction_id, global_position) where topic is not null;
+      create index events_topic_idx on {schema}.events (topic, transaction_id, global_position) where topic is not null;
+    `,
+  },
 ];

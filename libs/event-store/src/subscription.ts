@@ -6,7 +6,7 @@ export interface LogSubscriptionOptions<R> {
   name: string;
   /** where the checkpoint lives: the schema the handler writes to, so both commit together */
   checkpointSchema: string;
-  source: { schema: string; table: LogTable; topics?: readonly string[] };
+  source: { schema: string; table: LogTable; topics?: readonly string[]; published?: boolean };
   batchSize?: number;
   /** how long to wait when the log has nothing new, unless nudged */
   idleMs?: number;

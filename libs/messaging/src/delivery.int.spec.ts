@@ -1,4 +1,4 @@
-import { WrongExpectedVersion, enqueue, migrate, storeMigrations } from '@g2g/event-store';
+import { EventStore, WrongExpectedVersion, enqueue, migrate, storeMigrations } from '@g2g/event-store';
 import { TestDatabase, eventually, testDatabases, uniqueSchema } from '@g2g/testing';
 import { deliver } from './deliver';
 import { EmbeddedTransport } from './embedded-transport';
@@ -162,6 +162,38 @@ describe.each(testDatabases)('delivery on %s', (_name, open) => {
       }
       const parked = await t.db.query(`select value from ${consumerSchema}.outbox where topic = $1`, [deadLetterTopic(consumerSchema)]);
       expect(parked).toEqual([{ value: { seq: 500, poison: true } }]);
+    } finally {
+      await transport.stop();
+    }
+  }, 60_000);
+
+  it('carries events published from a log between two schemas exactly once, in order, as they were stored', async () => {
+    const producer = uniqueSchema('dp');
+    await migrate(t.db, producer, storeMigrations);
+    const topic = `g2g.${producer.replaceAll('_', '-')}.tick.v2`;
+    const store = new EventStore(producer);
+    const transport = new EmbeddedTransport(t.db, { idleMs: 20 });
+    transport.subscribe({ ...spec, topics: [topic] });
+    await transport.start();
+    try {
+      for (let seq = 0; seq < 40; seq++) {
+        await t.db.transaction((tx) =>
+          store.append(tx, [
+            {
+              streamId: `chunk-${seq}`,
+              expected: 'no_stream',
+              events: [
+                { type: 'test.unpublished.v1', data: { seq: -1 } },
+                seq % 2 === 0 ? { type: 'test.tick.v2', data: { seq }, publish: { topic, key: `k${seq % 3}` } } : { type: 'test.tick.v2', json: `{"seq":${seq}}`, publish: { topic, key: `k${seq % 3}` } },
+              ],
+            },
+          ]),
+        );
+      }
+      await eventually(async () => (await effects()).length >= 40, 30_000, 'all effects');
+      expect((await effects()).map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      const ids = await t.db.query<{ message_id: string }>(`select message_id from ${consumerSchema}.inbox order by handled_at`);
+      expect(ids.every((r) => r.message_id.startsWith(`${producer}:e`))).toBe(true);
     } finally {
       await transport.stop();
     }

@@ -1,4 +1,4 @@
-import { Database, LogSubscription, OutboxRow, describeError, messageIdOf } from '@g2g/event-store';
+import { Database, EventRow, LogSubscription, OutboxRow, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
 import { deliver } from './deliver';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, ownerSchemaOf } from './message';
 
@@ -10,7 +10,7 @@ import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, REC
  */
 export class EmbeddedTransport implements MessageTransport {
   readonly kind = 'embedded' as const;
-  private readonly subscriptions: LogSubscription<OutboxRow>[] = [];
+  private readonly subscriptions: LogSubscription<any>[] = [];
   private started = false;
 
   constructor(
@@ -27,21 +27,36 @@ export class EmbeddedTransport implements MessageTransport {
       byOwner.set(owner, [...(byOwner.get(owner) ?? []), topic]);
     }
     for (const [owner, topics] of byOwner) {
-      const subscription = new LogSubscription<OutboxRow>(this.db, {
+      const parked = (m: IncomingMessage, e: unknown) => this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${describeError(e)}`);
+      const onError = (e: unknown) => this.options.log?.(`${spec.consumer}: ${describeError(e)}`);
+      // the producer's outbox, and the events of its log published on these topics
+      const fromOutbox = new LogSubscription<OutboxRow>(this.db, {
         name: `${spec.consumer}<-${owner}`,
         checkpointSchema: spec.schema,
         source: { schema: owner, table: 'outbox', topics },
         batchSize: this.options.batchSize ?? 500,
         idleMs: this.options.idleMs ?? 250,
         handle: async (rows, tx) => {
-          await deliver(tx, spec, rows.map((r) => toIncoming(owner, r)), (m, e) =>
-            this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${describeError(e)}`),
-          );
+          await deliver(tx, spec, rows.map((r) => toIncoming(owner, r)), parked);
         },
-        onError: (e) => this.options.log?.(`${spec.consumer}: ${describeError(e)}`),
+        onError,
       });
-      this.subscriptions.push(subscription);
-      if (this.started) subscription.start();
+      const fromEvents = new LogSubscription<EventRow>(this.db, {
+        name: `${spec.consumer}<=${owner}`,
+        checkpointSchema: spec.schema,
+        source: { schema: owner, table: 'events', topics },
+        // chunk events carry a thousand rows each
+        batchSize: 4,
+        idleMs: this.options.idleMs ?? 250,
+        handle: async (rows, tx) => {
+          await deliver(tx, spec, rows.map((r) => eventToIncoming(owner, r)), parked);
+        },
+        onError,
+      });
+      for (const subscription of [fromOutbox, fromEvents]) {
+        this.subscriptions.push(subscription);
+        if (this.started) subscription.start();
+      }
     }
   }
 
@@ -69,4 +84,14 @@ function toIncoming(owner: string, row: OutboxRow): IncomingMessage {
     value: row.value,
     headers: { ...row.headers, [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: new Date(row.recorded_at).toISOString() },
   };
+}
+
+function eventToIncoming(owner: string, row: EventRow): IncomingMessage {
+  const id = eventMessageIdOf(owner, row);
+  const headers = { [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: new Date(row.recorded_at).toISOString() };
+  try {
+    return { id, topic: row.topic!, key: row.key ?? '', value: JSON.parse(row.data), headers };
+  } catch {
+    return { id, topic: row.topic!, key: row.key ?? '', value: undefined, headers, malformed: row.data.slice(0, 10_000) };
+  }
 }

@@ -1,4 +1,4 @@
-import { Database, LogSubscription, OutboxRow, describeError, messageIdOf } from '@g2g/event-store';
+import { Database, EventRow, LogSubscription, OutboxRow, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
@@ -35,7 +35,7 @@ export class KafkaTransport implements MessageTransport {
   private admin?: Admin;
   private readonly specs: ConsumerSpec[] = [];
   private readonly consumers: Consumer[] = [];
-  private readonly relays: LogSubscription<OutboxRow>[] = [];
+  private readonly relays: LogSubscription<any>[] = [];
   private started = false;
   private readonly knownTopics = new Set<string>();
 
@@ -120,36 +120,62 @@ export class KafkaTransport implements MessageTransport {
     missing.forEach((t) => this.knownTopics.add(t));
   }
 
-  /** Follows the schema's outbox and publishes in order; the checkpoint moves only after Kafka acknowledged. */
+  /**
+   * Follows the schema's outbox, and its log's published events, and publishes each in order; a
+   * checkpoint moves only after Kafka acknowledged. An event is shipped as the text it was stored as.
+   */
   private startRelay(schema: string): void {
-    const relay = new LogSubscription<OutboxRow>(this.db, {
+    type Outgoing = { topic: string; key: string; value: string; headers: Record<string, string> };
+    const send = async (messages: Outgoing[]) => {
+      await this.ensureTopics(messages.map((m) => m.topic));
+      const byTopic = new Map<string, Omit<Outgoing, 'topic'>[]>();
+      for (const { topic, ...m } of messages) {
+        const list = byTopic.get(topic) ?? [];
+        list.push(m);
+        byTopic.set(topic, list);
+      }
+      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.kafkaTopic(topic), messages: list })) });
+    };
+    const outbox = new LogSubscription<OutboxRow>(this.db, {
       name: 'outbox-relay',
       checkpointSchema: schema,
       source: { schema, table: 'outbox' },
       batchSize: 1000,
       idleMs: 100,
-      handle: async (rows) => {
-        await this.ensureTopics(rows.map((r) => r.topic));
-        const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-        for (const r of rows) {
-          const list = byTopic.get(r.topic) ?? [];
-          list.push({
+      handle: async (rows) =>
+        send(
+          rows.map((r) => ({
+            topic: r.topic,
             key: r.key,
             value: JSON.stringify(r.value),
             headers: { ...r.headers, [MESSAGE_ID_HEADER]: messageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
-          });
-          byTopic.set(r.topic, list);
-        }
-        await this.producer!.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.kafkaTopic(topic), messages })),
-        });
-      },
+          })),
+        ),
       onError: (e) => this.options.log?.(`relay ${schema}: ${describeError(e)}`),
     });
-    this.db.afterCommit(() => relay.nudge());
-    this.relays.push(relay);
-    relay.start();
+    const events = new LogSubscription<EventRow>(this.db, {
+      name: 'event-relay',
+      checkpointSchema: schema,
+      source: { schema, table: 'events', published: true },
+      // chunk events are large: a few per request
+      batchSize: 8,
+      idleMs: 100,
+      handle: async (rows) =>
+        send(
+          rows.map((r) => ({
+            topic: r.topic!,
+            key: r.key ?? '',
+            value: r.data,
+            headers: { [MESSAGE_ID_HEADER]: eventMessageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
+          })),
+        ),
+      onError: (e) => this.options.log?.(`relay ${schema}: ${describeError(e)}`),
+    });
+    for (const relay of [outbox, events]) {
+      this.db.afterCommit(() => relay.nudge());
+      this.relays.push(relay);
+      relay.start();
+    }
   }
 
   private async startConsumer(spec: ConsumerSpec): Promise<void> {

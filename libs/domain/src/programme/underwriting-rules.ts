@@ -30,6 +30,8 @@ export interface ProgrammeBook {
 }
 
 export type RejectionCode =
+  | 'PROGRAMME_NOT_EFFECTIVE'
+  | 'BANK_NOT_IN_PROGRAMME'
   | 'BORROWER_TYPE'
   | 'BORROWER_LIMIT'
   | 'TERM'
@@ -42,12 +44,26 @@ export type RejectionCode =
 
 interface Rule {
   code: RejectionCode;
+  /** a gate: when it fails, the loan is outside the programme and no other rule is judged */
+  gate?: true;
   /** true when the loan passes */
   passes(p: Programme, loan: LoanApplication, book: ProgrammeBook): boolean;
 }
 
+/**
+ * PROGRAMME_NOT_EFFECTIVE, the first rule: the version of the programme that applies is the
+ * latest effective on the loan's disbursement date; none is effective yet, the loan is refused
+ * with this code alone.
+ */
+export function programmeVersionOn(versions: readonly Programme[], disbursedOn: string): Programme | undefined {
+  let found: Programme | undefined;
+  for (const v of versions) if (v.effectiveFrom <= disbursedOn && (!found || v.effectiveFrom >= found.effectiveFrom)) found = v;
+  return found;
+}
+
 /** The programme's eligibility rules, in the order their codes are reported. Limits are inclusive. */
 export const underwritingRules: readonly Rule[] = [
+  { code: 'BANK_NOT_IN_PROGRAMME', gate: true, passes: (p, l) => p.banks.includes(l.bank) },
   { code: 'BORROWER_TYPE', passes: (p, l) => p.borrowerTypes.includes(l.borrowerType) },
   { code: 'BORROWER_LIMIT', passes: (p, l, b) => b.borrowerOutstanding + l.principal <= p.maxBorrowerPrincipal },
   { code: 'TERM', passes: (p, l) => termWithin(l.disbursedOn, l.maturesOn, p.termMonths.min, p.termMonths.max) },
@@ -66,7 +82,20 @@ export const underwritingRules: readonly Rule[] = [
   { code: 'PROGRAMME_SUSPENDED', passes: (_p, _l, b) => !b.suspended },
 ];
 
-/** Every rule the loan fails; empty means approved. */
+/** Every rule the loan fails under this version; empty means approved. A failed gate is reported alone. */
 export function rejectionCodes(programme: Programme, loan: LoanApplication, book: ProgrammeBook): RejectionCode[] {
-  return underwritingRules.filter((rule) => !rule.passes(programme, loan, book)).map((rule) => rule.code);
+  const codes: RejectionCode[] = [];
+  for (const rule of underwritingRules) {
+    if (rule.passes(programme, loan, book)) continue;
+    if (rule.gate) return [rule.code];
+    codes.push(rule.code);
+  }
+  return codes;
+}
+
+/** Every rule the loan fails under the programme's versions: PROGRAMME_NOT_EFFECTIVE first, then rejectionCodes. */
+export function decideLoan(versions: readonly Programme[], loan: LoanApplication, book: ProgrammeBook): { codes: RejectionCode[]; version?: Programme } {
+  const version = programmeVersionOn(versions, loan.disbursedOn);
+  if (!version) return { codes: ['PROGRAMME_NOT_EFFECTIVE'] };
+  return { codes: rejectionCodes(version, loan, book), version };
 }

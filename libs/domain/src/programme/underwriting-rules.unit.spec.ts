@@ -1,5 +1,5 @@
 import { Programme, partiesFor, readProgramme } from './programme';
-import { LoanApplication, ProgrammeBook, rejectionCodes } from './underwriting-rules';
+import { LoanApplication, ProgrammeBook, decideLoan, rejectionCodes } from './underwriting-rules';
 import { demoProgrammeDocument } from './demo-programme.fixture';
 
 const demo = (changes: object = {}): Programme => {
@@ -115,5 +115,24 @@ describe('reading a programme document', () => {
       ],
     });
     expect(p.fundBacked).toBe(false);
+  });
+});
+
+describe('the gates: which version applies, and whether the bank is in it', () => {
+  const v2025 = demo();
+  const v2026 = demo({ effective_from: '2026-01-01', banks: ['ICBC'], max_interest_rate_pct: '5.00' });
+
+  it('PROGRAMME_NOT_EFFECTIVE: a loan disbursed before the first version is refused with that code alone', () => {
+    expect(decideLoan([v2025, v2026], loan({ disbursedOn: '2024-12-31', industrySection: 'K' }), empty).codes).toEqual(['PROGRAMME_NOT_EFFECTIVE']);
+  });
+
+  it('the latest version effective on the disbursement date applies', () => {
+    expect(decideLoan([v2026, v2025], loan({ interestRate: 60_000n }), empty)).toMatchObject({ codes: [], version: { effectiveFrom: '2025-01-01' } });
+    expect(decideLoan([v2025, v2026], loan({ interestRate: 60_000n, disbursedOn: '2026-01-01', maturesOn: '2027-01-01' }), empty).codes).toEqual(['INTEREST_RATE']);
+  });
+
+  it('BANK_NOT_IN_PROGRAMME: a bank the applying version does not name is refused with that code alone', () => {
+    expect(decideLoan([v2025, v2026], loan({ bank: 'BOC', disbursedOn: '2026-02-01', maturesOn: '2026-09-01', industrySection: 'J' }), empty).codes).toEqual(['BANK_NOT_IN_PROGRAMME']);
+    expect(decideLoan([v2025, v2026], loan({ bank: 'BOC' }), empty).codes).toEqual([]);
   });
 });

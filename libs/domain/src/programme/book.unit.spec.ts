@@ -1,0 +1,134 @@
+import { deciderSpecification } from '../../../testing/src/decider-specification';
+import { demoProgrammeDocument } from './demo-programme.fixture';
+import { Book, BookEvent, FiledLoan, LoanChunk, LoanChunkDecided, decideChunk, emptyBook, evolveBook } from './book';
+import { Programme, readProgramme } from './programme';
+
+const programme = (changes: object = {}): Programme => {
+  const read = readProgramme({ ...demoProgrammeDocument, id: 'P', ...changes });
+  if (!read.ok) throw new Error(JSON.stringify(read.problems));
+  return read.programme;
+};
+const published = (changes: object = {}): BookEvent => ({ type: 'programme-version-published', version: programme(changes) });
+
+const given = deciderSpecification<Book, LoanChunk, BookEvent>({ decide: decideChunk, evolve: evolveBook, initialState: () => emptyBook('P') });
+
+const YUAN = 100n;
+let row = 0;
+const loan = (principalYuan: bigint, changes: Partial<FiledLoan> = {}): FiledLoan => ({
+  row: ++row,
+  loanId: `L${row}`,
+  borrowerIdType: 'USCC',
+  borrowerId: `B${row}`,
+  borrowerName: '某某有限公司',
+  borrowerType: 'small',
+  industryCode: 'C1311',
+  regionCode: '110105',
+  sciTech: false,
+  agriRelated: false,
+  principal: principalYuan * YUAN,
+  interestRatePct: '4.5',
+  guaranteeFeeRatePct: '0.8',
+  disbursedOn: '2025-03-01',
+  maturesOn: '2026-03-01',
+  ...changes,
+});
+const chunkOf = (loans: FiledLoan[], changes: Partial<LoanChunk> = {}): LoanChunk => ({ programme: 'P', bank: 'ICBC', batchRef: 'B1', firstRow: loans[0]?.row ?? 1, loans, ...changes });
+/** The event a chunk's decision gives, for use as a given. */
+const decided = (book: BookEvent[], chunk: LoanChunk): LoanChunkDecided => {
+  const state = book.reduce(evolveBook, emptyBook('P'));
+  return decideChunk(state, chunk)!;
+};
+const codesAre = (expected: string[][]) => (events: readonly BookEvent[]) => {
+  expect(events).toHaveLength(1);
+  expect((events[0] as LoanChunkDecided).codes).toEqual(expected);
+};
+
+describe('deciding a chunk of filed loans against the programme book', () => {
+  it('QUOTA mid-chunk: the loan past the quota is refused, a later one that fits is approved, one fen over is not', () => {
+    const first = chunkOf([loan(1_000_000n)]);
+    const history = [published({ programme_quota: '2500000.00' })];
+    given([...history, decided(history, first)])
+      .when(chunkOf([loan(1_000_000n), loan(1_000_000n), loan(500_000n), loan(0n, { principal: 1n })]))
+      .then(codesAre([[], ['QUOTA'], [], ['QUOTA']]));
+  });
+
+  it('the same chunk twice decides nothing', () => {
+    const c = chunkOf([loan(100n)]);
+    given([published(), decided([published()], c)]).when(c).thenNothingHappened();
+  });
+
+  it('BORROWER_LIMIT counts the earlier loans of the same chunk and of earlier chunks, across banks', () => {
+    const history = [published({ max_borrower_principal: '3000000.00' })];
+    const boc = chunkOf([loan(1_000_000n, { borrowerId: 'SHARED' })], { bank: 'BOC', batchRef: 'X' });
+    given([...history, decided(history, boc)])
+      .when(chunkOf([loan(1_500_000n, { borrowerId: 'SHARED' }), loan(500_001n, { borrowerId: 'SHARED' }), loan(500_000n, { borrowerId: 'SHARED' })]))
+      .then(codesAre([[], ['BORROWER_LIMIT'], []]));
+  });
+
+  it('a bank line holds for its own bank only', () => {
+    const history = [published({ bank_quotas: { ICBC: '1000000.00' } })];
+    given(history)
+      .when(chunkOf([loan(600_000n), loan(400_001n), loan(400_000n)]))
+      .then(codesAre([[], ['QUOTA'], []]));
+    given(history).when(chunkOf([loan(600_000n), loan(400_001n)], { bank: 'BOC' })).then(codesAre([[], []]));
+  });
+
+  it('principal repaid or claimed makes room again', () => {
+    const history: BookEvent[] = [published({ programme_quota: '1000000.00' })];
+    const full = chunkOf([loan(1_000_000n, { borrowerId: 'F' })]);
+    history.push(decided(history, full));
+    given(history).when(chunkOf([loan(1n)])).then(codesAre([['QUOTA']]));
+    given([...history, { type: 'principal-freed', freed: [{ bank: 'ICBC', borrowerId: 'F', amount: 100n * YUAN }] }])
+      .when(chunkOf([loan(100n), loan(1n)]))
+      .then(codesAre([[], ['QUOTA']]));
+  });
+
+  it('a suspended programme approves nothing until it is resumed', () => {
+    const suspended: BookEvent[] = [published(), { type: 'programme-suspended' }];
+    given(suspended).when(chunkOf([loan(100n), loan(200n, { industryCode: 'K7010' })])).then(codesAre([['PROGRAMME_SUSPENDED'], ['INDUSTRY', 'PROGRAMME_SUSPENDED']]));
+    given([...suspended, { type: 'programme-resumed' }]).when(chunkOf([loan(100n)])).then(codesAre([[]]));
+  });
+
+  it('each loan is judged under the version effective on its disbursement date', () => {
+    const history = [published(), published({ effective_from: '2026-01-01', max_interest_rate_pct: '4.00', banks: ['ICBC'] })];
+    given(history)
+      .when(chunkOf([loan(100n, { disbursedOn: '2024-12-31' }), loan(100n), loan(100n, { disbursedOn: '2026-02-01', maturesOn: '2027-02-01' }), loan(100n, { disbursedOn: '2026-02-01', maturesOn: '2027-02-01' })], { bank: 'ICBC' }))
+      .then(codesAre([['PROGRAMME_NOT_EFFECTIVE'], [], ['INTEREST_RATE'], ['INTEREST_RATE']]));
+    given(history).when(chunkOf([loan(100n, { disbursedOn: '2026-02-01', maturesOn: '2027-02-01' })], { bank: 'BOC' })).then(codesAre([['BANK_NOT_IN_PROGRAMME']]));
+  });
+
+  it('gives an approved loan its terms: fees to the fen, the version, the re-guarantee fee rate by principal', () => {
+    given([published()])
+      .when(chunkOf([loan(5_000_000n, { guaranteeFeeRatePct: '1.00' }), loan(5_000_000n, { principal: 500_000_001n, borrowerType: 'medium' })]))
+      .then((events) => {
+        const [d] = events as LoanChunkDecided[];
+        expect(d.issued.map((i) => [i.index, i.termDays, i.guaranteeFee, i.reguaranteeFeePct, i.inclusive, i.version.effectiveFrom])).toEqual([
+          [0, 365, 5_000_000n, 3_000n, true, '2025-01-01'], // 5 m yuan x 1 % = 50,000.00 yuan; 0.3 % re-guarantee fee at most 5 m
+          [1, 365, 4_000_000n, 5_000n, false, '2025-01-01'], // 5,000,000.01 yuan x 0.8 % = 4,000,000.008 fen, rounded; 0.5 % above 5 m
+        ]);
+        expect(d.approved).toEqual([
+          { borrowerId: expect.any(String), principal: 500_000_000n },
+          { borrowerId: expect.any(String), principal: 500_000_001n },
+        ]);
+      });
+  });
+
+  it('answers a loan no rule can compute with as UNPROCESSABLE and decides the others', () => {
+    given([published()])
+      .when(chunkOf([loan(100n, { interestRatePct: '4.5%' }), loan(100n)]))
+      .then((events) => {
+        const [d] = events as LoanChunkDecided[];
+        expect(d.codes).toEqual([['UNPROCESSABLE'], []]);
+        expect(d.unprocessable).toEqual([{ index: 0, error: expect.stringContaining('RangeError') }]);
+      });
+  });
+
+  it('replaying the decisions gives the book the decisions saw', () => {
+    const history: BookEvent[] = [published()];
+    for (let i = 0; i < 5; i++) history.push(decided(history, chunkOf([loan(1_000n, { borrowerId: 'R' }), loan(2_000n)], { batchRef: `R${i}` })));
+    const book = history.reduce(evolveBook, emptyBook('P'));
+    expect(book.outstanding).toBe(15_000n * YUAN);
+    expect(book.byBorrower.get('R')).toBe(5_000n * YUAN);
+    expect(book.decided.size).toBe(5);
+  });
+});
