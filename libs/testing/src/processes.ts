@@ -48,10 +48,13 @@ export async function startServiceProcess(script: string, args: string[], env: N
 export const SERVICES = ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** One service as its own process (distributed mode, a free port unless env names one), from the build in dist/. */
+export function startPlatformProcess(root: string, service: ServiceName, env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<ServiceProcess> {
+  return startServiceProcess(`${root}/dist/apps/${service}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env }, timeoutMs);
+}
+
 /** The five services, each its own process (distributed mode), from the build in dist/. */
 export async function startPlatformProcesses(root: string, env: NodeJS.ProcessEnv): Promise<Record<ServiceName, ServiceProcess>> {
-  const started = await Promise.all(
-    SERVICES.map((s) => startServiceProcess(`${root}/dist/apps/${s}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env })),
-  );
+  const started = await Promise.all(SERVICES.map((s) => startPlatformProcess(root, s, env)));
   return Object.fromEntries(SERVICES.map((s, i) => [s, started[i]])) as Record<ServiceName, ServiceProcess>;
 }
