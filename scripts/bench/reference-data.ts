@@ -1,18 +1,9 @@
-import { ServiceName } from '@g2g/testing';
+import { DEMO_PARTICIPANTS, ServiceName } from '@g2g/testing';
 import { demoProgrammeDocument } from '../../libs/domain/src/programme/demo-programme.fixture';
 import { call, expectStatus, waitFor } from './http';
 
 /** The benchmark's programme: the demo programme with a quota large enough for every generated row. */
 export const BENCH_PROGRAMME = { ...demoProgrammeDocument, programme_quota: '100000000000000.00' };
-
-export const BENCH_PARTICIPANTS = [
-  { code: 'ICBC', kind: 'bank', name: 'Industrial and Commercial Bank of China' },
-  { code: 'BOC', kind: 'bank', name: 'Bank of China' },
-  { code: 'BJ-GUOHUA', kind: 'guarantor', name: 'Beijing Guohua guarantee', net_assets: '2000000000.00' },
-  { code: 'BJ-REG', kind: 'reguarantor', name: 'Beijing Re-Guarantee' },
-  { code: 'NFGF', kind: 'fund', name: 'National Financing Guarantee Fund' },
-  { code: 'NFRA', kind: 'regulator', name: 'Regulator' },
-];
 
 /** The API keys issued: the bank that files, the regulator that reads figures, the re-guarantor that reads its feed. */
 export interface BenchKeys {
@@ -31,7 +22,7 @@ export async function publishReferenceData(
   operatorKey: string,
   sql: { query(text: string, values: unknown[]): Promise<{ rowCount: number | null }> },
 ): Promise<BenchKeys> {
-  await expectStatus(201, url('underwriting'), 'POST', '/participants', operatorKey, BENCH_PARTICIPANTS);
+  await expectStatus(201, url('underwriting'), 'POST', '/participants', operatorKey, DEMO_PARTICIPANTS);
   await expectStatus(201, url('underwriting'), 'POST', '/programmes', operatorKey, BENCH_PROGRAMME);
   const keys: Record<string, string> = {};
   for (const code of ['ICBC', 'NFRA', 'BJ-REG']) {
