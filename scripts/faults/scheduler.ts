@@ -102,60 +102,58 @@ export function progressOf(p: Progress, rows: number, approved: number): number 
 }
 
 /**
- * Carries out a plan: each fault fires when the run's progress reaches its fraction (at least half
- * a second after the previous one), once its target is up; it does not wait for the previous
- * fault's target to be back, so faults overlap as they would in life, except that the broker and
- * the database are never down at the same time. When the pipeline has nothing left in flight, the
- * faults still planned fire at once (tagged with the phase they find). Resolves when every target
- * serves again.
+ * Carries out a plan: each fault fires when the run's progress (or the share of rows filed) reaches
+ * its fraction, once its target is up, at least half a second after the previous fault. It does not
+ * wait for earlier faults' targets to be back, so faults overlap as they would in life, except that
+ * the broker and the database are never down at the same time. When nothing has moved for 3 s and
+ * nothing is in flight any more, the faults still planned fire one after another (tagged with the
+ * phase they find). Resolves when every target serves again.
  */
 export async function executePlan(plan: PlannedFault[], hooks: SchedulerHooks, records: FaultRecord[]): Promise<void> {
   const since = () => (performance.now() - hooks.t0) / 1000;
+  const pending = [...plan];
   const recoveries: Promise<void>[] = [];
-  let infrastructureBusy: Promise<void> = Promise.resolve();
+  let infrastructureBusy = false;
   let lastFired = -Infinity;
   let lastProgress = -1;
   let movedAt = performance.now();
+  let settledAt = -Infinity;
   let failure: unknown = null;
-  for (const fault of plan) {
-    for (;;) {
-      if (failure) throw failure;
-      if (hooks.cancelled()) return;
-      const counts = await hooks.progressNow();
-      if (counts) {
-        const reached = fault.when.measure === 'filed' ? counts.filed / hooks.rows : progressOf(counts, hooks.rows, hooks.approved);
-        const progress = progressOf(counts, hooks.rows, hooks.approved);
-        if (progress !== lastProgress) [lastProgress, movedAt] = [progress, performance.now()];
-        const due = reached >= fault.when.fraction || (performance.now() - movedAt > 3_000 && (await hooks.settled()));
-        if (due && hooks.isUp(fault.target) && performance.now() - lastFired >= 500) break;
-      }
-      await sleep(100);
-    }
-    if (INFRASTRUCTURE.includes(fault.target)) await infrastructureBusy;
+  while (pending.length > 0) {
+    if (failure) throw failure;
+    if (hooks.cancelled()) return;
+    await sleep(100);
     const counts = await hooks.progressNow();
+    if (!counts || performance.now() - lastFired < 500) continue;
+    const progress = progressOf(counts, hooks.rows, hooks.approved);
+    if (progress !== lastProgress) [lastProgress, movedAt] = [progress, performance.now()];
+    let settled = false;
+    if (performance.now() - movedAt > 3_000 && performance.now() - settledAt > 1_000) {
+      settledAt = performance.now();
+      settled = await hooks.settled();
+    }
+    const fault = pending.find((f) => {
+      const reached = f.when.measure === 'filed' ? counts.filed / hooks.rows : progress;
+      const infrastructure = INFRASTRUCTURE.includes(f.target);
+      return (settled || reached >= f.when.fraction) && hooks.isUp(f.target) && !(infrastructure && infrastructureBusy);
+    });
+    if (!fault) continue;
+    pending.splice(pending.indexOf(fault), 1);
     const { phases, pipeline } = await hooks.phaseNow();
     const at = since();
-    const record: FaultRecord = {
-      at,
-      target: fault.target,
-      phases,
-      action: '(in progress)',
-      kind: 'planned',
-      progress: counts ? progressOf(counts, hooks.rows, hooks.approved) : null,
-      pipeline,
-      recoverySeconds: null,
-    };
+    const record: FaultRecord = { at, target: fault.target, phases, action: '(in progress)', kind: 'planned', progress, pipeline, recoverySeconds: null };
     records.push(record);
     lastFired = performance.now();
-    hooks.log(`${at.toFixed(1).padStart(6)} s  fault: ${fault.target} (${phases.join(', ')}; progress ${record.progress === null ? '?' : `${(record.progress * 100).toFixed(0)} %`})`);
+    hooks.log(`${at.toFixed(1).padStart(6)} s  fault: ${fault.target} (${phases.join(', ')}; progress ${(progress * 100).toFixed(0)} %)`);
+    const infrastructure = INFRASTRUCTURE.includes(fault.target);
+    if (infrastructure) infrastructureBusy = true;
     const recovered = hooks.inject(fault).then((action) => {
       record.action = action;
       record.recoverySeconds = since() - at;
       hooks.log(`${since().toFixed(1).padStart(6)} s  ${fault.target}: ${action}`);
     });
-    recovered.catch((error) => (failure ??= error));
+    recovered.catch((error) => (failure ??= error)).finally(() => infrastructure && (infrastructureBusy = false));
     recoveries.push(recovered);
-    if (INFRASTRUCTURE.includes(fault.target)) infrastructureBusy = recovered.catch(() => undefined);
   }
   await Promise.all(recoveries);
 }

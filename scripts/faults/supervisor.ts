@@ -176,9 +176,11 @@ export class Supervisor {
     this.current.clear();
     await Promise.all(
       running.map(async ([, p]) => {
+        let timer: NodeJS.Timeout | undefined;
         const exited = p.stop().then(() => 'stopped at the end (SIGTERM)');
-        const late = sleep(graceMs).then(() => null);
+        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), graceMs)));
         const how = await Promise.race([exited, late]);
+        clearTimeout(timer);
         if (how === null) await p.kill();
         this.ended(p, how ?? 'killed at the end (did not stop within the grace time)');
       }),
