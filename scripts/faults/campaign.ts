@@ -192,7 +192,9 @@ export class Campaign {
       } else {
         summary.verdict = 'FAIL';
         summary.exitCode = 1;
-        summary.reason = `${failedChecks.length} of ${summary.checks.length} checks differ (${failedChecks.map((c) => c.check).join('; ')}) after ${kinds}`;
+        const named = failedChecks.slice(0, 3).map((c) => c.check);
+        const more = failedChecks.length > 3 ? `; and ${failedChecks.length - 3} more` : '';
+        summary.reason = `${failedChecks.length} of ${summary.checks.length} checks differ (${named.join('; ')}${more}) after ${kinds}`;
       }
     } catch (error) {
       if (error instanceof PlatformFailure) {
