@@ -86,6 +86,8 @@ export interface UploadAttempt {
   outcome: string;
   /** waited before the next try, ms */
   waitedMs: number | null;
+  /** the answer's Retry-After header, if it had one */
+  retryAfter: string | null;
 }
 
 export interface UploadResult {
@@ -125,6 +127,7 @@ export async function uploadLikeABank(o: UploadOptions): Promise<UploadResult> {
     const at = since();
     let outcome: string;
     let wait = backoff(n);
+    let retryAfter: string | null = null;
     o.inFlight(true);
     try {
       const res = await fetch(`${url}${path}`, {
@@ -143,14 +146,15 @@ export async function uploadLikeABank(o: UploadOptions): Promise<UploadResult> {
         body = text;
       }
       outcome = res.status >= 400 && typeof body?.code === 'string' ? `${res.status} ${body.code}` : String(res.status);
+      retryAfter = res.headers.get('retry-after');
       if (res.status === 202 || res.status === 200) {
-        attempts.push({ at, seconds: since() - at, outcome, waitedMs: null });
+        attempts.push({ at, seconds: since() - at, outcome, waitedMs: null, retryAfter });
         if (body?.rows !== o.rows) throw new PlatformFailure(`the upload answered ${res.status} with ${body?.rows} rows filed, not ${o.rows}`);
         return { status: res.status, summary: body, attempts };
       }
       const retry = res.status >= 500 || (res.status === 409 && body?.code === 'BATCH_IN_PROGRESS');
       if (!retry) {
-        attempts.push({ at, seconds: since() - at, outcome, waitedMs: null });
+        attempts.push({ at, seconds: since() - at, outcome, waitedMs: null, retryAfter });
         throw new PlatformFailure(`the upload was refused: ${outcome}: ${redact(String(body?.message ?? text)).slice(0, 300)}`);
       }
       wait = retryAfterMs(res.headers) ?? wait;
@@ -159,7 +163,7 @@ export async function uploadLikeABank(o: UploadOptions): Promise<UploadResult> {
       if (error instanceof PlatformFailure) throw error;
       outcome = `connection failed (${connectionProblem(error)})`;
     }
-    attempts.push({ at, seconds: since() - at, outcome, waitedMs: wait });
+    attempts.push({ at, seconds: since() - at, outcome, waitedMs: wait, retryAfter });
     o.log(`upload attempt ${n + 1} at ${at.toFixed(1)} s: ${outcome}; PUT again in ${(wait / 1000).toFixed(1)} s`);
     if (Date.now() + wait > o.deadline()) throw new PlatformFailure(`the upload did not get through before the deadline (${attempts.length} attempts, last: ${outcome})`);
     await sleep(wait);

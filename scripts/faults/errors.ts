@@ -19,7 +19,14 @@ export class ToolError extends Error {
  */
 export function redact(text: string): string {
   return text
-    .replace(/\b[0-9A-HJ-NPQRTUWXY]{18}\b/g, '[id]')
-    .replace(/\b\d{17}[\dX]\b/g, '[id]')
+    .replace(/(?<![0-9A-Z.])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z.])/g, '[id]')
+    .replace(/(?<![0-9.])\d{17}[\dX](?![0-9A-Z.])/g, '[id]')
     .replace(/\p{Script=Han}+/gu, '[name]');
+}
+
+/** JSON replacer for what the tool prints: platform text masked (string values only), seconds to the millisecond. */
+export function forPrinting(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'number' && !Number.isInteger(value)) return Math.round(value * 1000) / 1000;
+  return value;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Campaign, CampaignOptions } from './campaign';
-import { redact } from './errors';
+import { forPrinting, redact } from './errors';
 import { humanReport } from './report';
 
 /**
@@ -103,8 +103,9 @@ async function main(): Promise<void> {
   }
   const summary = await campaign.run();
   delete summary.collected;
-  if (jsonOut) writeFileSync(jsonOut, redact(`${JSON.stringify(summary, null, 2)}\n`));
-  if (json) process.stdout.write(redact(`${JSON.stringify(summary, null, 2)}\n`));
+  const text = `${JSON.stringify(summary, forPrinting, 2)}\n`;
+  if (jsonOut) writeFileSync(jsonOut, text);
+  if (json) process.stdout.write(text);
   else process.stdout.write(humanReport(summary));
   process.exitCode = summary.exitCode;
 }

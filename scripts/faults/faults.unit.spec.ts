@@ -3,7 +3,7 @@ import { TOPICS } from '../bench/pipeline-probe';
 import { retryAfterMs } from './client';
 import { Collected, monthsOf } from './collect';
 import { compareRuns } from './compare';
-import { redact } from './errors';
+import { forPrinting, redact } from './errors';
 import { phasesOf } from './observer';
 import { planFaults, progressOf } from './scheduler';
 
@@ -202,5 +202,11 @@ describe('phases, retries, redaction', () => {
     expect(redact('borrower_id 91350100M000100Y44: check character should be 3')).toBe('borrower_id [id]: check character should be 3');
     expect(redact('RID 11010519491231002X, 北京一号科技有限公司')).toBe('RID [id], [name]');
     expect(redact('row 12 (ICBC-7-00000012): clean approved [], fault rejected [TERM]')).toBe('row 12 (ICBC-7-00000012): clean approved [], fault rejected [TERM]');
+    expect(redact('took 0.006151790000021381 s')).toBe('took 0.006151790000021381 s');
+  });
+
+  it('prints JSON that stays JSON: strings masked, numbers rounded, never rewritten as text', () => {
+    const summary = { at: 0.006151790000021381, rows: 100000, reason: 'borrower_id 91350100M000100Y44 of 北京一号', fen: '1234567890123456789' };
+    expect(JSON.parse(JSON.stringify(summary, forPrinting))).toEqual({ at: 0.006, rows: 100000, reason: 'borrower_id [id] of [name]', fen: '1234567890123456789' });
   });
 });

@@ -35,7 +35,12 @@ export function humanReport(s: CampaignSummary): string {
   if (attempts.length > 1) {
     out.push('');
     out.push('the fault run\'s PUTs');
-    out.push(table(['at', 'took', 'answer', 'then waited'], attempts.map((a) => [s1(a.at), s1(a.seconds), a.outcome, a.waitedMs === null ? '-' : s1(a.waitedMs / 1000)])));
+    out.push(
+      table(
+        ['at', 'took', 'answer', 'Retry-After', 'then waited'],
+        attempts.map((a) => [s1(a.at), s1(a.seconds), a.outcome, a.retryAfter ?? '-', a.waitedMs === null ? '-' : s1(a.waitedMs / 1000)]),
+      ),
+    );
   }
   if (s.faults.length > 0) {
     out.push('');
