@@ -110,6 +110,8 @@ export interface UploadOptions {
   log: (line: string) => void;
   /** told when a PUT starts and ends, so that faults can be tagged with the upload phase */
   inFlight: (yes: boolean) => void;
+  /** every PUT and its answer is appended here as it happens */
+  attempts: UploadAttempt[];
 }
 
 /**
@@ -119,7 +121,7 @@ export interface UploadOptions {
  * same bytes). 409 BATCH_CONFLICT or any other 4xx is the platform refusing a correct file.
  */
 export async function uploadLikeABank(o: UploadOptions): Promise<UploadResult> {
-  const attempts: UploadAttempt[] = [];
+  const { attempts } = o;
   const since = () => (performance.now() - o.t0) / 1000;
   const path = `/banks/${o.bank}/batches/${o.batchRef}?programme=${encodeURIComponent(o.programme)}`;
   for (let n = 0; ; n++) {

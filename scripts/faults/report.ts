@@ -6,12 +6,12 @@ const s1 = (n: number | null | undefined) => (n === null || n === undefined ? '-
 
 function runRow(r: RunView | null, name: string): string[] {
   if (!r) return [name, '-', '-', '-', '-', '-', '-', 'not run'];
-  const attempts = r.upload?.attempts.length ?? 0;
+  const attempts = r.upload.attempts.length;
   return [
     name,
     s1(r.startupSeconds),
-    r.upload ? `${r.upload.status} after ${s1(r.upload.seconds)}` : '-',
-    r.upload ? String(attempts) : '-',
+    r.upload.status !== null ? `${r.upload.status} after ${s1(r.upload.seconds)}` : 'never got through',
+    String(attempts),
     s1(r.completeSeconds),
     s1(r.quietSeconds),
     s1(r.collected?.seconds),

@@ -44,7 +44,8 @@ export interface RunReport {
   database: string;
   namespace: string;
   startupSeconds: number | null;
-  upload: { status: number; seconds: number; attempts: UploadAttempt[] } | null;
+  /** the bank's PUTs; status and seconds once one got 202 or 200 */
+  upload: { status: 200 | 202 | null; seconds: number | null; attempts: UploadAttempt[] };
   /** seconds after the upload started: the summary said complete; the pipeline was quiet */
   completeSeconds: number | null;
   quietSeconds: number | null;
@@ -71,7 +72,7 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
     database,
     namespace,
     startupSeconds: null,
-    upload: null,
+    upload: { status: null, seconds: null, attempts: [] },
     completeSeconds: null,
     quietSeconds: null,
     collected: null,
@@ -151,7 +152,7 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
         progressNow: () => observer.progress(),
         settled: async () => {
           const sample = await observer.sample(since());
-          return report.upload !== null && sample !== null && quiet(sample) && sample.filed === o.rows && sample.decided === o.rows;
+          return report.upload.status !== null && sample !== null && quiet(sample) && sample.filed === o.rows && sample.decided === o.rows;
         },
         isUp: (target) =>
           target === 'kafka' ? o.kafka.pid() !== null : target === 'postgres' ? o.postgres.postmasterPid() !== null : supervisor.url(target) !== undefined,
@@ -178,9 +179,11 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
       deadline: () => deadline,
       log,
       inFlight: (yes) => (uploading = yes),
+      attempts: report.upload.attempts,
     }).then(
       (result) => {
-        report.upload = { status: result.status, seconds: since(), attempts: result.attempts };
+        report.upload.status = result.status;
+        report.upload.seconds = since();
         log(`${since().toFixed(1).padStart(6)} s  upload answered ${result.status} after ${result.attempts.length} attempt(s)`);
       },
       (error) => void (uploadError = error),
@@ -189,7 +192,11 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
     // ---- until complete and quiet ----
     const summaryPath = `/banks/${BANK}/batches/${o.batchRef}`;
     let previousQuiet: PipelineSample | null = null;
-    let still: PipelineSample[] = [];
+    let stillSince: PipelineSample | null = null;
+    let previous: PipelineSample | null = null;
+    /** when a fault last fired or recovered (now, while one is in progress) */
+    const lastFaultActivity = () =>
+      Math.max(-Infinity, ...report.faults.map((f) => (f.recoverySeconds === null ? since() : f.at + f.recoverySeconds)));
     for (;;) {
       if (uploadError) throw uploadError;
       if (schedulerError) throw schedulerError;
@@ -197,13 +204,26 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
       if (Date.now() > deadline) {
         throw new PlatformFailure(
           `not complete and quiet ${o.timeoutMs / 1000} s after the upload started` +
-            `${report.upload ? '' : ' (the upload never got through)'}${schedulerDone ? '' : ' (faults still planned)'}; pipeline: ${lastSample ? describeSample(lastSample) : 'not readable'}`,
+            `${report.upload.status !== null ? '' : ' (the upload never got through)'}${schedulerDone ? '' : ' (faults still planned)'}; pipeline: ${lastSample ? describeSample(lastSample) : 'not readable'}`,
         );
       }
       await sleep(1_000);
-      if (!report.upload || !schedulerDone || !supervisor.allUp()) {
+      const sample = supervisor.allUp() ? await observer.sample(since()) : null;
+      if (!sample) {
+        [previousQuiet, stillSince, previous] = [null, null, null];
+        continue;
+      }
+      lastSample = sample;
+      // nothing moved for stuckMs, with every service up and no fault for as long: it will not finish
+      stillSince = previous && stillSince && unchanged(previous, sample) ? stillSince : sample;
+      previous = sample;
+      const stillMs = (sample.t - stillSince.t) * 1000;
+      if (stillMs >= o.stuckMs && (sample.t - lastFaultActivity()) * 1000 >= o.stuckMs) {
+        const upload = report.upload.status !== null ? '' : `; the upload has not got through (last answer: ${report.upload.attempts.at(-1)?.outcome ?? 'none yet'})`;
+        throw new PlatformFailure(`nothing moved for ${(stillMs / 1000).toFixed(0)} s with every service up and no fault for as long: ${describeSample(sample)}${upload}`);
+      }
+      if (report.upload.status === null || !schedulerDone) {
         previousQuiet = null;
-        still = [];
         continue;
       }
       const summary = await client.get('intake', summaryPath, keys.ICBC);
@@ -212,12 +232,6 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
         report.completeSeconds = since();
         log(`${since().toFixed(1).padStart(6)} s  summary complete: ${summary.body.approved} approved, ${summary.body.rejected} rejected, ${summary.body.invalid} invalid`);
       }
-      const sample = await observer.sample(since());
-      if (!sample) {
-        previousQuiet = null;
-        continue;
-      }
-      lastSample = sample;
       if (complete && quiet(sample)) {
         if (previousQuiet && unchanged(previousQuiet, sample)) {
           report.quietSeconds = previousQuiet.t;
@@ -226,11 +240,6 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
         }
         previousQuiet = sample;
       } else previousQuiet = null;
-      // nothing moved for stuckMs with everything up and no fault left: it will not finish
-      still = still.length > 0 && unchanged(still[still.length - 1], sample) ? [...still, sample] : [sample];
-      if (still.length > 1 && (sample.t - still[0].t) * 1000 >= o.stuckMs) {
-        throw new PlatformFailure(`nothing moved for ${((sample.t - still[0].t)).toFixed(0)} s with every service up and no fault left: ${describeSample(sample)}`);
-      }
     }
     await upload;
     await scheduler;
