@@ -271,13 +271,9 @@ export class PrivateKafka {
   }
 }
 
-/**
- * Kills (SIGKILL) the children of this process whose command line contains `marker` (the path of
- * the run's build copy): a service whose start timed out is left running by the process helper.
- * Only processes this process started are considered, each by its pid.
- */
-export async function killStrayChildren(marker: string): Promise<number[]> {
-  const killed: number[] = [];
+/** Pids of the children of this process whose command line contains `marker`. */
+function childrenRunning(marker: string): number[] {
+  const found: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
@@ -288,7 +284,20 @@ export async function killStrayChildren(marker: string): Promise<number[]> {
       continue;
     }
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid !== process.pid || !(cmdlineOf(pid) ?? '').includes(marker)) continue;
+    if (ppid === process.pid && (cmdlineOf(pid) ?? '').includes(marker)) found.push(pid);
+  }
+  return found;
+}
+
+/**
+ * Kills (SIGKILL) the children of this process whose command line contains `marker` (e.g. the
+ * path of the run's build copy), except `keep`: a service whose start timed out is left running by
+ * the process helper. Only processes this process started are considered, each by its pid.
+ */
+export async function killStrayChildren(marker: string, keep: number[] = []): Promise<number[]> {
+  const killed: number[] = [];
+  for (const pid of childrenRunning(marker)) {
+    if (keep.includes(pid)) continue;
     try {
       process.kill(pid, 'SIGKILL');
       killed.push(pid);

@@ -117,6 +117,7 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
   };
 
   let cancelScheduler = false;
+  let scheduler: Promise<void> = Promise.resolve();
   try {
     // ---- the services, the reference data ----
     const admin = new Client({ connectionString: o.postgres.url('postgres') });
@@ -143,7 +144,7 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
     log(`uploading ${o.rows.toLocaleString('en-US')} rows${o.plan.length ? `, ${o.plan.length} faults planned` : ''}`);
     let schedulerDone = o.plan.length === 0;
     let schedulerError: unknown = null;
-    const scheduler = executePlan(
+    scheduler = executePlan(
       o.plan,
       {
         t0,
@@ -259,6 +260,7 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
     cancelScheduler = true;
     report.lastSample = lastSample ? describeSample(lastSample) : null;
     await supervisor.stopAll();
+    await scheduler; // a broker or database restart in progress ends before the campaign removes them
     await observer.disconnect();
   }
   return report;

@@ -120,8 +120,14 @@ export async function executePlan(plan: PlannedFault[], hooks: SchedulerHooks, r
   let settledAt = -Infinity;
   let failure: unknown = null;
   while (pending.length > 0) {
-    if (failure) throw failure;
-    if (hooks.cancelled()) return;
+    if (failure) {
+      await Promise.allSettled(recoveries);
+      throw failure;
+    }
+    if (hooks.cancelled()) {
+      await Promise.allSettled(recoveries);
+      return;
+    }
     await sleep(100);
     const counts = await hooks.progressNow();
     if (!counts || performance.now() - lastFired < 500) continue;

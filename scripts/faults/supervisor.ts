@@ -3,6 +3,7 @@ import { WriteStream, createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../bench/http';
 import { PlatformFailure } from './errors';
+import { killStrayChildren } from './infra';
 
 /** One process a service ran as, for the record. */
 export interface ServiceInstance {
@@ -126,6 +127,8 @@ export class Supervisor {
         if (this.stopped) throw error;
         // the message carries the process's output: it goes to the log file only
         writeFileSync(log, `${(error as Error).message}\n`);
+        // a start that timed out leaves its process running: it must not live on beside the next one
+        await killStrayChildren(`${this.o.root}/dist/apps/${service}/src/main.js`, this.pids());
         const message = (error as Error).message;
         const why = /exited with \S+ before it was ready|not ready after \d+ ms/.exec(message)?.[0] ?? message.split('\n')[0].slice(0, 200);
         this.o.log(`${service} did not start (attempt ${attempt}: ${why}); log: ${log}`);
@@ -156,7 +159,7 @@ export class Supervisor {
       this.o.onUnexpectedExit(service, how, at);
       void sleep(this.o.restartDelayMs ?? 1_000)
         .then(() => this.start(service))
-        .catch((error) => this.o.log(`${service}: ${(error as Error).message}`));
+        .catch((error) => this.stopped || this.o.log(`${service}: ${(error as Error).message}`));
     });
   }
 
