@@ -182,8 +182,16 @@ export class Campaign {
         fault: `${done} of ${summary.plan.length}`,
         ok: done === summary.plan.length && summary.plan.length > 0,
       });
-      const failedChecks = summary.checks.filter((c) => !c.ok);
       const unprompted = fault.faults.filter((f) => f.kind === 'unprompted').length;
+      const cleanExits = clean.faults.filter((f) => f.kind === 'unprompted');
+      summary.checks.push({
+        check: 'no service exited by itself in the clean run (fault run: not judged)',
+        clean: String(cleanExits.length),
+        fault: String(unprompted),
+        ok: cleanExits.length === 0,
+        ...(cleanExits.length ? { detail: cleanExits.map((f) => `${f.target} ${f.action}`).join('; ') } : {}),
+      });
+      const failedChecks = summary.checks.filter((c) => !c.ok);
       const kinds = describePlan(summary.plan);
       if (failedChecks.length === 0) {
         summary.verdict = 'PASS';
