@@ -19,11 +19,16 @@
 #   KAFKA_HEAP_OPTS        default "-Xms256m -Xmx512m"
 #   KAFKA_START_TIMEOUT    default 90                 (seconds)
 #   KAFKA_STOP_TIMEOUT     default 30                 (seconds before SIGKILL)
+#   KAFKA_DATA_DIR         default $G2G_HOME/kafka/data  (log.dirs)
+#   KAFKA_RUN_DIR          default $G2G_HOME/kafka/run   (pid, log, generated configs; a run dir of
+#                          its own also gets a lock of its own, so a second broker started with
+#                          other ports and dirs never waits for, nor touches, the first)
 #   JAVA                   default $JAVA_HOME/bin/java or java
 #   MVN                    default mvn
 #
 # Files: data (log.dirs) in $G2G_HOME/kafka/data; pid, log, generated
-# server.properties and log4j2 config in $G2G_HOME/kafka/run.
+# server.properties and log4j2 config in $G2G_HOME/kafka/run (KAFKA_DATA_DIR and
+# KAFKA_RUN_DIR move them; the jars stay in the shared cache).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,15 +41,15 @@ KAFKA_BASE="$G2G_HOME/kafka"
 VERSION_DIR="$KAFKA_BASE/$KAFKA_VERSION"
 LIBS_DIR="$VERSION_DIR/libs"
 LIBS_MARKER="$VERSION_DIR/.libs-complete"
-DATA_DIR="$KAFKA_BASE/data"
-RUN_DIR="$KAFKA_BASE/run"
+DATA_DIR="${KAFKA_DATA_DIR:-$KAFKA_BASE/data}"
+RUN_DIR="${KAFKA_RUN_DIR:-$KAFKA_BASE/run}"
 PID_FILE="$RUN_DIR/kafka.pid"
 ADDR_FILE="$RUN_DIR/kafka.addr"
 LOG_FILE="$RUN_DIR/kafka.log"
 SERVER_PROPS="$RUN_DIR/server.properties"
 LOG4J_BROKER="$RUN_DIR/log4j2.properties"
 LOG4J_TOOLS="$RUN_DIR/log4j2-tools.properties"
-LOCK_FILE="$KAFKA_BASE/.lock"
+if [[ -n "${KAFKA_RUN_DIR:-}" ]]; then LOCK_FILE="$RUN_DIR/.lock"; else LOCK_FILE="$KAFKA_BASE/.lock"; fi
 
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -63,7 +68,7 @@ die() { printf 'kafka: error: %s\n' "$*" >&2; exit 1; }
 
 lock() {
   # Serialise concurrent invocations (e.g. two CI steps calling start at once).
-  mkdir -p "$KAFKA_BASE"
+  mkdir -p "$KAFKA_BASE" "$(dirname "$LOCK_FILE")"
   if command -v flock >/dev/null 2>&1; then
     exec 9>"$LOCK_FILE"
     flock -w 300 9 || die "could not lock $LOCK_FILE"

@@ -1,8 +1,8 @@
 import { ServiceName, ServiceProcess } from '@g2g/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -12,6 +12,7 @@ import { PlatformResult, TimeoutError, runPlatform } from './platform-run';
 import { statusKb } from './proc';
 import { activityReport, humanReport, timelineTable } from './report';
 import { averageBytes, sampleLoanFiledMessages } from './sample-messages';
+import { BuildSnapshot, snapshotBuild } from './snapshot';
 
 /**
  * The g2g benchmark (not a test): one loan batch through the five services over Kafka and
@@ -91,7 +92,7 @@ export interface BenchSummary {
   date: string;
   machine: { nproc: number; memoryGiB: number; cpu: string; node: string; postgres: string; kafka: string; kafkajs: string };
   /** the build the services ran: a private copy of dist/apps and dist/libs taken at the start */
-  code: { fingerprint: string; newestFile: string; files: number };
+  code: BuildSnapshot;
   rows: number;
   seed: number;
   batchFile: { path: string; bytes: number; generateSeconds: number };
@@ -284,33 +285,6 @@ async function main(): Promise<void> {
   if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else process.stdout.write(humanReport(summary));
   if (summary.error) log(`failed: ${summary.error}`);
-}
-
-/**
- * Copies dist/apps and dist/libs to `to`/dist (node_modules linked), and fingerprints the copy:
- * sha256 over every file's path and bytes, and the newest file's modification time.
- */
-function snapshotBuild(root: string, to: string): { fingerprint: string; newestFile: string; files: number } {
-  mkdirSync(join(to, 'dist'), { recursive: true });
-  for (const d of ['apps', 'libs']) cpSync(join(root, 'dist', d), join(to, 'dist', d), { recursive: true, preserveTimestamps: true });
-  symlinkSync(join(root, 'node_modules'), join(to, 'node_modules'), 'dir');
-  const hash = createHash('sha256');
-  let newest = 0;
-  let files = 0;
-  const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path, `${rel}/${name}`);
-      else {
-        hash.update(`${rel}/${name}\0`).update(readFileSync(path));
-        newest = Math.max(newest, st.mtimeMs);
-        files++;
-      }
-    }
-  };
-  walk(join(to, 'dist'), 'dist');
-  return { fingerprint: hash.digest('hex').slice(0, 16), newestFile: new Date(newest).toISOString(), files };
 }
 
 /** Deletes every topic and consumer group of the benchmark's namespace. */

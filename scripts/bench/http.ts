@@ -3,13 +3,15 @@
 export interface Answer<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
-export async function call<T = any>(baseUrl: string, method: string, path: string, key?: string, body?: unknown): Promise<Answer<T>> {
+export async function call<T = any>(baseUrl: string, method: string, path: string, key?: string, body?: unknown, options: { signal?: AbortSignal } = {}): Promise<Answer<T>> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: options.signal,
   });
   const text = await res.text();
   let parsed: unknown = undefined;
@@ -20,7 +22,7 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
       parsed = text;
     }
   }
-  return { status: res.status, body: parsed as T };
+  return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
 /** Like call(), but a status other than `expected` is an error naming the request and the answer. */

@@ -4,23 +4,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
-import { demoProgrammeDocument } from '../../libs/domain/src/programme/demo-programme.fixture';
-import { call, expectStatus, sleep, waitFor } from './http';
+import { call, sleep } from './http';
 import { ActivitySampler, ActivitySummary } from './activity';
 import { PipelineProbe, PipelineSample, TOPICS, deadLetterSummary, idle, unchanged } from './pipeline-probe';
 import { CpuMeter, RssSampler, pidsNamed, statusKb } from './proc';
-
-/** The benchmark's programme: the demo programme with a quota large enough for every generated row. */
-export const BENCH_PROGRAMME = { ...demoProgrammeDocument, programme_quota: '100000000000000.00' };
-
-const PARTICIPANTS = [
-  { code: 'ICBC', kind: 'bank', name: 'Industrial and Commercial Bank of China' },
-  { code: 'BOC', kind: 'bank', name: 'Bank of China' },
-  { code: 'BJ-GUOHUA', kind: 'guarantor', name: 'Beijing Guohua guarantee', net_assets: '2000000000.00' },
-  { code: 'BJ-REG', kind: 'reguarantor', name: 'Beijing Re-Guarantee' },
-  { code: 'NFGF', kind: 'fund', name: 'National Financing Guarantee Fund' },
-  { code: 'NFRA', kind: 'regulator', name: 'Regulator' },
-];
+import { BENCH_PROGRAMME, publishReferenceData } from './reference-data';
 
 const BANK = 'ICBC';
 const FIGURES_PERIOD = 'from=2025-01-01&to=2026-12-31';
@@ -117,23 +105,6 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
   log(`services ready in ${startupSeconds.toFixed(1)} s: ${SERVICES.map((s) => `${s} ${services[s].url} (pid ${services[s].child.pid})`).join(', ')}`);
   const url = (s: ServiceName) => services[s].url;
 
-  // Reference data, as the e2e test publishes it.
-  await expectStatus(201, url('underwriting'), 'POST', '/participants', o.operatorKey, PARTICIPANTS);
-  await expectStatus(201, url('underwriting'), 'POST', '/programmes', o.operatorKey, BENCH_PROGRAMME);
-  const keys: Record<string, string> = {};
-  for (const code of ['ICBC', 'NFRA', 'BJ-REG']) {
-    keys[code] = (await expectStatus<{ key: string }>(201, url('underwriting'), 'POST', `/participants/${code}/api-keys`, o.operatorKey)).key;
-  }
-  // Keys and the programme reach the other services over Kafka.
-  const probes: [ServiceName, string, string][] = [
-    ['intake', '/banks/ICBC/batches/none', keys.ICBC],
-    ['reporting', '/figures?from=2025-01-01&to=2025-01-01', keys.NFRA],
-    ['reporting', '/feed?limit=1', keys['BJ-REG']],
-    ['cession', '/statements/BJ-REG/2025-01', keys['BJ-REG']],
-  ];
-  for (const [service, path, key] of probes) {
-    await waitFor(async () => (await call(url(service), 'GET', path, key)).status !== 401, 60_000, `keys in ${service}`);
-  }
   const sql = new Client({ connectionString: o.databaseUrl, application_name: 'g2g-bench' });
   sql.on('error', () => undefined); // the database is dropped under it on Ctrl-C
   await sql.connect();
@@ -141,11 +112,8 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await waitFor(
-      async () => (await sql.query(`select 1 from intake.ref_programmes where id = $1`, [BENCH_PROGRAMME.id])).rowCount! > 0,
-      60_000,
-      'the programme in intake',
-    );
+    // Reference data, as the e2e test publishes it.
+    const keys = await publishReferenceData(url, o.operatorKey, sql);
     log('reference data published; participants, programme and keys known to every service');
 
     // ---- samplers: memory every 500 ms, CPU and the pipeline's stages every sampleEveryMs ----

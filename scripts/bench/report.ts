@@ -8,7 +8,7 @@ const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const n1 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const n2 = (n: number) => n.toFixed(2);
 
-function table(header: string[], rows: (string | number)[][], rightAlign: boolean[] = []): string {
+export function table(header: string[], rows: (string | number)[][], rightAlign: boolean[] = []): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => '  ' + r.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();

@@ -1,5 +1,5 @@
 import { ensureDatabase } from '@g2g/platform';
-import { SERVICES, ServiceName, ServiceProcess, eventually, startPlatformProcess } from '@g2g/testing';
+import { DEMO_PARTICIPANTS, SERVICES, ServiceName, ServiceProcess, eventually, startPlatformProcess } from '@g2g/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ export class TestPlatform {
 
   /** Starts (or starts again, after a kill) one service process. */
   async startService(service: ServiceName): Promise<void> {
-    this.services[service] = await startPlatformProcess(ROOT, service, this.env(), join(this.logDir, `${service}.log`));
+    this.services[service] = await startPlatformProcess(ROOT, service, this.env(), { logFile: join(this.logDir, `${service}.log`) });
   }
 
   /** SIGKILL: the process gets no chance to finish anything. */
@@ -166,14 +166,7 @@ export class TestPlatform {
   }
 }
 
-export const DEMO_PARTICIPANTS = [
-  { code: 'ICBC', kind: 'bank', name: 'Industrial and Commercial Bank of China' },
-  { code: 'BOC', kind: 'bank', name: 'Bank of China' },
-  { code: 'BJ-GUOHUA', kind: 'guarantor', name: 'Beijing Guohua guarantee', net_assets: '2000000000.00' },
-  { code: 'BJ-REG', kind: 'reguarantor', name: 'Beijing Re-Guarantee' },
-  { code: 'NFGF', kind: 'fund', name: 'National Financing Guarantee Fund' },
-  { code: 'NFRA', kind: 'regulator', name: 'Regulator' },
-];
+export { DEMO_PARTICIPANTS };
 
 export const LOAN_FIELDS = 'loan_id,borrower_id_type,borrower_id,borrower_name,borrower_type,industry_code,region_code,sci_tech,agri_related,principal,currency,interest_rate_pct,guarantee_fee_rate_pct,disbursed_on,matures_on';
 export const csv = (header: string, rows: string[]) => [header, ...rows].join('\r\n') + '\r\n';

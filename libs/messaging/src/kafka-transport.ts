@@ -181,7 +181,7 @@ export class KafkaTransport implements MessageTransport {
   private async startConsumer(spec: ConsumerSpec): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.kafkaTopic(spec.consumer),
-      sessionTimeout: 30_000,
+      sessionTimeout: 15_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 1 << 20,

@@ -81,12 +81,13 @@ export async function runServices(services: readonly ServiceDefinition[], config
   app
     .connectMicroservice({ strategy: new G2gServer(transport) }, { deferInitialization: true })
     .useGlobalFilters(new PassErrorsToTransport());
-  await app.startAllMicroservices();
   const port = config.port ?? (services.length === 1 ? services[0].defaultPort : 8080);
   // a batch upload streams for as long as the file takes: no request time limit (Node's is 300 s)
   const server = app.getHttpServer() as import('node:http').Server;
   server.requestTimeout = 0;
+  // HTTP first: a restarted service answers (health: not ready yet) while its consumers rejoin their groups
   await app.listen(port, config.host);
+  await app.startAllMicroservices();
   const url = await app.getUrl();
   state.markStarted();
   log.log(`${services.map((s) => s.name).join(', ')} ready (${config.mode}) on ${url}`);

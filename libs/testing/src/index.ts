@@ -1,3 +1,4 @@
 export * from './databases';
 export * from './processes';
 export * from './decider-specification';
+export * from './demo';

@@ -66,9 +66,9 @@ export async function startServiceProcess(
 export const SERVICES = ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** One service of the platform as its own process (distributed mode), from the build in dist/. */
-export function startPlatformProcess(root: string, service: ServiceName, env: NodeJS.ProcessEnv, logFile?: string): Promise<ServiceProcess> {
-  return startServiceProcess(`${root}/dist/apps/${service}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env }, { logFile });
+/** One service as its own process (distributed mode, a free port unless env names one), from the build in dist/. */
+export function startPlatformProcess(root: string, service: ServiceName, env: NodeJS.ProcessEnv, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
+  return startServiceProcess(`${root}/dist/apps/${service}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env }, options);
 }
 
 /** The five services, each its own process (distributed mode), from the build in dist/. */
@@ -77,6 +77,6 @@ export async function startPlatformProcesses(
   env: NodeJS.ProcessEnv,
   logFile?: (service: ServiceName) => string,
 ): Promise<Record<ServiceName, ServiceProcess>> {
-  const started = await Promise.all(SERVICES.map((s) => startPlatformProcess(root, s, env, logFile?.(s))));
+  const started = await Promise.all(SERVICES.map((s) => startPlatformProcess(root, s, env, { logFile: logFile?.(s) })));
   return Object.fromEntries(SERVICES.map((s, i) => [s, started[i]])) as Record<ServiceName, ServiceProcess>;
 }
