@@ -1,7 +1,7 @@
 import { Database } from '@g2g/event-store';
 import { deadLetterTopic } from '@g2g/messaging';
 import { ensureDatabase } from '@g2g/platform';
-import { ServiceProcess, eventually, startServiceProcess } from '@g2g/testing';
+import { ServiceProcess, deleteKafkaNamespace, eventually, startServiceProcess } from '@g2g/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { join } from 'node:path';
 
@@ -33,6 +33,7 @@ describe('messaging over Kafka between service processes', () => {
     await consumer?.stop();
     await producer?.stop();
     await db?.close();
+    for (const schema of [producerSchema, consumerSchema]) await deleteKafkaNamespace(brokers, `g2g.${schema.replaceAll('_', '-')}.`).catch(() => undefined);
   });
 
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql))[0].n);

@@ -9,6 +9,13 @@
 #   kafka.sh status   say whether it runs (exit 0 serving, 3 not running)
 #   kafka.sh reset    stop and delete the data dir
 #   kafka.sh logs [N] print the last N (default 50) lines of the broker log
+#   kafka.sh fetch-tools
+#                     download Kafka's own tools (org.apache.kafka:kafka-tools, same version,
+#                     through tools-pom.xml) into $G2G_HOME/kafka/<version>/tools-libs (once)
+#   kafka.sh tool CLASS [ARGS...]
+#                     fetch the tools if needed and run one of them, e.g.
+#                     kafka.sh tool org.apache.kafka.tools.ProducerPerformance --help
+#                     (heap: KAFKA_TOOLS_HEAP_OPTS, default "-Xmx512m"; logs errors only, to stderr)
 #
 # Environment (all optional):
 #   G2G_HOME               default $HOME/.g2g        (cache: $G2G_HOME/kafka)
@@ -17,6 +24,7 @@
 #   KAFKA_CONTROLLER_PORT  default 9093               (KRaft controller listener)
 #   KAFKA_NUM_PARTITIONS   default 4                  (for auto-created topics)
 #   KAFKA_HEAP_OPTS        default "-Xms256m -Xmx512m"
+#   KAFKA_TOOLS_HEAP_OPTS  default "-Xmx512m"        (kafka.sh tool)
 #   KAFKA_START_TIMEOUT    default 90                 (seconds)
 #   KAFKA_STOP_TIMEOUT     default 30                 (seconds before SIGKILL)
 #   KAFKA_DATA_DIR         default $G2G_HOME/kafka/data  (log.dirs)
@@ -41,6 +49,8 @@ KAFKA_BASE="$G2G_HOME/kafka"
 VERSION_DIR="$KAFKA_BASE/$KAFKA_VERSION"
 LIBS_DIR="$VERSION_DIR/libs"
 LIBS_MARKER="$VERSION_DIR/.libs-complete"
+TOOLS_LIBS_DIR="$VERSION_DIR/tools-libs"
+TOOLS_LIBS_MARKER="$VERSION_DIR/.tools-libs-complete"
 DATA_DIR="${KAFKA_DATA_DIR:-$KAFKA_BASE/data}"
 RUN_DIR="${KAFKA_RUN_DIR:-$KAFKA_BASE/run}"
 PID_FILE="$RUN_DIR/kafka.pid"
@@ -56,6 +66,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_NUM_PARTITIONS="${KAFKA_NUM_PARTITIONS:-4}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+KAFKA_TOOLS_HEAP_OPTS="${KAFKA_TOOLS_HEAP_OPTS:--Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 MVN="${MVN:-mvn}"
@@ -131,28 +142,66 @@ do_fetch() {
     say "Kafka $KAFKA_VERSION jars already in $LIBS_DIR"
     return 0
   fi
-  command -v "$MVN" >/dev/null 2>&1 || die "Maven ('$MVN') not found; it is needed to fetch Kafka"
-  say "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIBS_DIR ..."
-  local t0=$SECONDS tmp="$VERSION_DIR/libs.tmp.$$"
+  maven_fetch pom.xml kafka_2.13 "$LIBS_DIR" "$LIBS_MARKER" fetch "jars" "Kafka"
+}
+
+# maven_fetch POM ARTIFACT DEST MARKER NAME WHAT NEEDED_FOR: copies the runtime dependencies of
+# the pom beside this script into DEST (through a temp folder, so that DEST is complete or
+# absent), checks that ARTIFACT-$KAFKA_VERSION.jar is among them and writes MARKER.
+maven_fetch() {
+  local pom="$1" artifact="$2" dest="$3" marker="$4" name="$5" what="$6" needed_for="$7"
+  command -v "$MVN" >/dev/null 2>&1 || die "Maven ('$MVN') not found; it is needed to fetch $needed_for"
+  say "fetching Kafka $KAFKA_VERSION $what from Maven Central into $dest ..."
+  local t0=$SECONDS tmp="$dest.tmp.$$" log="$VERSION_DIR/$name.log"
   mkdir -p "$VERSION_DIR"
   rm -rf "$tmp"
   # The pom is only a dependency list; run Maven from a scratch dir so it leaves
   # nothing (target/) in the repository.
   # Output goes to a file (Debian's Maven prints stray ANSI resets even with -q)
   # and is shown only when Maven fails.
-  if ! (cd "$VERSION_DIR" && "$MVN" -q -B -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" \
+  if ! (cd "$VERSION_DIR" && "$MVN" -q -B -Dstyle.color=never -f "$SCRIPT_DIR/$pom" \
         -Dkafka.version="$KAFKA_VERSION" \
         dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime) \
-        >"$VERSION_DIR/fetch.log" 2>&1; then
-    sed 's/\x1b\[[0-9;]*m//g' "$VERSION_DIR/fetch.log" >&2
+        >"$log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
     rm -rf "$tmp"
-    die "Maven could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (output above, also in $VERSION_DIR/fetch.log)"
+    die "Maven could not fetch org.apache.kafka:$artifact:$KAFKA_VERSION (output above, also in $log)"
   fi
-  [[ -f "$tmp/kafka_2.13-$KAFKA_VERSION.jar" ]] || { rm -rf "$tmp"; die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"; }
-  rm -rf "$LIBS_DIR"
-  mv "$tmp" "$LIBS_DIR"
-  echo "$KAFKA_VERSION" >"$LIBS_MARKER"
-  say "fetched $(ls "$LIBS_DIR" | wc -l) jars ($(du -sh "$LIBS_DIR" | cut -f1)) in $((SECONDS - t0))s"
+  [[ -f "$tmp/$artifact-$KAFKA_VERSION.jar" ]] || { rm -rf "$tmp"; die "$artifact-$KAFKA_VERSION.jar missing after fetch"; }
+  rm -rf "$dest"
+  mv "$tmp" "$dest"
+  echo "$KAFKA_VERSION" >"$marker"
+  say "fetched $(ls "$dest" | wc -l) jars ($(du -sh "$dest" | cut -f1)) in $((SECONDS - t0))s"
+}
+
+# Kafka's command-line tools (kafka-tools and what it needs), in a folder of their own so that
+# the broker's classpath stays as it is.
+tools_present() {
+  [[ -f "$TOOLS_LIBS_MARKER" && -f "$TOOLS_LIBS_DIR/kafka-tools-$KAFKA_VERSION.jar" ]]
+}
+
+do_fetch_tools() {
+  if tools_present; then
+    say "Kafka $KAFKA_VERSION tools already in $TOOLS_LIBS_DIR"
+    return 0
+  fi
+  maven_fetch tools-pom.xml kafka-tools "$TOOLS_LIBS_DIR" "$TOOLS_LIBS_MARKER" fetch-tools "tools" "Kafka's tools"
+}
+
+# Runs one of Kafka's tools in the foreground (this process becomes the JVM). The lock is held
+# only while fetching, so a long tool run does not hold up start or stop.
+do_tool() {
+  [[ $# -ge 1 ]] || die "usage: kafka.sh tool CLASS [ARGS...]"
+  if ! tools_present; then
+    (lock; do_fetch_tools) >&2
+  fi
+  check_java
+  [[ -f "$LOG4J_TOOLS" ]] || write_log4j
+  local class="$1"
+  shift
+  # shellcheck disable=SC2086 # the heap options are a list
+  exec "$JAVA" $KAFKA_TOOLS_HEAP_OPTS -Dlog4j2.configurationFile="$LOG4J_TOOLS" \
+    -cp "$TOOLS_LIBS_DIR/*" "$class" "$@"
 }
 
 # ---------------------------------------------------------------- config
@@ -210,6 +259,9 @@ log.dirs=$DATA_DIR
 
 # Single node: every internal topic with replication factor 1.
 num.partitions=$KAFKA_NUM_PARTITIONS
+# a chunk message of the platform carries a thousand rows (docs/adr/0010)
+message.max.bytes=16777216
+replica.fetch.max.bytes=16777216
 default.replication.factor=1
 min.insync.replicas=1
 offsets.topic.replication.factor=1
@@ -219,6 +271,12 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=10
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
+
+# Message size: the platform creates its topics with max.message.bytes=8388608
+# (libs/messaging/src/produce-requests.ts) and keeps each produce request under 512 KiB; the
+# broker's own default (1048588) applies to topics created otherwise. The same here.
+message.max.bytes=8388608
+replica.fetch.max.bytes=8388608
 
 # Dev/CI behaviour.
 auto.create.topics.enable=true
@@ -455,6 +513,8 @@ case "$cmd" in
   stop) do_stop ;;
   status) do_status ;;
   reset) do_reset ;;
+  fetch-tools) lock; do_fetch_tools ;;
+  tool) shift; do_tool "$@" ;;
   logs) if [[ -f "$LOG_FILE" ]]; then tail -n "${2:-50}" "$LOG_FILE"; else say "no log yet ($LOG_FILE)"; fi ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -1,5 +1,4 @@
-import { ServiceName, ServiceProcess } from '@g2g/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { ServiceName, ServiceProcess, deleteKafkaNamespace } from '@g2g/testing';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { writeBatchFile } from '../../apps/cli/src/generate/generate-batch';
 import { KafkaCeiling, PostgresCeiling, kafkaCeiling, postgresCeiling } from './ceilings';
+import { PhysicalCeiling, physicalCeiling, physicalCeilingReport } from './physical-ceiling';
 import { PlatformResult, TimeoutError, runPlatform } from './platform-run';
 import { statusKb } from './proc';
 import { activityReport, humanReport, timelineTable } from './report';
@@ -19,18 +19,20 @@ import { BuildSnapshot, snapshotBuild } from './snapshot';
  * PostgreSQL, timed from the start of the upload until every projection has caught up, next to
  * what the same broker and database do raw. See docs/performance.md.
  *
- *   npm run bench -- [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--no-feed-walk] [--activity] [--cpu-prof DIR] [--keep-database]
+ *   npm run bench -- [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--keep-database]
  */
 
-const USAGE = `usage: npm run bench -- [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--no-feed-walk] [--activity] [--cpu-prof DIR] [--keep-database]
+const USAGE = `usage: npm run bench -- [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--keep-database]
   --rows N          rows in the batch, and messages/rows in the ceilings (default 100000)
   --json            print a machine-readable summary on stdout instead of the tables
   --json-out FILE   also write the machine-readable summary to FILE
   --seed S          generator seed (default 7)
   --timeout SECONDS give up when the batch is not through after this long (default max(900, rows/50))
   --no-ceilings     skip the raw Kafka and PostgreSQL measurements
+  --physical-ceiling also measure the physical ceiling with Kafka's own tools and COPY (as npm run bench:ceiling)
   --no-feed-walk    skip reading BJ-REG's whole feed over HTTP after the run (verification, not timed)
   --activity        sample pg_stat_activity every 100 ms: where each service's database time goes
+  --idle SECONDS    measure the platform at rest for this long before the upload (default 5; 0: not)
   --cpu-prof DIR    write a V8 CPU profile of each service process to DIR (summarise: node dist/scripts/bench/profile-summary.js DIR)
   --keep-database   do not drop the benchmark's database at the end (to look into it); prints its name`;
 
@@ -40,15 +42,17 @@ interface Args {
   seed: number;
   timeoutSeconds: number;
   ceilings: boolean;
+  physicalCeiling: boolean;
   feedWalk: boolean;
   keepDatabase: boolean;
   cpuProfDir: string | null;
   jsonOut: string | null;
   activity: boolean;
+  idleSeconds: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, feedWalk: true, keepDatabase: false, cpuProfDir: null, jsonOut: null, activity: false };
+  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, physicalCeiling: false, feedWalk: true, keepDatabase: false, cpuProfDir: null, jsonOut: null, activity: false, idleSeconds: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -68,9 +72,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = true;
     else if (a === '--json-out') args.jsonOut = resolve(value());
     else if (a === '--no-ceilings') args.ceilings = false;
+    else if (a === '--physical-ceiling') args.physicalCeiling = true;
     else if (a === '--no-feed-walk') args.feedWalk = false;
     else if (a === '--keep-database') args.keepDatabase = true;
     else if (a === '--activity') args.activity = true;
+    else if (a === '--idle') args.idleSeconds = Number(value());
     else if (a === '--cpu-prof') args.cpuProfDir = resolve(value());
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
@@ -97,7 +103,7 @@ export interface BenchSummary {
   seed: number;
   batchFile: { path: string; bytes: number; generateSeconds: number };
   platform: PlatformResult | null;
-  ceilings: { kafka: KafkaCeiling | null; postgres: PostgresCeiling | null };
+  ceilings: { kafka: KafkaCeiling | null; postgres: PostgresCeiling | null; physical?: PhysicalCeiling | null };
   ratios: { kafkaTogether: number | null; kafkaProduce: number | null; postgres: number | null };
   /** when the platform part failed: the milestones it reached, and when the pipeline went quiet */
   failedRun?: { milestones: { name: string; seconds: number }[]; quietSeconds: number | null; deadLetters: number };
@@ -167,7 +173,7 @@ async function main(): Promise<void> {
         await a.query(`drop database if exists "${databaseName}" with (force)`).catch((e) => log(`could not drop ${databaseName}: ${e.message}`));
         await a.end();
       }
-      await deleteNamespace(brokers, namespace).catch((e) => log(`could not delete the topics of ${namespace}: ${e.message}`));
+      await deleteKafkaNamespace(brokers, namespace).catch((e) => log(`could not delete the topics of ${namespace}: ${e.message}`));
       rmSync(batchFile, { force: true });
       rmSync(snapshotRoot, { recursive: true, force: true });
     })());
@@ -229,6 +235,7 @@ async function main(): Promise<void> {
         timeoutMs: args.timeoutSeconds * 1000,
         feedWalk: args.feedWalk,
         sampleEveryMs: 2_000,
+        idleSeconds: args.idleSeconds,
         activity: args.activity,
         log,
         onStarted: (s) => {
@@ -273,6 +280,9 @@ async function main(): Promise<void> {
         };
       }
     }
+    if (args.physicalCeiling && !interrupted) {
+      summary.ceilings.physical = await physicalCeiling({ rows: args.rows, brokers, databaseUrl, namespace, root, copy: 'both', log });
+    }
   } catch (error) {
     summary.error = summary.error ?? (error as Error).stack ?? String(error);
     process.exitCode = 1;
@@ -283,23 +293,11 @@ async function main(): Promise<void> {
   if (interrupted) return;
   if (args.jsonOut) writeFileSync(args.jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else process.stdout.write(humanReport(summary));
-  if (summary.error) log(`failed: ${summary.error}`);
-}
-
-/** Deletes every topic and consumer group of the benchmark's namespace. */
-async function deleteNamespace(brokers: string[], namespace: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'g2g-bench-cleanup', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(namespace));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
+  else {
+    process.stdout.write(humanReport(summary));
+    if (summary.ceilings.physical) process.stdout.write(`\n${physicalCeilingReport(summary.ceilings.physical)}`);
   }
+  if (summary.error) log(`failed: ${summary.error}`);
 }
 
 main().catch((error) => {

@@ -10,11 +10,17 @@ import { Client } from 'pg';
  * named here, so the probe follows the services as they change.
  */
 
-export const TOPICS = {
-  loanFiled: 'g2g.intake.loan-filed.v1',
+/** The messages of a participant's HTTP feed, one per guarantee (GET /feed). */
+export const FEED_TOPICS = {
   issued: 'g2g.underwriting.guarantee-issued.v1',
-  rejected: 'g2g.underwriting.loan-rejected.v1',
   ceded: 'g2g.cession.guarantee-ceded.v1',
+} as const;
+
+/** The Kafka topics of the batch flow (one message per chunk of up to 1,000 loans). */
+export const TOPICS = {
+  loansFiled: 'g2g.intake.loans-filed.v2',
+  loansDecided: 'g2g.underwriting.loans-decided.v2',
+  ceded: 'g2g.cession.guarantees-ceded.v2',
 } as const;
 
 export const SCHEMAS = ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const;
@@ -58,7 +64,8 @@ export class PipelineProbe {
     const ns = this.namespace;
     const [batch] = (
       await this.sql.query<{ rows: number; invalid: number; approved: number; rejected: number }>(
-        `select rows, invalid, approved, rejected from intake.batches where bank = $1 and batch_ref = $2`,
+        `select coalesce(sum(last_row - first_row + 1), 0)::int as rows, coalesce(sum(invalid), 0)::int as invalid, coalesce(sum(approved), 0)::int as approved, coalesce(sum(rejected), 0)::int as rejected
+           from intake.batch_chunks where bank = $1 and batch_ref = $2`,
         [this.bank, this.batchRef],
       )
     ).rows;
@@ -68,9 +75,13 @@ export class PipelineProbe {
     for (const schema of SCHEMAS) {
       const checkpoints = (await this.sql.query<{ name: string; x: string; p: string }>(`select name, transaction_id::text as x, position::text as p from ${schema}.checkpoints`)).rows;
       const relay = checkpoints.find((c) => c.name === 'outbox-relay');
-      const outboxRows = await this.countAfter(schema, 'outbox', 'position', relay?.x ?? '0', relay?.p ?? '0');
-      if (outboxRows > 0 || relay) unrelayed[schema] = outboxRows;
-      for (const c of checkpoints.filter((c) => c.name !== 'outbox-relay')) {
+      const eventRelay = checkpoints.find((c) => c.name === 'event-relay');
+      // what waits for the relays: outbox rows, and events published from the log
+      const outboxRows =
+        (await this.countAfter(schema, 'outbox', 'position', relay?.x ?? '0', relay?.p ?? '0')) +
+        (await this.countAfter(schema, 'events', 'global_position', eventRelay?.x ?? '0', eventRelay?.p ?? '0', 'and topic is not null'));
+      if (outboxRows > 0 || relay || eventRelay) unrelayed[schema] = outboxRows;
+      for (const c of checkpoints.filter((c) => c.name !== 'outbox-relay' && c.name !== 'event-relay')) {
         lag[`log:${c.name}`] = await this.countAfter(schema, 'events', 'global_position', c.x, c.p);
       }
     }
@@ -116,9 +127,9 @@ export class PipelineProbe {
   }
 
   /** Rows of a log table after a checkpoint, in (transaction id, position) order (an index range). */
-  private async countAfter(schema: string, table: 'outbox' | 'events', position: string, x: string, p: string): Promise<number> {
+  private async countAfter(schema: string, table: 'outbox' | 'events', position: string, x: string, p: string, also = ''): Promise<number> {
     const [row] = (
-      await this.sql.query<{ n: string }>(`select count(*)::text as n from ${schema}.${table} where (transaction_id, ${position}) > ($1::xid8, $2::bigint)`, [x, p])
+      await this.sql.query<{ n: string }>(`select count(*)::text as n from ${schema}.${table} where (transaction_id, ${position}) > ($1::xid8, $2::bigint) ${also}`, [x, p])
     ).rows;
     return Number(row.n);
   }

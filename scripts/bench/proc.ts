@@ -17,11 +17,17 @@ export function statusKb(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number
 
 /** user + system CPU seconds a process has used so far, or null when it is gone. */
 export function cpuSeconds(pid: number): number | null {
+  const t = cpuTimes(pid);
+  return t === null ? null : t.user + t.system;
+}
+
+/** User and system (kernel: system calls, the loopback network) CPU seconds of a process so far. */
+export function cpuTimes(pid: number): { user: number; system: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state): utime is field 14, stime field 15
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
   } catch {
     return null;
   }
@@ -89,8 +95,8 @@ export class RssSampler {
  * processes appearing later (new database backends) are counted from zero.
  */
 export class CpuMeter {
-  private readonly first = new Map<number, number>();
-  private readonly last = new Map<number, { group: string; cpu: number }>();
+  private readonly first = new Map<number, { cpu: number; system: number }>();
+  private readonly last = new Map<number, { group: string; cpu: number; system: number }>();
   private machineStart = machineCpu();
   private machineEnd = this.machineStart;
   private startedAt = Date.now();
@@ -109,22 +115,28 @@ export class CpuMeter {
   see(groups: Record<number, string>, atStart = false): void {
     for (const [pidText, group] of Object.entries(groups)) {
       const pid = Number(pidText);
-      const cpu = cpuSeconds(pid);
-      if (cpu === null) continue;
-      if (!this.first.has(pid)) this.first.set(pid, atStart ? cpu : 0);
-      this.last.set(pid, { group, cpu });
+      const t = cpuTimes(pid);
+      if (t === null) continue;
+      const cpu = t.user + t.system;
+      if (!this.first.has(pid)) this.first.set(pid, atStart ? { cpu, system: t.system } : { cpu: 0, system: 0 });
+      this.last.set(pid, { group, cpu, system: t.system });
     }
     this.machineEnd = machineCpu();
     this.endedAt = Date.now();
   }
 
-  /** CPU seconds per group, the machine's busy CPU seconds (all cores) and the wall seconds. */
-  totals(): { groups: Record<string, number>; machineBusy: number; machineCores: number; wallSeconds: number } {
+  /** CPU seconds per group (and the system part of them), the machine's busy CPU seconds (all cores) and the wall seconds. */
+  totals(): { groups: Record<string, number>; systemGroups: Record<string, number>; machineBusy: number; machineCores: number; wallSeconds: number } {
     const groups: Record<string, number> = {};
-    for (const [pid, { group, cpu }] of this.last) groups[group] = (groups[group] ?? 0) + (cpu - (this.first.get(pid) ?? 0));
+    const systemGroups: Record<string, number> = {};
+    for (const [pid, { group, cpu, system }] of this.last) {
+      const first = this.first.get(pid) ?? { cpu: 0, system: 0 };
+      groups[group] = (groups[group] ?? 0) + (cpu - first.cpu);
+      systemGroups[group] = (systemGroups[group] ?? 0) + (system - first.system);
+    }
     const wallSeconds = (this.endedAt - this.startedAt) / 1000;
     const busy = (this.machineEnd.busy - this.machineStart.busy) / CLOCK_TICKS;
     const total = (this.machineEnd.total - this.machineStart.total) / CLOCK_TICKS;
-    return { groups, machineBusy: busy, machineCores: wallSeconds > 0 ? total / wallSeconds : 0, wallSeconds };
+    return { groups, systemGroups, machineBusy: busy, machineCores: wallSeconds > 0 ? total / wallSeconds : 0, wallSeconds };
   }
 }

@@ -67,16 +67,29 @@ export function humanReport(s: BenchSummary): string {
     const known = Object.values(c.groups).reduce((a, b) => a + b, 0);
     out.push(`CPU during the timed window: ${n1(c.wallSeconds)} s wall x ${n1(c.machineCores)} cores = ${n1(c.wallSeconds * c.machineCores)} core-seconds; machine busy ${n1(c.machineBusySeconds)} (${n0((100 * c.machineBusySeconds) / Math.max(1e-9, c.wallSeconds * c.machineCores))} %)`);
     const groups = Object.entries(c.groups).sort((a, b) => b[1] - a[1]);
+    const perLoan = (sec: number) => n0((1e6 * sec) / s.rows);
+    const platform = groups.filter(([name]) => isPlatform(name));
+    const platformSeconds = platform.reduce((a, [, sec]) => a + sec, 0);
+    const platformSystem = platform.reduce((a, [name]) => a + (c.systemGroups[name] ?? 0), 0);
+    const other = Math.max(0, c.machineBusySeconds - known);
     out.push(
       table(
-        ['process group', 'CPU s', '% of one core'],
+        ['process group', 'CPU s', 'of it system', '% of one core', 'µs per loan'],
         [
-          ...groups.map(([name, sec]) => [name, n1(sec), n0((100 * sec) / c.wallSeconds)]),
-          ['everything else on the machine', n1(Math.max(0, c.machineBusySeconds - known)), n0((100 * Math.max(0, c.machineBusySeconds - known)) / c.wallSeconds)],
+          ...groups.map(([name, sec]) => [name, n1(sec), n1(c.systemGroups[name] ?? 0), n0((100 * sec) / c.wallSeconds), perLoan(sec)]),
+          ['everything else on the machine', n1(other), '', n0((100 * other) / c.wallSeconds), ''],
+          ['THE PLATFORM (services, their database backends, the broker)', n1(platformSeconds), n1(platformSystem), n0((100 * platformSeconds) / c.wallSeconds), perLoan(platformSeconds)],
         ],
-        [false, true, true],
+        [false, true, true, true, true],
       ),
     );
+
+    if (p.idle) {
+      const rest = Object.entries(p.idle.groups).filter(([g]) => isPlatform(g)).sort((a, b) => b[1] - a[1]);
+      const total = rest.reduce((a, [, v]) => a + v, 0);
+      out.push(`at rest before the upload (${n1(p.idle.seconds)} s, nothing sent; the samplers above ran): the platform used ${n1(100 * total)} % of one core, = ${perLoan(total * c.wallSeconds)} µs per loan of this run`);
+      out.push(`  ${rest.filter(([, v]) => v >= 0.001).map(([g, v]) => `${g} ${n1(100 * v)} %`).join(', ')}`);
+    }
 
     out.push('');
     out.push('pipeline over time (filed/decided: intake batch counters; unrelayed: outbox rows behind the relay checkpoint;');
@@ -150,7 +163,7 @@ export function timelineTable(samples: readonly PipelineSample[], maxRows: numbe
       n0(x.filed),
       n0(x.decided),
       schemas.map((sc) => n0(x.unrelayed[sc] ?? 0)).join('/'),
-      `${n0(x.produced.loanFiled ?? 0)}/${n0(x.produced.issued ?? 0)}/${n0(x.produced.rejected ?? 0)}/${n0(x.produced.ceded ?? 0)}`,
+      `${n0(x.produced.loansFiled ?? 0)}/${n0(x.produced.loansDecided ?? 0)}/${n0(x.produced.ceded ?? 0)}`,
       n0(x.deadLetters ?? 0),
       ...lagKeys.map((k) => n0(x.lag[k] ?? 0)),
     ]),
@@ -196,4 +209,9 @@ function ceilingReport(s: BenchSummary): string {
     out.push(`  end to end ${n0(e2e)} loans/s = ${parts.join(', ')}`);
   }
   return out.join('\n');
+}
+
+/** The platform's own processes in the CPU table: not the benchmark, nor the rest of the machine. */
+function isPlatform(group: string): boolean {
+  return group.startsWith('node: ') ? group !== 'node: bench (this process)' : group === 'kafka broker' || (group.startsWith('postgres: backends of ') && group !== 'postgres: backends of g2g-bench');
 }

@@ -1,12 +1,11 @@
-import { loanFiledV1 } from '@g2g/contracts';
+import { LoansFiledV2, loansFiledV2 } from '@g2g/contracts';
 import { validateLoanRow } from '@g2g/domain';
 import { generateRows } from '../../apps/cli/src/generate/generate-batch';
-import { loanFiled } from '../../apps/intake/src/file-batch/batch-kinds';
+import { batchKinds } from '../../apps/intake/src/file-batch/batch-kinds';
 
 /**
- * Real loan-filed messages (g2g.intake.loan-filed.v1), built exactly as intake builds them from
- * generated rows, for the ceiling measurements: the same shape and size as what the platform
- * writes to its outbox and sends over Kafka.
+ * One message per loan for the ceiling measurements: each generated loan's columns of a real
+ * loans-filed.v2 chunk (built exactly as intake builds it), as one JSON object, about 300 bytes.
  */
 export interface SampleMessage {
   key: string;
@@ -21,13 +20,15 @@ export function sampleLoanFiledMessages(count: number, seed = 424242): SampleMes
     if (out.length >= count) break;
     const checked = validateLoanRow(generated.values);
     if (!checked.ok) continue;
-    const filed = loanFiled({ bank: 'ICBC', batchRef: 'bench-ceiling', programme: 'NFGF-G2G-BJ-2025', row: generated.n }, checked.row, filedAt);
-    out.push({ key: filed.guaranteeId, value: JSON.stringify(filed) });
+    const header = { bank: 'ICBC', kind: 'loans' as const, batchRef: 'bench-ceiling', programme: 'NFGF-G2G-BJ-2025', format: 'csv' as const };
+    const chunk = batchKinds.loans.filed(header, generated.n, [{ row: generated.n, loanId: checked.row.loanId, value: checked.row }], filedAt).data as LoansFiledV2;
+    const loan = Object.fromEntries(Object.entries(chunk.loans).map(([k, v]) => [k, v[0]]));
+    out.push({ key: `ICBC/${checked.row.loanId}`, value: JSON.stringify({ bank: chunk.bank, batchRef: chunk.batchRef, programme: chunk.programme, ...loan }) });
   }
   return out;
 }
 
-export const LOAN_FILED_TOPIC = loanFiledV1.topic;
+export const LOAN_FILED_TOPIC = loansFiledV2.topic;
 
 export function averageBytes(messages: readonly SampleMessage[]): number {
   if (messages.length === 0) return 0;

@@ -1,5 +1,5 @@
 import { parseYuan, formatYuan } from '@g2g/domain';
-import { TOPICS } from '../bench/pipeline-probe';
+import { FEED_TOPICS } from '../bench/pipeline-probe';
 import { Collected, STATEMENT_PARTICIPANTS, StatementFacts } from './collect';
 
 /** One line of the checks table: what the clean run said, what the fault run said, and whether that is right. */
@@ -135,8 +135,8 @@ export function compareRuns(clean: Collected, fault: Collected, expectedRows: nu
     clean.feed.repeats === 0 && fault.feed.repeats === 0,
     fault.feed.repeatExamples.join('; ') || undefined,
   );
-  const distinct = (c: Collected) => `issued ${c.feed.distinctKeys[TOPICS.issued] ?? 0}, ceded ${c.feed.distinctKeys[TOPICS.ceded] ?? 0} / ${c.summary.approved}`;
-  const distinctOk = (c: Collected) => (c.feed.distinctKeys[TOPICS.issued] ?? 0) === c.summary.approved && (c.feed.distinctKeys[TOPICS.ceded] ?? 0) === c.summary.approved;
+  const distinct = (c: Collected) => `issued ${c.feed.distinctKeys[FEED_TOPICS.issued] ?? 0}, ceded ${c.feed.distinctKeys[FEED_TOPICS.ceded] ?? 0} / ${c.summary.approved}`;
+  const distinctOk = (c: Collected) => (c.feed.distinctKeys[FEED_TOPICS.issued] ?? 0) === c.summary.approved && (c.feed.distinctKeys[FEED_TOPICS.ceded] ?? 0) === c.summary.approved;
   add("BJ-REG's feed: one key per approved loan and topic", distinct(clean), distinct(fault), distinctOk(clean) && distinctOk(fault));
 
   // ---- figures ----

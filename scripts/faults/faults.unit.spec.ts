@@ -1,5 +1,5 @@
 import { SERVICES } from '@g2g/testing';
-import { TOPICS } from '../bench/pipeline-probe';
+import { FEED_TOPICS } from '../bench/pipeline-probe';
 import { retryAfterMs } from './client';
 import { Collected, monthsOf } from './collect';
 import { compareRuns } from './compare';
@@ -33,8 +33,8 @@ function finishedRun(rows = 30): Collected {
     feed: {
       messages: 2 * approved,
       pages: 2,
-      byTopic: { [TOPICS.issued]: approved, [TOPICS.ceded]: approved },
-      distinctKeys: { [TOPICS.issued]: approved, [TOPICS.ceded]: approved },
+      byTopic: { [FEED_TOPICS.issued]: approved, [FEED_TOPICS.ceded]: approved },
+      distinctKeys: { [FEED_TOPICS.issued]: approved, [FEED_TOPICS.ceded]: approved },
       repeats: 0,
       repeatExamples: [],
     },
@@ -106,7 +106,7 @@ describe('the comparison of a fault run with the clean run', () => {
 
   it('fails when the feed repeats a (topic, key)', () => {
     const fault = finishedRun();
-    fault.feed = { ...fault.feed, messages: fault.feed.messages + 1, byTopic: { ...fault.feed.byTopic, [TOPICS.issued]: fault.feed.byTopic[TOPICS.issued] + 1 }, repeats: 1, repeatExamples: [`${TOPICS.issued} ICBC/ICBC-7-00000001`] };
+    fault.feed = { ...fault.feed, messages: fault.feed.messages + 1, byTopic: { ...fault.feed.byTopic, [FEED_TOPICS.issued]: fault.feed.byTopic[FEED_TOPICS.issued] + 1 }, repeats: 1, repeatExamples: [`${FEED_TOPICS.issued} ICBC/ICBC-7-00000001`] };
     expect(failing(finishedRun(), fault)).toEqual(["BJ-REG's feed: messages per topic", "BJ-REG's feed: no (topic, key) twice"]);
   });
 
@@ -127,7 +127,7 @@ describe('the comparison of a fault run with the clean run', () => {
 
   it('fails on a dead letter', () => {
     const fault = finishedRun();
-    fault.deadLetters = [{ schema: 'cession', topic: TOPICS.issued, error: 'boom', count: 1 }];
+    fault.deadLetters = [{ schema: 'cession', topic: FEED_TOPICS.issued, error: 'boom', count: 1 }];
     expect(failing(finishedRun(), fault)).toEqual(['dead letters']);
   });
 });

@@ -68,7 +68,7 @@ export class Observer {
     try {
       const sql = await this.sql.get();
       const [batch] = (
-        await sql.query<{ filed: number; decided: number }>(`select rows as filed, invalid + approved + rejected as decided from intake.batches where bank = $1 and batch_ref = $2`, [
+        await sql.query<{ filed: number; decided: number }>(`select coalesce(sum(last_row - first_row + 1), 0)::int as filed, coalesce(sum(invalid + approved + rejected), 0)::int as decided from intake.batch_chunks where bank = $1 and batch_ref = $2`, [
           this.bank,
           this.batchRef,
         ])

@@ -1,5 +1,5 @@
 import { ensureDatabase } from '@g2g/platform';
-import { DEMO_PARTICIPANTS, SERVICES, ServiceName, ServiceProcess, eventually, startPlatformProcess } from '@g2g/testing';
+import { DEMO_PARTICIPANTS, SERVICES, ServiceName, ServiceProcess, deleteKafkaNamespace, eventually, kafkaBrokers, startPlatformProcess } from '@g2g/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,7 @@ export class TestPlatform {
     await admin.connect();
     await admin.query(`drop database if exists ${this.database} with (force)`).catch(() => undefined);
     await admin.end();
+    await deleteKafkaNamespace(kafkaBrokers(), `e2e-${this.run}.`).catch(() => undefined);
     rmSync(this.logDir, { recursive: true, force: true });
   }
 

@@ -27,4 +27,19 @@ export const cessionMigrations: readonly Migration[] = [
       create index cessions_statement_idx on {schema}.cessions (participant, statement_month);
     `,
   },
+  {
+    version: 102,
+    name: 'cessions kept once, in their chunk events: an index of them by participant and month',
+    sql: `
+      create table {schema}.cession_chunks (
+        stream_id text not null,
+        participant text not null,
+        statement_month text not null,
+        loans int not null,
+        risk_fen numeric(22, 0) not null,
+        fee_fen numeric(22, 0) not null,
+        primary key (participant, statement_month, stream_id)
+      );
+    `,
+  },
 ];

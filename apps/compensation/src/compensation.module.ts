@@ -1,5 +1,6 @@
 import { Database } from '@g2g/event-store';
-import { Platform, ServiceDefinition, referenceDataConsumer } from '@g2g/platform';
+import { Authenticator, Platform, REFERENCE_STATE, operatorKey, ServiceDefinition, StateProjection, applyReferenceDataEvents, referenceDataConsumer, stateController } from '@g2g/platform';
+import { COMPENSATION_STATE, applyCompensationEvents } from './decide-servicing/guarantee-book';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CompensationConsumers } from './decide-servicing/compensation.consumers';
 import { compensationMigrations } from './migrations';
@@ -10,11 +11,25 @@ export class CompensationModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: CompensationModule,
-      controllers: [CompensationConsumers, referenceDataConsumer('compensation')],
-      providers: [{ provide: Database, useValue: platform.db }],
+      controllers: [CompensationConsumers, referenceDataConsumer('compensation'), stateController(compensationState)],
+      providers: [
+        { provide: Database, useValue: platform.db },
+        { provide: Authenticator, useValue: new Authenticator(platform.db, 'compensation', operatorKey(process.env, platform.config.operatorKeyFile)) },
+      ],
     };
   }
 }
+
+/** Compensation's state: the guarantees as it decides on them, the programmes' losses, rows waiting, from its own events. */
+export const compensationState: StateProjection = {
+  service: 'compensation',
+  schema: 'compensation',
+  tables: { ...COMPENSATION_STATE, ...REFERENCE_STATE },
+  apply: async (tx, events) => {
+    await applyCompensationEvents(tx, events);
+    await applyReferenceDataEvents(tx, 'compensation', events);
+  },
+};
 
 export const compensationService: ServiceDefinition = {
   name: 'compensation',

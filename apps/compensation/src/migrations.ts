@@ -33,4 +33,28 @@ export const compensationMigrations: readonly Migration[] = [
       create index c_waiting_guarantee_idx on {schema}.c_waiting (guarantee_id, seq);
     `,
   },
+  {
+    version: 102,
+    name: 'guarantees as a projection of chunk events: the terms they were issued under kept once per version and bank',
+    sql: `
+      create table {schema}.c_terms (
+        terms_id text primary key,
+        programme text not null,
+        document jsonb not null
+      );
+      alter table {schema}.c_guarantees drop column parties;
+      alter table {schema}.c_guarantees drop column programme_version;
+      alter table {schema}.c_guarantees add column terms_id text;
+      alter table {schema}.c_guarantees add column events int not null default 0;
+      drop table {schema}.c_waiting;
+      create table {schema}.c_waiting (
+        seq bigint generated always as identity primary key,
+        guarantee_id text not null,
+        chunk text not null,
+        row int not null,
+        filed jsonb not null
+      );
+      create index c_waiting_guarantee_idx on {schema}.c_waiting (guarantee_id, seq);
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import { Database } from '@g2g/event-store';
-import { Authenticator, Platform, ServiceDefinition, operatorKey, referenceDataConsumer } from '@g2g/platform';
+import { Authenticator, Platform, REFERENCE_STATE, ServiceDefinition, StateProjection, applyReferenceDataEvents, operatorKey, referenceDataConsumer, stateController } from '@g2g/platform';
+import { INTAKE_STATE, applyIntakeEvents } from './projection/intake-projection';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { FileConnector } from './file-connector/file-connector';
 import { BatchResultsController } from './batch-results/batch-results.controller';
@@ -16,7 +17,7 @@ export class IntakeModule {
     const filing = new FileBatch(platform.db, { leaseMs: uploadLeaseMs, stallMs: uploadStallMs });
     return {
       module: IntakeModule,
-      controllers: [BatchController, BatchResultsController, RecordOutcomesConsumer, referenceDataConsumer('intake')],
+      controllers: [BatchController, BatchResultsController, RecordOutcomesConsumer, referenceDataConsumer('intake'), stateController(intakeState)],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: FileBatch, useValue: filing },
@@ -26,6 +27,17 @@ export class IntakeModule {
     };
   }
 }
+
+/** Intake's state: its batches, their chunks and the loans each bank filed, and its reference data, from its own events. */
+export const intakeState: StateProjection = {
+  service: 'intake',
+  schema: 'intake',
+  tables: { ...INTAKE_STATE, ...REFERENCE_STATE },
+  apply: async (tx, events) => {
+    await applyIntakeEvents(tx, events);
+    await applyReferenceDataEvents(tx, 'intake', events);
+  },
+};
 
 export const intakeService: ServiceDefinition = {
   name: 'intake',

@@ -66,4 +66,20 @@ export const intakeMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 103,
+    name: 'a chunk keeps its rows packed: loan ids, outcomes, codes, errors; intake state rebuilt from its events',
+    sql: `
+      alter table {schema}.batch_chunks add column loan_ids text not null default '';
+      alter table {schema}.batch_chunks add column outcomes text not null default '';
+      alter table {schema}.batch_chunks add column codes text not null default '';
+      alter table {schema}.batch_chunks add column errors jsonb;
+      alter table {schema}.batch_chunks add column invalid int not null default 0;
+      alter table {schema}.batch_chunks add column approved int not null default 0;
+      alter table {schema}.batch_chunks add column accepted int not null default 0;
+      alter table {schema}.batch_chunks add column rejected int not null default 0;
+      alter table {schema}.batches drop column rows, drop column invalid, drop column approved, drop column accepted, drop column rejected;
+      drop table {schema}.batch_rows;
+    `,
+  },
 ];

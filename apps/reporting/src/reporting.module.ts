@@ -9,7 +9,7 @@ import { LoanHistoryController } from './loan-history/loan-history.controller';
 import { reportingMigrations } from './migrations';
 import { ProjectionRunner } from './projections/projection.runner';
 import { RebuildController } from './rebuild/rebuild.controller';
-import { RecordLogConsumer } from './record-log/record-log.consumer';
+import { RecordChunksConsumer, RecordLogConsumer } from './record-log/record-log.consumer';
 
 /** Reporting: its own log of everything it hears, projections of it for regulators and feeds, rebuild, audit and the audit trail. */
 @Module({})
@@ -17,7 +17,7 @@ export class ReportingModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: ReportingModule,
-      controllers: [RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, AuditTrailController, referenceDataConsumer('reporting')],
+      controllers: [RecordChunksConsumer, RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, AuditTrailController, referenceDataConsumer('reporting')],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'reporting', operatorKey(process.env, platform.config.operatorKeyFile)) },

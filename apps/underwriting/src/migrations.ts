@@ -37,4 +37,18 @@ export const underwritingMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 102,
+    name: 'the book as a projection of its stream: its version, the chunks decided',
+    sql: `
+      alter table {schema}.programme_books add column version int not null default 0;
+      create table {schema}.decided_chunks (
+        bank text not null,
+        batch_ref text not null,
+        first_row int not null,
+        programme text not null,
+        primary key (bank, batch_ref, first_row)
+      );
+    `,
+  },
 ];

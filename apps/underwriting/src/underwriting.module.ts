@@ -1,5 +1,6 @@
 import { Database } from '@g2g/event-store';
-import { Authenticator, Platform, ServiceDefinition, operatorKey } from '@g2g/platform';
+import { Authenticator, Platform, REFERENCE_STATE, ServiceDefinition, StateProjection, applyReferenceDataEvents, operatorKey, stateController } from '@g2g/platform';
+import { BOOK_STATE, applyBookEvents } from './decide-loans/book-projection';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DecideLoansConsumer } from './decide-loans/decide-loans.consumer';
 import { underwritingMigrations } from './migrations';
@@ -13,7 +14,7 @@ export class UnderwritingModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: UnderwritingModule,
-      controllers: [ReferenceDataController, DecideLoansConsumer, LoanLifecycleConsumer, ResumeProgrammeController],
+      controllers: [ReferenceDataController, DecideLoansConsumer, LoanLifecycleConsumer, ResumeProgrammeController, stateController(underwritingState)],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'underwriting', operatorKey(process.env, platform.config.operatorKeyFile)) },
@@ -21,6 +22,18 @@ export class UnderwritingModule {
     };
   }
 }
+
+/** Underwriting's state: the programmes' books and the reference data it owns, from its own events. */
+export const underwritingState: StateProjection = {
+  service: 'underwriting',
+  schema: 'underwriting',
+  tables: { ...BOOK_STATE, ...REFERENCE_STATE },
+  apply: async (tx, events) => {
+    // a book event's place in its stream is the book's version
+    await applyBookEvents(tx, events.map((e) => (e.streamId.startsWith('book:') ? e : { ...e, streamPosition: undefined })));
+    await applyReferenceDataEvents(tx, 'underwriting', events);
+  },
+};
 
 export const underwritingService: ServiceDefinition = {
   name: 'underwriting',

@@ -13,3 +13,4 @@ export * from './ratio';
 export * from './guarantee/servicing';
 export * from './servicing-row';
 export * from './text';
+export * from './cession/cede';

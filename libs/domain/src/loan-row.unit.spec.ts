@@ -1,5 +1,5 @@
 import { residentIdCheckCharacter } from './identifiers';
-import { LOAN_ROW_FIELDS, validateLoanRow } from './loan-row';
+import { LOAN_ROW_FIELDS, trimSpacesAndTabs, validateLoanRow } from './loan-row';
 import { VALID_LOAN_ROW } from './loan-row.fixture';
 
 const VALID = VALID_LOAN_ROW;
@@ -107,6 +107,13 @@ describe('trimming', () => {
     expect(problems({ principal })).toEqual([['principal', code]]);
   });
 
+  it('takes time in proportion to a field, however long its runs of spaces', () => {
+    const started = performance.now();
+    expect(trimSpacesAndTabs(`${' '.repeat(500_000)}a${' \t'.repeat(500_000)}b${'\t'.repeat(500_000)}`)).toBe(`a${' \t'.repeat(500_000)}b`);
+    expect(problems({ borrower_name: `张${' '.repeat(1_000_000)}三` })).toEqual([['borrower_name', 'NAME_LENGTH']]);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('keeps other whitespace in free text as it is, but no control character', () => {
     expect(accepted({ borrower_name: '\u3000张三\u3000' }).borrowerName).toBe('\u3000张三\u3000');
     expect(problems({ borrower_name: '\u3000张三\n' })).toEqual([['borrower_name', 'CONTROL_CHARACTER']]);
@@ -173,6 +180,8 @@ describe('each rule, failing alone', () => {
     ['an interest rate of 0.0000', { interest_rate_pct: '0.0000' }, 'interest_rate_pct', 'INTEREST_RATE_ZERO'],
     ['a negative fee rate', { guarantee_fee_rate_pct: '-0.5' }, 'guarantee_fee_rate_pct', 'MALFORMED_RATE'],
     ['a fee rate as a fraction', { guarantee_fee_rate_pct: '.62' }, 'guarantee_fee_rate_pct', 'MALFORMED_RATE'],
+    ['an interest rate of 10,000 percent', { interest_rate_pct: '10000' }, 'interest_rate_pct', 'RATE_TOO_LARGE'],
+    ['a fee rate of a million digits', { guarantee_fee_rate_pct: '9'.repeat(1_000_000) }, 'guarantee_fee_rate_pct', 'RATE_TOO_LARGE'],
     ['a disbursement on 30 February', { disbursed_on: '2025-02-30' }, 'disbursed_on', 'MALFORMED_DATE'],
     ['a disbursement date with slashes', { disbursed_on: '2025/06/01' }, 'disbursed_on', 'MALFORMED_DATE'],
     ['a maturity without leading zeros', { matures_on: '2026-5-31' }, 'matures_on', 'MALFORMED_DATE'],
@@ -268,7 +277,7 @@ describe('money grammar', () => {
     expect(accepted({ principal: '0.01' }).principalFen).toBe(1n);
   });
 
-  it.each(['4.47', '0.0001', '12', '004.4700'])('accepts the interest rate %s', (rate) => {
+  it.each(['4.47', '0.0001', '12', '004.4700', '9999.9999', '0000000000009999'])('accepts the interest rate %s', (rate) => {
     expect(accepted({ interest_rate_pct: rate }).interestRatePct).toBe(rate);
   });
 

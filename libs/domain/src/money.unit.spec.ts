@@ -1,4 +1,4 @@
-import { divideRoundHalfUp, formatYuan, parseYuan } from './money';
+import { MAX_AMOUNT_FEN, divideRoundHalfUp, formatYuan, parseYuan, readYuan } from './money';
 
 describe('money in fen', () => {
   it.each([
@@ -28,5 +28,16 @@ describe('money in fen', () => {
     expect(divideRoundHalfUp(15n, 10n)).toBe(2n);
     expect(divideRoundHalfUp(25n, 10n)).toBe(3n);
     expect(() => divideRoundHalfUp(1n, 0n)).toThrow(RangeError);
+  });
+
+  it('reads an amount of a row up to a limit, and says at once when one has more digits than the limit', () => {
+    expect(readYuan('1000000000000.00')).toEqual({ ok: true, fen: MAX_AMOUNT_FEN });
+    expect(readYuan(`${'0'.repeat(1_000_000)}1500000.00`)).toEqual({ ok: true, fen: 150000000n });
+    expect(readYuan('1000000000000.01')).toEqual({ ok: false, reason: 'TOO_LARGE' });
+    expect(readYuan('1.5e3')).toEqual({ ok: false, reason: 'MALFORMED' });
+    expect(readYuan('100.01', 10000n)).toEqual({ ok: false, reason: 'TOO_LARGE' });
+    const started = performance.now();
+    expect(readYuan('9'.repeat(1_000_000))).toEqual({ ok: false, reason: 'TOO_LARGE' });
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });

@@ -1,4 +1,4 @@
-import { formatRate, parseRate, parseSharePct } from './rate';
+import { formatRate, parseRate, parseSharePct, plainRate, readRate } from './rate';
 
 describe('rates in percent per year, exact to 4 decimals', () => {
   it.each([
@@ -33,6 +33,31 @@ describe('rates in percent per year, exact to 4 decimals', () => {
   it('round-trips every canonical rate it writes', () => {
     for (const rate of [0n, 1n, 10n, 6200n, 44700n, 1000000n, 123456789n]) expect(parseRate(formatRate(rate))).toBe(rate);
   });
+});
+
+describe('rates of a row', () => {
+  it('are below 10,000 percent, judged by their digits before the point, leading zeros aside', () => {
+    expect(readRate('9999.9999')).toEqual({ ok: true, rate: 99999999n });
+    expect(readRate(`${'0'.repeat(1_000_000)}4.47`)).toEqual({ ok: true, rate: 44700n });
+    expect(readRate('10000')).toEqual({ ok: false, reason: 'TOO_LARGE' });
+    expect(readRate('4.47001')).toEqual({ ok: false, reason: 'MALFORMED' });
+    const started = performance.now();
+    expect(readRate('9'.repeat(1_000_000))).toEqual({ ok: false, reason: 'TOO_LARGE' });
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
+describe('a rate written plainly', () => {
+  it.each([
+    ['4.47', '4.47'],
+    ['004.4700', '4.4700'],
+    ['00.5', '0.5'],
+    ['0000', '0'],
+  ])('%s is %s', (text, plain) => {
+    expect(plainRate(text)).toBe(plain);
+  });
+  it('drops a million zeros', () => expect(plainRate(`${'0'.repeat(1_000_000)}8`)).toBe('8'));
+  it('is null for a malformed rate', () => expect(plainRate('.5')).toBeNull());
 });
 
 describe('share percentages of a programme party', () => {

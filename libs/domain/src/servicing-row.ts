@@ -1,5 +1,5 @@
 import { businessDateProblem, EARLIEST_BUSINESS_DATE, LATEST_BUSINESS_DATE } from './dates';
-import { Fen, parseYuan } from './money';
+import { Fen, MAX_AMOUNT_FEN, formatYuan, readYuan } from './money';
 import { RowError, trimSpacesAndTabs, MAX_LOAN_ID_LENGTH } from './loan-row';
 import { TEXT_PROBLEM_MESSAGES, shown, textProblem } from './text';
 
@@ -52,10 +52,11 @@ function reader(raw: Readonly<Record<string, string | undefined>>) {
   const money = (field: string, positive: boolean): Fen => {
     const v = text(field);
     if (v === null) return 0n;
-    const fen = parseYuan(v);
-    if (fen === null) errors.push({ code: 'MALFORMED_MONEY', field, message: `${field} ${shown(v)}: yuan as digits with at most 2 decimals` });
-    else if (positive && fen === 0n) errors.push({ code: 'AMOUNT_NOT_POSITIVE', field, message: `${field} must be more than 0` });
-    return fen ?? 0n;
+    const read = readYuan(v, MAX_AMOUNT_FEN);
+    if (!read.ok && read.reason === 'MALFORMED') errors.push({ code: 'MALFORMED_MONEY', field, message: `${field} ${shown(v)}: yuan as digits with at most 2 decimals` });
+    else if (!read.ok) errors.push({ code: 'AMOUNT_TOO_LARGE', field, message: `${field} ${shown(v)}: above ${formatYuan(MAX_AMOUNT_FEN)} yuan, the largest principal a loan may have` });
+    else if (positive && read.fen === 0n) errors.push({ code: 'AMOUNT_NOT_POSITIVE', field, message: `${field} must be more than 0` });
+    return read.ok ? read.fen : 0n;
   };
   const date = (field: string): string => {
     const v = text(field);

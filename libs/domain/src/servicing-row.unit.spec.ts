@@ -37,4 +37,17 @@ describe('repayment, claim and recovery rows', () => {
       errors: [{ code: 'MISSING_FIELD', field: 'recovered_on', message: 'recovered_on is missing' }],
     });
   });
+
+  it('refuses an amount above the largest principal a loan may have, at once however many digits it has', () => {
+    const repay = (amount: string) => validateRepaymentRow({ loan_id: 'L1', amount, repaid_on: '2025-06-30' });
+    expect(repay('1000000000000.00')).toMatchObject({ ok: true, row: { amountFen: 100000000000000n } });
+    expect(repay(`${'0'.repeat(1_000_000)}1.00`)).toMatchObject({ ok: true, row: { amountFen: 100n } });
+    for (const amount of ['1000000000000.01', '99999999999999', `${'9'.repeat(1_048_540)}.00`]) {
+      const started = performance.now();
+      expect(repay(amount)).toMatchObject({ ok: false, errors: [{ code: 'AMOUNT_TOO_LARGE', field: 'amount' }] });
+      expect(performance.now() - started).toBeLessThan(100);
+    }
+    const claim = validateClaimRow({ loan_id: 'L1', overdue_since: '2025-01-01', claimed_on: '2025-04-01', unpaid_principal: '1000.00', unpaid_interest: '2000000000000000000.00' });
+    expect(claim).toMatchObject({ ok: false, errors: [{ code: 'AMOUNT_TOO_LARGE', field: 'unpaid_interest' }] });
+  });
 });

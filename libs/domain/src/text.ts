@@ -39,6 +39,17 @@ export function visibleText(text: string): string {
   return text.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * The first `max` code points of the text, each character textProblem() objects to written as a
+ * `\uXXXX` escape, and an ellipsis where it was cut: what is kept of a value so that a person can
+ * find the row it came from (the loan id of an invalid row) without keeping a field as long as a
+ * row. Reads no further into the text than it keeps.
+ */
+export function keptText(text: string, max: number): string {
+  const end = codePointsEnd(text, max);
+  return end < text.length ? `${visibleText(text.slice(0, end))}…` : visibleText(text);
+}
+
 export const TEXT_PROBLEM_MESSAGES: Record<TextProblem, string> = {
   CONTROL_CHARACTER: 'holds a control character (such as NUL, a line break or DEL)',
   MALFORMED_TEXT: 'holds an unpaired UTF-16 surrogate: not Unicode text',
@@ -48,6 +59,17 @@ export const TEXT_PROBLEM_MESSAGES: Record<TextProblem, string> = {
 /** A value for a message: plain when it is short printable ASCII, else quoted and cut to 40 code points. */
 export function shown(text: string): string {
   if (/^[\x21-\x7E]{1,40}$/.test(text)) return text;
-  const points = [...text];
-  return JSON.stringify(points.length > 40 ? `${points.slice(0, 40).join('')}…` : text);
+  const end = codePointsEnd(text, 40);
+  return JSON.stringify(end < text.length ? `${text.slice(0, end)}…` : text);
+}
+
+/** Where the first `max` code points of the text end (a UTF-16 index), found without reading further. */
+function codePointsEnd(text: string, max: number): number {
+  let end = 0;
+  for (let points = 0; points < max && end < text.length; points++) {
+    const unit = text.charCodeAt(end);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && end + 1 < text.length && (text.charCodeAt(end + 1) & 0xfc00) === 0xdc00;
+    end += pair ? 2 : 1;
+  }
+  return end;
 }

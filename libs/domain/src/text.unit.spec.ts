@@ -1,4 +1,4 @@
-import { textProblem, visibleText } from './text';
+import { keptText, textProblem, visibleText } from './text';
 
 describe('text a field may hold', () => {
   it.each([
@@ -50,5 +50,13 @@ describe('text a field may hold', () => {
     expect(visibleText('L-\u00001\ud800😀\u200b张')).toBe('L-\\u00001\\ud800😀\\u200b张');
     expect(visibleText('plain 张三')).toBe('plain 张三');
     for (const text of ['A\u0000B', 'A\ud800', 'x\u202ey']) expect(textProblem(visibleText(text), 'identifier')).toBeNull();
+  });
+
+  it('keeps a value whole up to a number of code points, and cuts a longer one with an ellipsis', () => {
+    expect(keptText('L-\u00001', 64)).toBe('L-\\u00001');
+    expect(keptText('😀'.repeat(64), 64)).toBe('😀'.repeat(64));
+    expect(keptText('😀'.repeat(65), 64)).toBe(`${'😀'.repeat(64)}…`);
+    expect(keptText('\u0000'.repeat(1_000_000), 3)).toBe('\\u0000\\u0000\\u0000…');
+    expect(keptText('ab\ud800', 3)).toBe('ab\\ud800');
   });
 });

@@ -113,9 +113,11 @@ export function isRetryable(error: unknown): boolean {
 /**
  * The database could not be reached or went away (server restart, network): worth a retry later,
  * unlike an error in a statement. Class 08 (connection exception), 57P01-57P03 (shutdown,
- * cannot connect now), and the driver's own socket errors.
+ * cannot connect now), and the driver's own socket errors. Errors of other clients (Kafka's carry
+ * a numeric code) are never taken for one.
  */
 export function isConnectionError(error: unknown): boolean {
+  if (isKafkaError(error)) return false;
   const code = pgCode(error);
   if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03')) return true;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
@@ -126,25 +128,54 @@ export function isConnectionError(error: unknown): boolean {
 /**
  * A description of an error fit for a log line: for a database error its SQLSTATE, constraint and
  * table, never its message, detail or statement parameters (PostgreSQL quotes the values it could
- * not take, and a driver error carries the whole statement and its parameters); for anything else
- * its name and the first line of its message.
+ * not take, and a driver error carries the whole statement and its parameters); for a Kafka error
+ * its name, the broker's error type and code, and what caused it; for anything else its name and
+ * the first line of its message. It never throws: it is called from error handlers, where a throw
+ * would be an unhandled rejection and end the process.
  */
 export function describeError(error: unknown): string {
-  const e = error as { name?: string; message?: unknown; driverError?: Record<string, unknown> } & Record<string, unknown>;
+  try {
+    return describe(error, 0);
+  } catch {
+    return 'an error that could not be described';
+  }
+}
+
+function describe(error: unknown, depth: number): string {
+  const e = error as { name?: unknown; message?: unknown; driverError?: Record<string, unknown> } & Record<string, unknown>;
   const driver = (e?.driverError ?? e) as Record<string, unknown>;
+  if (isKafkaError(error)) {
+    const type = typeof e.type === 'string' ? ` ${e.type}` : '';
+    const number = typeof e.code === 'number' || typeof e.code === 'string' ? ` (code ${String(e.code).slice(0, 40)})` : '';
+    const cause = (e.originalError ?? e.cause) as unknown;
+    const because = cause && depth < 3 ? `; caused by ${describe(cause, depth + 1)}` : '';
+    return `${String(e.name)}${type}${number}: ${firstLine(e.message, 300)}${because}`;
+  }
   const code = pgCode(error);
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     const where = [driver.schema, driver.table].filter(Boolean).join('.');
     return `database error ${code}${driver.constraint ? ` (constraint ${String(driver.constraint)})` : ''}${where ? ` on ${where}` : ''}${driver.routine ? ` in ${String(driver.routine)}` : ''}`;
   }
-  if (isConnectionError(error)) return `database unreachable (${code ?? String(e.message ?? '').split('\n')[0].slice(0, 120)})`;
-  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0].slice(0, 300)}`;
+  if (isConnectionError(error)) return `database unreachable (${code ?? firstLine(e?.message, 120)})`;
+  if (error instanceof Error) return `${error.name}: ${firstLine(error.message, 300)}`;
   return `non-error thrown: ${typeof error}`;
 }
 
+function firstLine(message: unknown, length: number): string {
+  return String(message ?? '').split('\n')[0].slice(0, length);
+}
+
+/** An error thrown by the Kafka client (KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, ...). */
+function isKafkaError(error: unknown): boolean {
+  const name = (error as { name?: unknown })?.name;
+  return typeof name === 'string' && name.startsWith('KafkaJS');
+}
+
+/** The SQLSTATE (or the driver's socket error code) of a database error; other clients' codes are not one. */
 export function pgCode(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.driverError?.code ?? e?.code;
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export function constraintOf(error: unknown): string | undefined {

@@ -4,7 +4,7 @@ import { EventStore, WrongExpectedVersion } from './event-store';
 import { START } from './log';
 import { migrate } from './migrations';
 import { storeMigrations } from './schema';
-import { LogSubscription } from './subscription';
+import { LogSubscription, StoppedPartWay } from './subscription';
 
 /** One contract, run against the server PostgreSQL and the embedded one alike. */
 describe.each(testDatabases)('event store on %s', (_name, open) => {
@@ -124,6 +124,30 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
     expect(await sub.poll()).toBe(2);
     expect(await sub.poll()).toBe(0);
     expect(await t.db.query(`select * from ${schema}.seen`)).toHaveLength(2);
+  });
+
+  it('moves a subscription checkpoint past the rows a handler applied before it stopped part-way', async () => {
+    await t.db.query(`create table ${schema}.seen (stream_id text, position int)`);
+    await t.db.transaction((tx) => store.append(tx, [{ streamId: 'a', expected: 'no_stream', events: [noted(1), noted(2), noted(3)] }]));
+    let stopAt: number | null = 2;
+    const sub = new LogSubscription(t.db, {
+      name: 'seen',
+      checkpointSchema: schema,
+      source: { schema, table: 'events' },
+      handle: async (rows, tx) => {
+        for (const [i, r] of rows.entries()) {
+          if (r.stream_position === stopAt) throw new StoppedPartWay(i, new Error('broker refused it'));
+          await tx.query(`insert into ${schema}.seen values ($1, $2)`, [r.stream_id, r.stream_position]);
+        }
+      },
+    });
+    await settled();
+    await expect(sub.poll()).rejects.toThrow('broker refused it');
+    await expect(sub.poll()).rejects.toThrow('broker refused it');
+    expect(await t.db.query(`select position from ${schema}.seen`)).toEqual([{ position: 1 }]);
+    stopAt = null;
+    expect(await sub.poll()).toBe(2);
+    expect((await t.db.query<{ position: number }>(`select position from ${schema}.seen order by position`)).map((r) => r.position)).toEqual([1, 2, 3]);
   });
 
   it('runs migrations once, however often it is asked', async () => {

@@ -74,6 +74,9 @@ export interface EventRow {
 
 
 
+/** Appends of up to this many events bind each value as a parameter of its own. */
+const VALUES_AT_MOST = 50;
+
 /** The event store of one service schema. */
 export class EventStore {
   readonly schema: string;
@@ -118,21 +121,34 @@ export class EventStore {
     }
     if (streamIds.length === 0) return;
     const s = this.schema;
-    // Every value travels inside one JSON array per column: one parameter each, no array literal
-    // to escape element by element, whatever the size of the data.
-    const params = [streamIds, positions, types, datas, metas, dates, topics, keys].map((column, i) =>
-      i === 3 ? `[${datas.join(',')}]` : i === 4 ? `[${metas.join(',')}]` : JSON.stringify(column),
-    );
-    const input = `select s.value as stream_id, p.value::int as stream_position, t.value as type, d.value as data, m.value as metadata,
-                          b.value::date as business_date, tp.value as topic, k.value as key, s.ordinality as ord
-                     from json_array_elements_text($1::json) with ordinality s
-                     join json_array_elements_text($2::json) with ordinality p using (ordinality)
-                     join json_array_elements_text($3::json) with ordinality t using (ordinality)
-                     join json_array_elements($4::json) with ordinality d using (ordinality)
-                     join json_array_elements($5::json) with ordinality m using (ordinality)
-                     join json_array_elements_text($6::json) with ordinality b using (ordinality)
-                     join json_array_elements_text($7::json) with ordinality tp using (ordinality)
-                     join json_array_elements_text($8::json) with ordinality k using (ordinality)`;
+    let params: unknown[];
+    let input: string;
+    if (streamIds.length <= VALUES_AT_MOST) {
+      // A few events (a chunk's is one): each value a parameter of its own, parsed once, as it is stored.
+      params = [];
+      const rows = streamIds.map((_, i) => {
+        params.push(streamIds[i], positions[i], types[i], datas[i], metas[i], dates[i], topics[i], keys[i]);
+        const n = i * 8;
+        return `($${n + 1}::text, $${n + 2}::int, $${n + 3}::text, $${n + 4}::json, $${n + 5}::jsonb, $${n + 6}::date, $${n + 7}::text, $${n + 8}::text, ${i})`;
+      });
+      input = `select * from (values ${rows.join(', ')}) as v(stream_id, stream_position, type, data, metadata, business_date, topic, key, ord)`;
+    } else {
+      // Many: every column inside one JSON array, one parameter each, no array literal to escape
+      // element by element, whatever the size of the data.
+      params = [streamIds, positions, types, datas, metas, dates, topics, keys].map((column, i) =>
+        i === 3 ? `[${datas.join(',')}]` : i === 4 ? `[${metas.join(',')}]` : JSON.stringify(column),
+      );
+      input = `select s.value as stream_id, p.value::int as stream_position, t.value as type, d.value as data, m.value::jsonb as metadata,
+                      b.value::date as business_date, tp.value as topic, k.value as key, s.ordinality as ord
+                 from json_array_elements_text($1::json) with ordinality s
+                 join json_array_elements_text($2::json) with ordinality p using (ordinality)
+                 join json_array_elements_text($3::json) with ordinality t using (ordinality)
+                 join json_array_elements($4::json) with ordinality d using (ordinality)
+                 join json_array_elements($5::json) with ordinality m using (ordinality)
+                 join json_array_elements_text($6::json) with ordinality b using (ordinality)
+                 join json_array_elements_text($7::json) with ordinality tp using (ordinality)
+                 join json_array_elements_text($8::json) with ordinality k using (ordinality)`;
+    }
     let inserted: { n: string }[];
     try {
       if (!continuing) {
@@ -140,7 +156,7 @@ export class EventStore {
         inserted = await tx.query<{ n: string }>(
           `with written as (
              insert into ${s}.events (stream_id, stream_position, type, data, metadata, business_date, topic, key)
-             select stream_id, stream_position, type, data, metadata::jsonb, business_date, topic, key from (${input}) i
+             select stream_id, stream_position, type, data, metadata, business_date, topic, key from (${input}) i
               order by ord
              returning 1)
            select count(*)::text as n from written`,
@@ -159,7 +175,7 @@ export class EventStore {
               limit 1
            ), written as (
              insert into ${s}.events (stream_id, stream_position, type, data, metadata, business_date, topic, key)
-             select stream_id, stream_position, type, data, metadata::jsonb, business_date, topic, key from input
+             select stream_id, stream_position, type, data, metadata, business_date, topic, key from input
               where not exists (select 1 from broken)
               order by ord
              returning 1

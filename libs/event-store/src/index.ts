@@ -6,3 +6,4 @@ export * from './migrations';
 export * from './outbox';
 export * from './schema';
 export * from './subscription';
+export * from './packed';

@@ -8,11 +8,35 @@ export interface LogSubscriptionOptions<R> {
   checkpointSchema: string;
   source: { schema: string; table: LogTable; topics?: readonly string[]; published?: boolean };
   batchSize?: number;
-  /** how long to wait when the log has nothing new, unless nudged */
+  /**
+   * How long to wait when the log has nothing new, unless nudged. Each further empty look waits
+   * twice as long, up to maxIdleMs: a follower at rest costs next to nothing, and a write in this
+   * process nudges it at once (Database.afterCommit).
+   */
   idleMs?: number;
-  /** applies a batch; runs in the same transaction as the checkpoint update */
+  /** the longest wait between looks at rest (default 2 s): how late a write by another process is seen at worst */
+  maxIdleMs?: number;
+  /**
+   * applies a batch; runs in the same transaction as the checkpoint update. A handler that applied
+   * only the first rows throws StoppedPartWay: their checkpoint commits all the same.
+   */
   handle: (rows: R[], tx: Sql) => Promise<void>;
   onError?: (error: unknown) => void;
+}
+
+/**
+ * Thrown by a handler that applied the first `applied` rows of its batch and could not go on: their
+ * checkpoint commits, so they are not applied again, and `reason` is reported as the batch's error
+ * (the follower retries from the row it stopped at).
+ */
+export class StoppedPartWay extends Error {
+  constructor(
+    readonly applied: number,
+    readonly reason: unknown,
+  ) {
+    super(`stopped after ${applied} rows`);
+    this.name = 'StoppedPartWay';
+  }
 }
 
 /**
@@ -24,6 +48,8 @@ export class LogSubscription<R extends { transaction_id: string } = any> {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** a nudge came while a look was under way: look again before resting */
+  private nudged = false;
 
   constructor(
     private readonly db: Database,
@@ -45,6 +71,7 @@ export class LogSubscription<R extends { transaction_id: string } = any> {
 
   /** Something was written: look now instead of at the end of the idle wait. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -55,41 +82,68 @@ export class LogSubscription<R extends { transaction_id: string } = any> {
     const seen = await readCheckpoint(this.db, checkpointSchema, name);
     const waiting = await readLogAfter<R>(this.db, source, seen, 1);
     if (waiting.length === 0) return 0;
-    return this.db.transaction(async (tx) => {
+    let stopped: StoppedPartWay | undefined;
+    const applied = await this.db.transaction(async (tx) => {
+      stopped = undefined;
       const at: Checkpoint = await lockCheckpoint(tx, checkpointSchema, name);
       const rows = await readLogAfter<R>(tx, source, at, batchSize);
       if (rows.length === 0) return 0;
-      await this.options.handle(rows, tx);
-      await saveCheckpoint(tx, checkpointSchema, name, checkpointOf(rows[rows.length - 1] as any, source.table));
-      return rows.length;
+      let done = rows.length;
+      try {
+        await this.options.handle(rows, tx);
+      } catch (error) {
+        if (!(error instanceof StoppedPartWay)) throw error;
+        if (error.applied <= 0) throw error.reason;
+        stopped = error;
+        done = Math.min(error.applied, rows.length);
+      }
+      await saveCheckpoint(tx, checkpointSchema, name, checkpointOf(rows[done - 1] as any, source.table));
+      return done;
     });
+    if (stopped) throw stopped.reason;
+    return applied;
   }
 
   private async run(): Promise<void> {
+    const idleMs = this.options.idleMs ?? 200;
+    const maxIdleMs = Math.max(idleMs, this.options.maxIdleMs ?? 2_000);
     let backoff = 0;
+    let rest = idleMs;
     while (this.running) {
       let applied = 0;
+      this.nudged = false;
       try {
         applied = await this.poll();
         backoff = 0;
       } catch (error) {
-        this.options.onError?.(error);
+        try {
+          this.options.onError?.(error);
+        } catch {
+          // a failing error handler must not end the loop (nor, as an unhandled rejection, the process)
+        }
         backoff = Math.min(backoff * 2 || 100, 5_000);
       }
-      if (applied === 0) {
-        await this.sleep(backoff || (this.options.idleMs ?? 200));
+      if (applied > 0) {
+        rest = idleMs;
+      } else if (await this.sleep(backoff || rest)) {
+        rest = idleMs; // nudged: something was written here, and more may follow
+      } else {
+        rest = Math.min(rest * 2, maxIdleMs);
       }
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits ms, or less when nudged; says whether it was nudged. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.nudged) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      const done = (nudged: boolean) => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
+        this.wake = undefined;
+        resolve(nudged);
+      };
+      this.wake = () => done(true);
     });
   }
 }

@@ -34,7 +34,7 @@ export class EmbeddedTransport implements MessageTransport {
         name: `${spec.consumer}<-${owner}`,
         checkpointSchema: spec.schema,
         source: { schema: owner, table: 'outbox', topics },
-        batchSize: this.options.batchSize ?? 500,
+        batchSize: spec.batchSize ?? this.options.batchSize ?? 500,
         idleMs: this.options.idleMs ?? 250,
         handle: async (rows, tx) => {
           await deliver(tx, spec, rows.map((r) => toIncoming(owner, r)), parked);
@@ -46,10 +46,10 @@ export class EmbeddedTransport implements MessageTransport {
         checkpointSchema: spec.schema,
         source: { schema: owner, table: 'events', topics },
         // chunk events carry a thousand rows each
-        batchSize: 4,
+        batchSize: spec.batchSize ?? 4,
         idleMs: this.options.idleMs ?? 250,
         handle: async (rows, tx) => {
-          await deliver(tx, spec, rows.map((r) => eventToIncoming(owner, r)), parked);
+          await deliver(tx, spec, rows.map((r) => eventToIncoming(owner, r, spec.raw === true)), parked);
         },
         onError,
       });
@@ -73,6 +73,10 @@ export class EmbeddedTransport implements MessageTransport {
   ready(): boolean {
     return this.started;
   }
+
+  problems(): string[] {
+    return [];
+  }
 }
 
 function toIncoming(owner: string, row: OutboxRow): IncomingMessage {
@@ -86,11 +90,12 @@ function toIncoming(owner: string, row: OutboxRow): IncomingMessage {
   };
 }
 
-function eventToIncoming(owner: string, row: EventRow): IncomingMessage {
+function eventToIncoming(owner: string, row: EventRow, raw: boolean): IncomingMessage {
   const id = eventMessageIdOf(owner, row);
   const headers = { [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: new Date(row.recorded_at).toISOString() };
+  if (raw) return { id, topic: row.topic!, key: row.key ?? '', value: undefined, headers, raw: row.data };
   try {
-    return { id, topic: row.topic!, key: row.key ?? '', value: JSON.parse(row.data), headers };
+    return { id, topic: row.topic!, key: row.key ?? '', value: JSON.parse(row.data), headers, raw: row.data };
   } catch {
     return { id, topic: row.topic!, key: row.key ?? '', value: undefined, headers, malformed: row.data.slice(0, 10_000) };
   }

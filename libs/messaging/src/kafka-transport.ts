@@ -1,7 +1,9 @@
-import { Database, EventRow, LogSubscription, OutboxRow, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
-import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Database, EventRow, LogSubscription, OutboxRow, StoppedPartWay, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
+import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
+import { installKafkajsIdleFix } from './kafkajs-idle-fix';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
+import { TOPIC_MAX_MESSAGE_BYTES, UnsendableMessage, produceRequests, recordBytes, refusedForSize } from './produce-requests';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -23,7 +25,9 @@ export interface KafkaTransportOptions {
 /**
  * Kafka delivery. Every choice Nest's Kafka transport would leave implicit is made here
  * (docs/adr/0004-kafka-delivery.md):
- * - producer: idempotent, acks = all, key = aggregate id, fed only by the outbox relay;
+ * - producer: idempotent, acks = all, key = aggregate id, fed only by the outbox relay, in requests
+ *   of at most 512 KiB (a message larger goes alone); topics are created with room for 8 MiB
+ *   messages (docs/adr/0004);
  * - consumer: group id = the consumer's name, no auto-commit, offsets committed after the
  *   database transaction that applied the messages; new groups read from the beginning;
  * - a message failing alone is retried maxAttempts times, then parked on the dead-letter topic.
@@ -38,11 +42,14 @@ export class KafkaTransport implements MessageTransport {
   private readonly relays: LogSubscription<any>[] = [];
   private started = false;
   private readonly knownTopics = new Set<string>();
+  /** per relay, the message the broker will not take, while the relay waits on it */
+  private readonly unsendable = new Map<string, UnsendableMessage>();
 
   constructor(
     private readonly db: Database,
     private readonly options: KafkaTransportOptions,
   ) {
+    installKafkajsIdleFix();
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -82,6 +89,10 @@ export class KafkaTransport implements MessageTransport {
     return this.started;
   }
 
+  problems(): string[] {
+    return [...this.unsendable].map(([relay, e]) => `relay ${relay} waits on ${e.message}`);
+  }
+
   /** The Kafka name of a topic (or consumer group) in this transport's namespace. */
   kafkaTopic(name: string): string {
     return `${this.options.namespace ?? ''}${name}`;
@@ -103,7 +114,13 @@ export class KafkaTransport implements MessageTransport {
           await this.admin
             .createTopics({
               waitForLeaders: false,
-              topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 4, replicationFactor: 1 })),
+              topics: toCreate.map((topic) => ({
+                topic,
+                numPartitions: this.options.partitions ?? 4,
+                replicationFactor: 1,
+                // the broker's own default (message.max.bytes, 1,048,588) is less than a message may be
+                configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }],
+              })),
             })
             .catch((e: { type?: string }) => {
               if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
@@ -118,6 +135,25 @@ export class KafkaTransport implements MessageTransport {
       }
     }
     missing.forEach((t) => this.knownTopics.add(t));
+    await this.warnOfSmallTopics(names);
+  }
+
+  /** Says which topics (created before, by another version or by hand) take less than a message may be. */
+  private async warnOfSmallTopics(names: readonly string[]): Promise<void> {
+    try {
+      const { resources } = await this.admin!.describeConfigs({
+        resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+        includeSynonyms: false,
+      });
+      for (const r of resources) {
+        const bytes = Number(r.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue);
+        if (bytes < TOPIC_MAX_MESSAGE_BYTES) {
+          this.options.log?.(`topic ${r.resourceName} takes messages of at most ${bytes} bytes (max.message.bytes); the platform's may be up to ${TOPIC_MAX_MESSAGE_BYTES}: raise it, or a larger message waits`);
+        }
+      }
+    } catch (error) {
+      this.options.log?.(`could not read the topics' max.message.bytes: ${describeError(error)}`);
+    }
   }
 
   /**
@@ -125,17 +161,8 @@ export class KafkaTransport implements MessageTransport {
    * checkpoint moves only after Kafka acknowledged. An event is shipped as the text it was stored as.
    */
   private startRelay(schema: string): void {
-    type Outgoing = { topic: string; key: string; value: string; headers: Record<string, string> };
-    const send = async (messages: Outgoing[]) => {
-      await this.ensureTopics(messages.map((m) => m.topic));
-      const byTopic = new Map<string, Omit<Outgoing, 'topic'>[]>();
-      for (const { topic, ...m } of messages) {
-        const list = byTopic.get(topic) ?? [];
-        list.push(m);
-        byTopic.set(topic, list);
-      }
-      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.kafkaTopic(topic), messages: list })) });
-    };
+    const outboxRelay = this.relaying(`${schema} outbox`);
+    const eventRelay = this.relaying(`${schema} events`);
     const outbox = new LogSubscription<OutboxRow>(this.db, {
       name: 'outbox-relay',
       checkpointSchema: schema,
@@ -143,7 +170,7 @@ export class KafkaTransport implements MessageTransport {
       batchSize: 1000,
       idleMs: 100,
       handle: async (rows) =>
-        send(
+        outboxRelay.send(
           rows.map((r) => ({
             topic: r.topic,
             key: r.key,
@@ -151,7 +178,7 @@ export class KafkaTransport implements MessageTransport {
             headers: { ...r.headers, [MESSAGE_ID_HEADER]: messageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
           })),
         ),
-      onError: (e) => this.options.log?.(`relay ${schema}: ${describeError(e)}`),
+      onError: outboxRelay.onError,
     });
     const events = new LogSubscription<EventRow>(this.db, {
       name: 'event-relay',
@@ -161,7 +188,7 @@ export class KafkaTransport implements MessageTransport {
       batchSize: 8,
       idleMs: 100,
       handle: async (rows) =>
-        send(
+        eventRelay.send(
           rows.map((r) => ({
             topic: r.topic!,
             key: r.key ?? '',
@@ -169,12 +196,65 @@ export class KafkaTransport implements MessageTransport {
             headers: { [MESSAGE_ID_HEADER]: eventMessageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
           })),
         ),
-      onError: (e) => this.options.log?.(`relay ${schema}: ${describeError(e)}`),
+      onError: eventRelay.onError,
     });
     for (const relay of [outbox, events]) {
       this.db.afterCommit(() => relay.nudge());
       this.relays.push(relay);
       relay.start();
+    }
+  }
+
+  /**
+   * How a relay sends: in requests bounded by bytes, in order, one after the other (one request in
+   * flight, so per-key order holds). A message the broker refuses even alone holds the relay up: it
+   * is said in the log at once and then once a minute, and in the readiness check, until it goes.
+   */
+  private relaying(relay: string): { send: (messages: Outgoing[]) => Promise<void>; onError: (error: unknown) => void } {
+    let lastSaid = { line: '', at: 0 };
+    return {
+      send: async (messages) => {
+        await this.ensureTopics(messages.map((m) => m.topic));
+        const progress = { sent: 0 };
+        try {
+          for (const request of produceRequests(messages)) await this.produce(request, progress);
+        } catch (error) {
+          // what the broker acknowledged is not sent again: the checkpoint moves past it
+          throw progress.sent > 0 ? new StoppedPartWay(progress.sent, error) : error;
+        }
+        this.unsendable.delete(relay);
+      },
+      onError: (error) => {
+        if (error instanceof UnsendableMessage) this.unsendable.set(relay, error);
+        const line = `relay ${relay}: ${error instanceof UnsendableMessage ? `waits on ${error.message}` : describeError(error)}`;
+        // the relay retries every few seconds: the same line again only after a minute
+        if (line === lastSaid.line && Date.now() - lastSaid.at < 60_000) return;
+        lastSaid = { line, at: Date.now() };
+        this.options.log?.(line);
+      },
+    };
+  }
+
+  /**
+   * One produce request; `progress.sent` counts the messages acknowledged. Refused for its size, it
+   * is sent in halves; a message refused alone cannot be sent.
+   */
+  private async produce(messages: Outgoing[], progress: { sent: number }): Promise<void> {
+    const byTopic = new Map<string, Omit<Outgoing, 'topic'>[]>();
+    for (const { topic, ...m } of messages) {
+      const list = byTopic.get(topic) ?? [];
+      list.push(m);
+      byTopic.set(topic, list);
+    }
+    try {
+      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.kafkaTopic(topic), messages: list })) });
+      progress.sent += messages.length;
+    } catch (error) {
+      if (!refusedForSize(error)) throw error;
+      if (messages.length === 1) throw new UnsendableMessage(messages[0].headers[MESSAGE_ID_HEADER], messages[0].topic, recordBytes(messages[0]));
+      const half = Math.ceil(messages.length / 2);
+      await this.produce(messages.slice(0, half), progress);
+      await this.produce(messages.slice(half), progress);
     }
   }
 
@@ -184,12 +264,14 @@ export class KafkaTransport implements MessageTransport {
       sessionTimeout: 15_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
-      maxBytesPerPartition: 1 << 20,
-      maxWaitTimeInMs: 250,
+      maxBytesPerPartition: 8 << 20,
+      maxBytes: 32 << 20,
+      // a long poll: the broker answers as soon as a message is there, and an idle consumer asks once a second
+      maxWaitTimeInMs: 1_000,
     });
     await consumer.connect();
     await consumer.subscribe({ topics: spec.topics.map((t) => this.kafkaTopic(t)), fromBeginning: true });
-    const chunkSize = this.options.chunkSize ?? 500;
+    const chunkSize = spec.batchSize ?? this.options.chunkSize ?? 500;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -201,7 +283,7 @@ export class KafkaTransport implements MessageTransport {
           if (!payload.isRunning() || payload.isStale()) return;
           const chunk = batch.messages.slice(i, i + chunkSize);
           const topic = batch.topic.slice((this.options.namespace ?? '').length);
-          const incoming = chunk.map((m) => toIncoming(topic, batch.partition, m));
+          const incoming = chunk.map((m) => toIncoming(topic, batch.partition, m, spec.raw === true));
           await this.db.transaction(
             (tx) =>
               deliver(tx, spec, incoming, (m, e) =>
@@ -236,15 +318,19 @@ export class KafkaTransport implements MessageTransport {
   }
 }
 
-function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+/** A message on its way to Kafka: its value as the JSON text stored. */
+type Outgoing = { topic: string; key: string; value: string; headers: Record<string, string> };
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage, raw = false): IncomingMessage {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) {
     if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
   }
   const id = headers[MESSAGE_ID_HEADER] ?? `${topic}/${partition}/${m.offset}`;
   const text = m.value?.toString('utf8') ?? '';
+  if (raw) return { id, topic, key: m.key?.toString('utf8') ?? '', value: undefined, headers, raw: text };
   try {
-    return { id, topic, key: m.key?.toString('utf8') ?? '', value: JSON.parse(text), headers };
+    return { id, topic, key: m.key?.toString('utf8') ?? '', value: JSON.parse(text), headers, raw: text };
   } catch {
     return { id, topic, key: m.key?.toString('utf8') ?? '', value: undefined, headers, malformed: text };
   }

@@ -14,6 +14,8 @@ export interface IncomingMessage<V = any> {
   headers: Record<string, string>;
   /** set when the bytes were not JSON; such a message goes straight to the dead letters */
   malformed?: string;
+  /** the value as the JSON text it arrived in, where the transport has it (to keep a message as it came) */
+  raw?: string;
 }
 
 /**
@@ -38,6 +40,14 @@ export interface ConsumerSpec {
    * message is parked on the dead letters all the same, for operators to see.
    */
   answersPoison?: boolean;
+  /** messages per transaction at most (a chunk message carries a thousand rows: 1); default the transport's */
+  batchSize?: number;
+  /**
+   * The consumer keeps messages as they came and reads nothing in them: the transport does not
+   * parse their JSON (`value` is undefined, `raw` the text), which a large chunk message makes
+   * worth sparing.
+   */
+  raw?: boolean;
 }
 
 export interface MessageTransport {
@@ -47,6 +57,8 @@ export interface MessageTransport {
   stop(): Promise<void>;
   readonly kind: 'kafka' | 'embedded';
   ready(): boolean;
+  /** What holds delivery up now (a message the broker will not take), one line each; none when all flows. */
+  problems(): string[];
 }
 
 /** The topic on which a consumer's poison messages are parked, owned by the consumer's schema. */

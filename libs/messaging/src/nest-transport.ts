@@ -35,6 +35,10 @@ export interface G2gPatternExtras {
   maxAttempts?: number;
   /** the handlers answer a poisoned message with a final outcome (see G2gContext.poisoned) */
   answersPoison?: boolean;
+  /** messages per transaction at most */
+  batchSize?: number;
+  /** the transport hands over the messages' text unparsed (see ConsumerSpec.raw) */
+  raw?: boolean;
 }
 
 /**
@@ -70,7 +74,7 @@ export class G2gServer extends Server implements CustomTransportStrategy {
   }
 
   private consumerSpecs(): ConsumerSpec[] {
-    type Group = { maxAttempts?: number; answersPoison?: boolean; handlers: Map<string, MessageHandler> };
+    type Group = { maxAttempts?: number; answersPoison?: boolean; batchSize?: number; raw?: boolean; handlers: Map<string, MessageHandler> };
     const byConsumer = new Map<string, Group>();
     // Nest chains every handler of one pattern behind the first (`next`) and runs the chain
     // concurrently with the first one's arguments. Here each handler is its own consumer, with its
@@ -90,16 +94,20 @@ export class G2gServer extends Server implements CustomTransportStrategy {
       const entry: Group = byConsumer.get(extras.consumer) ?? { handlers: new Map() };
       entry.maxAttempts = extras.maxAttempts ?? entry.maxAttempts;
       entry.answersPoison = extras.answersPoison ?? entry.answersPoison;
+      entry.batchSize = Math.min(extras.batchSize ?? Infinity, entry.batchSize ?? Infinity);
+      entry.raw = extras.raw ?? entry.raw;
       if (entry.handlers.has(topic)) throw new Error(`consumer ${extras.consumer} has two handlers for ${topic}`);
       entry.handlers.set(topic, handler);
       byConsumer.set(extras.consumer, entry);
     }
-    return [...byConsumer].map(([consumer, { maxAttempts, answersPoison, handlers }]) => ({
+    return [...byConsumer].map(([consumer, { maxAttempts, answersPoison, batchSize, raw, handlers }]) => ({
       consumer,
       schema: schemaOfConsumer(consumer),
       topics: [...handlers.keys()],
       maxAttempts,
       answersPoison,
+      batchSize: batchSize === Infinity ? undefined : batchSize,
+      raw,
       handle: async (messages: IncomingMessage[], tx: Sql, poisoned?: unknown) => {
         // consecutive messages of one topic go to its handler together, in order
         for (let i = 0; i < messages.length; ) {

@@ -30,7 +30,10 @@ export class HealthController {
     return { status: 'up', services: this.state.services };
   }
 
-  /** Ready for work: database reachable, transport consuming, not stopping. 503 otherwise. */
+  /**
+   * Ready for work: database reachable, transport consuming and delivering (no message the broker
+   * refuses holds the relay up), not stopping. 503 otherwise, with the check that failed.
+   */
   @Get('ready')
   async ready() {
     const { db, transport, config } = this.state.platform;
@@ -42,8 +45,10 @@ export class HealthController {
       checks.database = `down: ${describeError(error)}`;
     }
     checks.transport = transport.ready() ? `up (${transport.kind})` : 'down';
+    const problems = transport.problems();
+    checks.delivery = problems.length === 0 ? 'flowing' : problems.join('; ');
     checks.phase = this.state.current;
-    const ok = checks.database === 'up' && transport.ready() && this.state.current === 'started';
+    const ok = checks.database === 'up' && transport.ready() && problems.length === 0 && this.state.current === 'started';
     const body = { status: ok ? 'ready' : 'not ready', mode: config.mode, services: this.state.services, checks };
     if (!ok) throw new HttpException(body, HttpStatus.SERVICE_UNAVAILABLE);
     return body;

@@ -9,3 +9,5 @@ export * from './api-docs.controller';
 export * from './query-params';
 export * from './http-errors';
 export * from './operator-actions/operator-actions';
+export * from './state/state-projection';
+export * from './state/state.controller';

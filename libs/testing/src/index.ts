@@ -2,3 +2,4 @@ export * from './databases';
 export * from './processes';
 export * from './decider-specification';
 export * from './demo';
+export * from './kafka';

@@ -1,73 +1,90 @@
-import { GuaranteeCededV1, GuaranteeIssuedV1, guaranteeCededV1 } from '@g2g/contracts';
-import { parseRate, reguaranteeFee } from '@g2g/domain';
-import { EventStore, Sql, enqueue } from '@g2g/event-store';
+import { GuaranteesCededV2, LoansDecidedV2, guaranteesCededV2 } from '@g2g/contracts';
+import { cessionsOf, parseRate, parseSharePct } from '@g2g/domain';
+import { EventStore, Sql } from '@g2g/event-store';
 
 export const SCHEMA = 'cession';
-const store = new EventStore(SCHEMA);
+export const store = new EventStore(SCHEMA);
+
+/** The tables cession's events are projected into. */
+export const CESSION_STATE = {
+  cession_chunks: ['stream_id', 'participant', 'statement_month', 'loans', 'risk_fen', 'fee_fen'],
+} as const;
+
+const streamOf = (d: { bank: string; batchRef: string; firstRow: number }) => `ceded:${d.bank}:${d.batchRef}:${d.firstRow}`;
 
 /**
- * Books each re-guarantor's and the Fund's part of an issued guarantee, and the re-guarantee fee
- * each charges the guarantor: round(risk x fee pct x term days / 365). A guarantee already ceded
- * is skipped.
+ * Books each re-guarantor's and the Fund's part of a chunk's issued guarantees, and the fee each
+ * charges the guarantor (cessionsOf). One event per chunk, published as guarantees-ceded.v2; a
+ * chunk already ceded is skipped.
  */
-export function cessionOf(issued: GuaranteeIssuedV1): GuaranteeCededV1 {
-  const feePct = parseRate(issued.reguaranteeFeePct)!;
-  const guarantor = issued.parties.find((p) => p.role === 'guarantor')!.participant;
-  return {
-    guaranteeId: issued.guaranteeId,
-    programme: issued.programme,
-    bank: issued.bank,
-    guarantor,
-    principalFen: issued.principalFen,
-    termDays: issued.termDays,
-    cededOn: issued.issuedOn,
-    statementMonth: issued.issuedOn.slice(0, 7),
-    cessions: issued.parties
-      .filter((p) => p.role !== 'bank' && p.role !== 'guarantor')
-      .map((p) => ({
-        role: p.role,
-        participant: p.participant,
-        riskFen: p.riskFen,
-        feePct: issued.reguaranteeFeePct,
-        reguaranteeFeeFen: reguaranteeFee(BigInt(p.riskFen), feePct, issued.termDays).toString(),
-      })),
-  };
+export function cessionOf(d: LoansDecidedV2, now: Date): GuaranteesCededV2 | null {
+  const n = d.issued.index.length;
+  if (n === 0) return null;
+  const parts = new Map<string, { participant: string; role: string; riskFen: string[]; feeFen: string[] }>();
+  const guarantees: GuaranteesCededV2['guarantees'] = { loanId: [], guarantor: [], principalFen: [], termDays: [], cededOn: [], feePct: [] };
+  const terms = d.terms.map((t) => ({ parties: t.parties.map((p) => ({ participant: p.participant, role: p.role, sharePct: parseSharePct(p.sharePct)! })), guarantor: t.parties.find((p) => p.role === 'guarantor')!.participant }));
+  for (let i = 0; i < n; i++) {
+    const t = terms[d.issued.terms[i]];
+    const principal = BigInt(d.issued.principalFen[i]);
+    guarantees.loanId.push(d.loanId[d.issued.index[i]]);
+    guarantees.guarantor.push(t.guarantor);
+    guarantees.principalFen.push(d.issued.principalFen[i]);
+    guarantees.termDays.push(d.issued.termDays[i]);
+    guarantees.cededOn.push(d.issued.disbursedOn[i]);
+    guarantees.feePct.push(d.issued.reguaranteeFeePct[i]);
+    for (const c of cessionsOf(principal, t.parties, parseRate(d.issued.reguaranteeFeePct[i])!, d.issued.termDays[i])) {
+      let part = parts.get(c.participant);
+      if (!part) parts.set(c.participant, (part = { participant: c.participant, role: c.role, riskFen: new Array(i).fill(''), feeFen: new Array(i).fill('') }));
+      part.riskFen.push(c.risk.toString());
+      part.feeFen.push(c.fee.toString());
+    }
+    for (const part of parts.values()) {
+      if (part.riskFen.length === i) {
+        part.riskFen.push('');
+        part.feeFen.push('');
+      }
+    }
+  }
+  return { programme: d.programme, bank: d.bank, batchRef: d.batchRef, firstRow: d.firstRow, cededAt: now.toISOString(), guarantees, parts: [...parts.values()] };
 }
 
-export async function cedeGuarantees(tx: Sql, issued: readonly GuaranteeIssuedV1[]): Promise<void> {
-  const known = new Set(
-    (await tx.query<{ guarantee_id: string }>(`select distinct guarantee_id from ${SCHEMA}.cessions where guarantee_id = any($1::text[])`, [issued.map((i) => i.guaranteeId)])).map(
-      (r) => r.guarantee_id,
-    ),
-  );
-  const ceded = issued.filter((i) => !known.has(i.guaranteeId) && (known.add(i.guaranteeId), true)).map((i) => ({ issued: i, ceded: cessionOf(i) }));
-  if (ceded.length === 0) return;
-  await store.append(
-    tx,
-    ceded.map(({ ceded: c }) => ({ streamId: `cession:${c.guaranteeId}`, expected: 'no_stream' as const, events: [{ type: 'cession.guarantee-ceded.v1', data: c, businessDate: c.cededOn }] })),
-  );
-  const rows = ceded.flatMap(({ issued: i, ceded: c }) => c.cessions.map((s) => ({ i, c, s })));
-  if (rows.length > 0) {
+export async function cedeGuarantees(tx: Sql, decided: readonly LoansDecidedV2[], now: Date): Promise<void> {
+  for (const d of decided) {
+    const ceded = cessionOf(d, now);
+    if (!ceded) continue;
+    const streamId = streamOf(ceded);
+    if ((await store.version(tx, streamId)) > 0) continue; // ceded already
+    const event = { type: 'cession.guarantees-ceded.v2', data: ceded, publish: { topic: guaranteesCededV2.topic, key: guaranteesCededV2.key(ceded) } };
+    await store.append(tx, [{ streamId, expected: 'no_stream', events: [event] }]);
+    await applyCessionEvents(tx, [{ ...event, streamId }]);
+  }
+}
+
+/** The statement index: per chunk, participant and month, how many loans and what risk and fees. */
+export async function applyCessionEvents(tx: Sql, events: readonly { type: string; data?: any; streamId: string }[]): Promise<void> {
+  for (const e of events) {
+    if (e.type !== 'cession.guarantees-ceded.v2') continue;
+    const d = e.data as GuaranteesCededV2;
+    const totals = new Map<string, { participant: string; month: string; loans: number; risk: bigint; fee: bigint }>();
+    for (const part of d.parts) {
+      part.riskFen.forEach((risk, i) => {
+        if (risk === '') return;
+        const month = d.guarantees.cededOn[i].slice(0, 7);
+        const key = `${part.participant}|${month}`;
+        const t = totals.get(key) ?? { participant: part.participant, month, loans: 0, risk: 0n, fee: 0n };
+        t.loans++;
+        t.risk += BigInt(risk);
+        t.fee += BigInt(part.feeFen[i]);
+        totals.set(key, t);
+      });
+    }
+    const rows = [...totals.values()];
+    if (rows.length === 0) continue;
     await tx.query(
-      `insert into ${SCHEMA}.cessions (guarantee_id, participant, role, programme, bank, loan_id, guarantor, principal_fen, risk_fen, fee_pct, fee_fen, term_days, ceded_on, statement_month)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::int[], $13::date[], $14::text[])`,
-      [
-        rows.map((r) => r.c.guaranteeId),
-        rows.map((r) => r.s.participant),
-        rows.map((r) => r.s.role),
-        rows.map((r) => r.c.programme),
-        rows.map((r) => r.c.bank),
-        rows.map((r) => r.i.loanId),
-        rows.map((r) => r.c.guarantor),
-        rows.map((r) => r.c.principalFen),
-        rows.map((r) => r.s.riskFen),
-        rows.map((r) => r.s.feePct),
-        rows.map((r) => r.s.reguaranteeFeeFen),
-        rows.map((r) => r.c.termDays),
-        rows.map((r) => r.c.cededOn),
-        rows.map((r) => r.c.statementMonth),
-      ],
+      `insert into ${SCHEMA}.cession_chunks (stream_id, participant, statement_month, loans, risk_fen, fee_fen)
+       select $1, p, m, l::int, r::numeric, f::numeric
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(p, m, l, r, f)`,
+      [e.streamId, rows.map((r) => r.participant), rows.map((r) => r.month), rows.map((r) => String(r.loans)), rows.map((r) => r.risk.toString()), rows.map((r) => r.fee.toString())],
     );
   }
-  await enqueue(tx, SCHEMA, ceded.map(({ ceded: c }) => ({ topic: guaranteeCededV1.topic, key: guaranteeCededV1.key(c), value: c })));
 }

@@ -63,7 +63,7 @@ export const CLAIMS: BatchKindSpec = {
   goodOutcome: 'accepted',
   decidedBy: 'compensation',
   fields: CLAIM_FIELDS,
-  rejections: ['NOT_IN_FORCE', 'GRACE_PERIOD', 'AMOUNT_MISMATCH', 'ALREADY_CLAIMED'],
+  rejections: ['NOT_IN_FORCE', 'GRACE_PERIOD', 'AMOUNT_MISMATCH', 'INTEREST_ABOVE_PRINCIPAL', 'ALREADY_CLAIMED'],
   meaning: 'defaulted loans claimed from the guarantor, for their outstanding principal',
   submitSummary: 'upload claims on defaulted loans and wait for compensation to decide each',
   example: 'loan_id,overdue_since,claimed_on,unpaid_principal,unpaid_interest\nICBC-1-00000002,2025-06-01,2025-09-01,200000.00,3500.00',

@@ -76,7 +76,8 @@ For example:
 ${spec.example!.split('\n').map((line) => `  ${line}`).join('\n')}
 
 A row is invalid when a field is missing or malformed (MISSING_FIELD, MALFORMED_MONEY,
-AMOUNT_NOT_POSITIVE, MALFORMED_DATE) or names a loan this bank never filed (UNKNOWN_LOAN).
+AMOUNT_NOT_POSITIVE, AMOUNT_TOO_LARGE above 1000000000000.00 yuan, MALFORMED_DATE) or names a
+loan this bank never filed (UNKNOWN_LOAN).
 ${spec.decidedBy[0].toUpperCase()}${spec.decidedBy.slice(1)} decides the others in file order: accepted, or rejected with one of
   ${spec.rejections.join(', ')}
 `;

@@ -171,7 +171,7 @@ describe('repayments, claims and recoveries are filed like loan batches', () => 
     expect(await run(['help', 'claims', 'submit'], io)).toBe(0);
     expect(io.stdout()).toContain('Usage: g2g claims submit FILE --bank BANK --ref BATCH_REF [options]');
     expect(io.stdout()).toContain('loan_id, overdue_since, claimed_on, unpaid_principal, unpaid_interest');
-    expect(io.stdout()).toContain('NOT_IN_FORCE, GRACE_PERIOD, AMOUNT_MISMATCH, ALREADY_CLAIMED');
+    expect(io.stdout()).toContain('NOT_IN_FORCE, GRACE_PERIOD, AMOUNT_MISMATCH, INTEREST_ABOVE_PRINCIPAL, ALREADY_CLAIMED');
     expect(io.stdout()).toContain('UNKNOWN_LOAN');
     expect(io.stdout()).not.toContain('--programme');
     const io2 = fakeIo();

@@ -1,248 +1,251 @@
 import {
   AmountByPartyV1,
   ClaimPaidV1,
-  GuaranteeIssuedV1,
   GuaranteeRepaidV1,
-  LoanRejectedV1,
+  LoansDecidedV2,
   ProgrammeSuspendedV1,
   RecoverySharedV1,
-  ServicingDecidedV1,
-  ServicingFiledV1,
-  claimPaidV1,
-  guaranteeRepaidV1,
+  ServicingDecidedV2,
+  ServicingFiledV2,
   programmeSuspendedV1,
-  recoverySharedV1,
-  servicingDecidedV1,
+  servicingDecidedV2,
 } from '@g2g/contracts';
+import { Part, decideClaim, decideRecovery, decideRepayment, decimalRatio, evolveClaimed, evolveRecovered, evolveRepaid, parseRate } from '@g2g/domain';
+import { NewEvent, OutboxMessage, Sql, describeError, enqueue, isConnectionError, isRetryable, pgCode } from '@g2g/event-store';
 import {
-  Part,
-  decideClaim,
-  decideRecovery,
-  decideRepayment,
-  decimalRatio,
-  evolveClaimed,
-  evolveRecovered,
-  evolveRepaid,
-  formatRate,
-  readProgramme,
-} from '@g2g/domain';
-import { EventStore, NewEvent, OutboxMessage, Sql, describeError, enqueue, isConnectionError, isRetryable, pgCode } from '@g2g/event-store';
-import { programmeOn } from '@g2g/platform';
-import { BookedGuarantee, SCHEMA, lockGuarantee, saveGuarantee } from './guarantee-book';
-
-const store = new EventStore(SCHEMA);
+  GuaranteesRecordedV2,
+  HeldGuarantee,
+  SCHEMA,
+  ServicingWaitingV1,
+  applyCompensationEvents,
+  guaranteesRecorded,
+  lockGuarantees,
+  servicingChunkKey,
+  store,
+} from './guarantee-book';
 
 const amounts = (parts: readonly { role: string; participant: string; amount?: bigint; loss?: bigint }[]): AmountByPartyV1[] =>
   parts.map((p) => ({ role: p.role, participant: p.participant, amountFen: (p.amount ?? p.loss ?? 0n).toString() }));
 
 /**
- * Records issued (and rejected) guarantees as compensation's starting state, adds their principal
- * to the programme's total, then decides any rows that arrived before the guarantee did.
+ * Records a decided chunk's guarantees (approved ones in force, rejected ones so that a row on
+ * them is NOT_IN_FORCE), adds their principal to the programme's total, then decides any rows
+ * that arrived before their guarantee did.
  */
-export async function recordGuarantees(tx: Sql, issued: readonly GuaranteeIssuedV1[], rejected: readonly LoanRejectedV1[], now: Date): Promise<void> {
-  const rows = [
-    ...issued.map((g) => ({ id: g.guaranteeId, programme: g.programme, version: g.programmeVersion, bank: g.bank, borrower: g.borrower.id, status: 'in_force', principal: g.principalFen, parties: g.parties })),
-    ...rejected.map((r) => ({ id: r.guaranteeId, programme: r.programme, version: null, bank: r.bank, borrower: null, status: 'rejected', principal: '0', parties: [] })),
-  ];
-  if (rows.length === 0) return;
-  const inserted = await tx.query<{ guarantee_id: string; programme: string; principal_fen: string }>(
-    `insert into ${SCHEMA}.c_guarantees (guarantee_id, programme, programme_version, bank, borrower_id, status, principal_fen, outstanding_fen, parties)
-     select g, p, v::date, b, br, s, pr::numeric, pr::numeric, pa::jsonb
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(g, p, v, b, br, s, pr, pa)
-     on conflict (guarantee_id) do nothing
-     returning guarantee_id, programme, principal_fen::text`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.programme),
-      rows.map((r) => r.version),
-      rows.map((r) => r.bank),
-      rows.map((r) => r.borrower),
-      rows.map((r) => r.status),
-      rows.map((r) => r.principal),
-      rows.map((r) => JSON.stringify(r.parties.map((p) => ({ role: p.role, participant: p.participant, sharePct: p.sharePct })))),
-    ],
-  );
-  const recorded = new Set(inserted.map((r) => r.guarantee_id));
-  await store.append(
-    tx,
-    rows
-      .filter((r) => recorded.has(r.id))
-      .map((r) => ({
-        streamId: `guarantee:${r.id}`,
-        expected: 'no_stream' as const,
-        events: [{ type: 'compensation.guarantee-recorded.v1', data: { guaranteeId: r.id, programme: r.programme, programmeVersion: r.version, bank: r.bank, borrowerId: r.borrower, status: r.status, principalFen: r.principal, parties: r.parties } }],
-      })),
-  );
-  const byProgramme = new Map<string, bigint>();
-  for (const r of inserted) byProgramme.set(r.programme, (byProgramme.get(r.programme) ?? 0n) + BigInt(r.principal_fen));
-  for (const [programme, principal] of byProgramme) {
-    await tx.query(
-      `insert into ${SCHEMA}.c_programmes (programme, principal_guaranteed_fen) values ($1, $2)
-       on conflict (programme) do update set principal_guaranteed_fen = ${SCHEMA}.c_programmes.principal_guaranteed_fen + excluded.principal_guaranteed_fen`,
-      [programme, principal.toString()],
-    );
+export async function recordGuarantees(tx: Sql, decided: readonly LoansDecidedV2[], now: Date): Promise<void> {
+  for (const d of decided) {
+    const streamId = `recorded:${d.bank}:${d.batchRef}:${d.firstRow}`;
+    if ((await store.version(tx, streamId)) > 0) continue; // recorded already
+    const event = { type: 'compensation.guarantees-recorded.v2', data: guaranteesRecorded(d) };
+    await store.append(tx, [{ streamId, expected: 'no_stream', events: [event] }]);
+    await applyCompensationEvents(tx, [event]);
+    await decideWaiting(tx, event.data, now);
   }
-  const waiting = await tx.query<{ seq: string; message: ServicingFiledV1 }>(
-    `delete from ${SCHEMA}.c_waiting where guarantee_id = any($1::text[]) returning seq, message`,
-    [inserted.map((r) => r.guarantee_id)],
+}
+
+async function decideWaiting(tx: Sql, r: GuaranteesRecordedV2, now: Date): Promise<void> {
+  const ids = [...r.approved.loanId, ...r.rejected].map((l) => `${r.bank}/${l}`);
+  const waiting = await tx.query<{ chunk: string; row: number; filed: ServicingFiledV2 }>(
+    `select chunk, row, filed from ${SCHEMA}.c_waiting where guarantee_id = any($1::text[]) order by seq`,
+    [ids],
   );
-  if (waiting.length > 0) {
-    const ordered = [...waiting].sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
-    await decideServicing(tx, ordered.map((w) => w.message), now);
-  }
+  for (const w of waiting) await decideServicing(tx, [w.filed], now);
 }
 
 /**
- * Decides repayment, claim and recovery rows in the order filed, each on the loan's locked state
- * (and a claim on its programme's locked losses, so the Fund cap and the breaker see every claim
- * before it). A row for a loan compensation has not heard of yet waits for it.
+ * Decides a chunk of repayment, claim or recovery rows in the order filed, each on its loan's
+ * locked state (a claim also on its programme's locked losses, so the Fund cap and the breaker
+ * see every claim before it). A row for a loan compensation has not heard of yet waits for it.
+ * One event per chunk, published as servicing-decided.v2.
  */
-export async function decideServicing(tx: Sql, filings: readonly ServicingFiledV1[], now: Date): Promise<void> {
-  const outbox: OutboxMessage[] = [];
-  for (const f of filings) {
-    const booked = await lockGuarantee(tx, f.guaranteeId);
-    if (!booked) {
-      await tx.query(`insert into ${SCHEMA}.c_waiting (guarantee_id, message) values ($1, $2)`, [f.guaranteeId, JSON.stringify(f)]);
-      continue;
+export async function decideServicing(tx: Sql, chunks: readonly ServicingFiledV2[], now: Date): Promise<void> {
+  for (const f of chunks) {
+    const recordedAt = now.toISOString();
+    const ids = f.loanId.map((l) => `${f.bank}/${l}`);
+    const held = await lockGuarantees(tx, ids);
+    const d: ServicingDecidedV2 = { bank: f.bank, batchRef: f.batchRef, kind: f.kind, firstRow: f.firstRow, decidedAt: recordedAt, row: [], loanId: [], codes: [], repaid: [], claims: [], recoveries: [] };
+    const waiting: ServicingWaitingV1['rows'] = [];
+    const outbox: OutboxMessage[] = [];
+    const unprocessable: { row: number; error: string }[] = [];
+    const losses = new Map<string, { principal: bigint; paid: bigint }>();
+    for (let i = 0; i < f.row.length; i++) {
+      const g = held.get(ids[i]);
+      if (!g) {
+        waiting.push({ guaranteeId: ids[i], row: f.row[i], filed: rowOf(f, i) });
+        continue;
+      }
+      const index = d.row.push(f.row[i]) - 1;
+      d.loanId.push(f.loanId[i]);
+      try {
+        const code = await decideRow(tx, f, i, g, d, index, losses, outbox, recordedAt);
+        d.codes.push(code ? [code] : []);
+      } catch (error) {
+        // the database's trouble goes up (the transaction is rerun or the batch retried); a row
+        // the rules cannot compute with is answered, not parked
+        if (isRetryable(error) || isConnectionError(error) || pgCode(error)) throw error;
+        d.codes.push(['UNPROCESSABLE']);
+        unprocessable.push({ row: f.row[i], error: describeError(error) });
+      }
     }
-    const stream = `guarantee:${f.guaranteeId}`;
-    const version = await store.version(tx, stream);
-    let decided: { events: NewEvent[]; messages: OutboxMessage[] };
-    try {
-      decided = await decideOne(tx, booked, f, now, version + 1);
-    } catch (error) {
-      // the database's trouble goes up (the transaction is rerun or the batch retried); a row
-      // the rules cannot compute with is answered, not parked
-      if (isRetryable(error) || isConnectionError(error) || pgCode(error)) throw error;
-      decided = unprocessable(f, describeError(error), now);
+    const events: NewEvent[] = [];
+    if (d.row.length > 0) {
+      events.push({
+        type: 'compensation.servicing-decided.v2',
+        data: d,
+        metadata: unprocessable.length > 0 ? { unprocessable } : undefined,
+        publish: { topic: servicingDecidedV2.topic, key: servicingDecidedV2.key(d) },
+      });
     }
-    await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: decided.events }]);
-    outbox.push(...decided.messages);
+    if (waiting.length > 0) events.push({ type: 'compensation.servicing-waiting.v1', data: { chunk: servicingChunkKey(f), rows: waiting } satisfies ServicingWaitingV1 });
+    if (events.length === 0) continue;
+    const streamId = `servicing:${servicingChunkKey(f)}`;
+    const version = await store.version(tx, streamId);
+    await store.append(tx, [{ streamId, expected: version === 0 ? 'no_stream' : version, events }]);
+    await applyCompensationEvents(tx, events);
+    await enqueue(tx, SCHEMA, outbox);
   }
-  await enqueue(tx, SCHEMA, outbox);
 }
 
-/** A servicing row compensation cannot decide: rejected as UNPROCESSABLE, the error kept in its event for operators. */
-function unprocessable(f: ServicingFiledV1, why: string, now: Date): { events: NewEvent[]; messages: OutboxMessage[] } {
-  const v: ServicingDecidedV1 = { kind: f.kind, guaranteeId: f.guaranteeId, bank: f.bank, loanId: f.loanId, batchRef: f.batchRef, row: f.row, outcome: 'rejected', codes: ['UNPROCESSABLE'], decidedAt: now.toISOString() };
+/** One row of a chunk, as a chunk of its own (a row that waits is decided alone later). */
+function rowOf(f: ServicingFiledV2, i: number): ServicingFiledV2 {
+  const pick = (c?: string[]) => (c ? [c[i]] : undefined);
   return {
-    events: [{ type: `compensation.${f.kind}-rejected.v1`, data: { filed: f, code: 'UNPROCESSABLE', unprocessable: why }, businessDate: null }],
-    messages: [{ topic: servicingDecidedV1.topic, key: servicingDecidedV1.key(v), value: v }],
+    bank: f.bank,
+    batchRef: f.batchRef,
+    kind: f.kind,
+    firstRow: f.firstRow,
+    filedAt: f.filedAt,
+    row: [f.row[i]],
+    loanId: [f.loanId[i]],
+    ...(f.amountFen ? { amountFen: pick(f.amountFen) } : {}),
+    ...(f.on ? { on: pick(f.on) } : {}),
+    ...(f.overdueSince ? { overdueSince: pick(f.overdueSince), claimedOn: pick(f.claimedOn), unpaidPrincipalFen: pick(f.unpaidPrincipalFen), unpaidInterestFen: pick(f.unpaidInterestFen) } : {}),
   };
 }
 
-/** Servicing rows whose message failed every attempt: each rejected as UNPROCESSABLE (once). */
-export async function rejectServicingUnprocessable(tx: Sql, filings: readonly ServicingFiledV1[], why: string, now: Date): Promise<void> {
-  const outbox: OutboxMessage[] = [];
-  for (const f of filings) {
-    const stream = `guarantee:${f.guaranteeId}`;
-    const version = await store.version(tx, stream);
-    const { events, messages } = unprocessable(f, why, now);
-    await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events }]);
-    outbox.push(...messages);
-  }
-  await enqueue(tx, SCHEMA, outbox);
-}
-
-async function decideOne(tx: Sql, booked: BookedGuarantee, f: ServicingFiledV1, now: Date, sequence: number): Promise<{ events: NewEvent[]; messages: OutboxMessage[] }> {
-  const recordedAt = now.toISOString();
-  const { state } = booked;
-  const answer = (outcome: 'accepted' | 'rejected', codes: string[]): OutboxMessage => {
-    const v: ServicingDecidedV1 = { kind: f.kind, guaranteeId: f.guaranteeId, bank: f.bank, loanId: f.loanId, batchRef: f.batchRef, row: f.row, outcome, codes, decidedAt: recordedAt };
-    return { topic: servicingDecidedV1.topic, key: servicingDecidedV1.key(v), value: v };
-  };
-  const rejectedEvent = (code: string, businessDate: string): NewEvent => ({ type: `compensation.${f.kind}-rejected.v1`, data: { filed: f, code }, businessDate });
-
+/** Decides row i on its held state (which it moves on); returns the rejection code, or null when accepted. */
+async function decideRow(
+  tx: Sql,
+  f: ServicingFiledV2,
+  i: number,
+  g: HeldGuarantee,
+  d: ServicingDecidedV2,
+  index: number,
+  losses: Map<string, { principal: bigint; paid: bigint }>,
+  outbox: OutboxMessage[],
+  recordedAt: string,
+): Promise<string | null> {
+  const { state } = g;
+  const guaranteeId = state.guaranteeId;
   if (f.kind === 'repayment') {
-    const r = f.repayment!;
-    const d = decideRepayment(state, BigInt(r.amountFen));
-    if (d.outcome === 'rejected') return { events: [rejectedEvent(d.code, r.repaidOn)], messages: [answer('rejected', [d.code])] };
-    await saveGuarantee(tx, evolveRepaid(state, d));
+    const decision = decideRepayment(state, BigInt(f.amountFen![i]));
+    if (decision.outcome === 'rejected') return decision.code;
+    g.state = evolveRepaid(state, decision);
     const v: GuaranteeRepaidV1 = {
-      guaranteeId: f.guaranteeId,
-      sequence,
+      guaranteeId,
+      sequence: ++g.events,
       programme: state.programme,
-      bank: booked.bank,
-      borrowerId: booked.borrowerId ?? '',
-      amountFen: r.amountFen,
-      outstandingAfterFen: d.outstandingAfter.toString(),
-      repaidOn: r.repaidOn,
-      released: d.released,
+      bank: g.bank,
+      borrowerId: g.borrowerId ?? '',
+      amountFen: f.amountFen![i],
+      outstandingAfterFen: decision.outstandingAfter.toString(),
+      repaidOn: f.on![i],
+      released: decision.released,
       recordedAt,
     };
-    return {
-      events: [{ type: 'compensation.guarantee-repaid.v1', data: v, businessDate: r.repaidOn }],
-      messages: [answer('accepted', []), { topic: guaranteeRepaidV1.topic, key: guaranteeRepaidV1.key(v), value: v }],
-    };
+    d.repaid.push({ ...v, index });
+    return null;
   }
-
   if (f.kind === 'recovery') {
-    const r = f.recovery!;
-    const d = decideRecovery(state, BigInt(r.amountFen));
-    if (d.outcome === 'rejected') return { events: [rejectedEvent(d.code, r.recoveredOn)], messages: [answer('rejected', [d.code])] };
-    await saveGuarantee(tx, evolveRecovered(state, d));
+    const decision = decideRecovery(state, BigInt(f.amountFen![i]));
+    if (decision.outcome === 'rejected') return decision.code;
+    g.state = evolveRecovered(state, decision);
     const v: RecoverySharedV1 = {
-      guaranteeId: f.guaranteeId,
-      sequence,
+      guaranteeId,
+      sequence: ++g.events,
       programme: state.programme,
-      bank: booked.bank,
-      amountFen: r.amountFen,
-      recoveredOn: r.recoveredOn,
-      parts: amounts(d.parts),
-      recoveredTotalFen: d.recoveredAfter.toString(),
+      bank: g.bank,
+      amountFen: f.amountFen![i],
+      recoveredOn: f.on![i],
+      parts: amounts(decision.parts),
+      recoveredTotalFen: decision.recoveredAfter.toString(),
       recordedAt,
     };
-    return {
-      events: [{ type: 'compensation.recovery-shared.v1', data: v, businessDate: r.recoveredOn }],
-      messages: [answer('accepted', []), { topic: recoverySharedV1.topic, key: recoverySharedV1.key(v), value: v }],
-    };
+    d.recoveries.push({ ...v, index });
+    return null;
   }
-
-  const c = f.claim!;
   // claims of one programme take turns on its losses row: the cap and the breaker see every claim before
-  await tx.query(`insert into ${SCHEMA}.c_programmes (programme) values ($1) on conflict do nothing`, [state.programme]);
-  const [losses] = await tx.query<{ principal: string; paid: string }>(
-    `select principal_guaranteed_fen::text as principal, compensation_paid_fen::text as paid from ${SCHEMA}.c_programmes where programme = $1 for update`,
-    [state.programme],
-  );
-  const doc = await programmeOn(tx, SCHEMA, state.programme, booked.programmeVersion ?? c.claimedOn);
-  const read = doc ? readProgramme(doc) : null;
-  if (!read?.ok) throw new Error(`programme ${state.programme} (version ${booked.programmeVersion}) is not known to compensation yet`);
-  const p = read.programme;
-  const d = decideClaim(
+  let programme = losses.get(state.programme);
+  if (!programme) {
+    await tx.query(`insert into ${SCHEMA}.c_programmes (programme) values ($1) on conflict do nothing`, [state.programme]);
+    const [row] = await tx.query<{ principal: string; paid: string }>(
+      `select principal_guaranteed_fen::text as principal, compensation_paid_fen::text as paid from ${SCHEMA}.c_programmes where programme = $1 for update`,
+      [state.programme],
+    );
+    programme = { principal: BigInt(row.principal), paid: BigInt(row.paid) };
+    losses.set(state.programme, programme);
+  }
+  const t = g.terms;
+  if (!t) throw new Error(`no terms for the guarantee ${guaranteeId}`);
+  const claim = { overdueSince: f.overdueSince![i], claimedOn: f.claimedOn![i], unpaidPrincipal: BigInt(f.unpaidPrincipalFen![i]), unpaidInterest: BigInt(f.unpaidInterestFen![i]) };
+  const breakerPct = parseRate(t.breakerPct)!;
+  const decision = decideClaim(
     state,
-    { overdueSince: c.overdueSince, claimedOn: c.claimedOn, unpaidPrincipal: BigInt(c.unpaidPrincipalFen), unpaidInterest: BigInt(c.unpaidInterestFen) },
-    { claimGraceDays: p.claimGraceDays, claimCoversInterest: p.claimCoversInterest, fundCapPct: p.fundCapPct, breakerPct: p.breakerPct },
-    { principalGuaranteed: BigInt(losses.principal), compensationPaid: BigInt(losses.paid) },
+    claim,
+    { claimGraceDays: t.claimGraceDays, claimCoversInterest: t.claimCoversInterest, fundCapPct: parseRate(t.fundCapPct)!, breakerPct },
+    { principalGuaranteed: programme.principal, compensationPaid: programme.paid },
   );
-  if (d.outcome === 'rejected') return { events: [rejectedEvent(d.code, c.claimedOn)], messages: [answer('rejected', [d.code])] };
-  await saveGuarantee(tx, evolveClaimed(state, d, c.claimedOn));
-  await tx.query(`update ${SCHEMA}.c_programmes set compensation_paid_fen = $2 where programme = $1`, [state.programme, d.lossRatio.compensationPaid.toString()]);
-  const lossRatio = decimalRatio(d.lossRatio.compensationPaid, d.lossRatio.principalGuaranteed) ?? '0';
+  if (decision.outcome === 'rejected') return decision.code;
+  g.state = evolveClaimed(state, decision, claim.claimedOn);
+  programme.paid = decision.lossRatio.compensationPaid;
+  const lossRatio = decimalRatio(decision.lossRatio.compensationPaid, decision.lossRatio.principalGuaranteed) ?? '0';
   const v: ClaimPaidV1 = {
-    guaranteeId: f.guaranteeId,
-    sequence,
+    guaranteeId,
+    sequence: ++g.events,
     programme: state.programme,
-    bank: booked.bank,
-    borrowerId: booked.borrowerId ?? '',
-    overdueSince: c.overdueSince,
-    claimedOn: c.claimedOn,
-    unpaidPrincipalFen: c.unpaidPrincipalFen,
-    unpaidInterestFen: c.unpaidInterestFen,
-    claimAmountFen: d.claimAmount.toString(),
-    parts: amounts(d.parts as Part[]),
-    compensationFen: d.compensation.toString(),
-    support: amounts(d.support),
-    fundPaid: d.fundPaid,
-    losses: amounts(d.losses),
+    bank: g.bank,
+    borrowerId: g.borrowerId ?? '',
+    overdueSince: claim.overdueSince,
+    claimedOn: claim.claimedOn,
+    unpaidPrincipalFen: f.unpaidPrincipalFen![i],
+    unpaidInterestFen: f.unpaidInterestFen![i],
+    claimAmountFen: decision.claimAmount.toString(),
+    parts: amounts(decision.parts as Part[]),
+    compensationFen: decision.compensation.toString(),
+    support: amounts(decision.support),
+    fundPaid: decision.fundPaid,
+    losses: amounts(decision.losses),
     lossRatio,
     recordedAt,
   };
-  const events: NewEvent[] = [{ type: 'compensation.claim-paid.v1', data: v, businessDate: c.claimedOn }];
-  const messages: OutboxMessage[] = [answer('accepted', []), { topic: claimPaidV1.topic, key: claimPaidV1.key(v), value: v }];
-  if (d.suspends) {
-    const s: ProgrammeSuspendedV1 = { programme: state.programme, lossRatio, breakerPct: formatRate(p.breakerPct), guaranteeId: f.guaranteeId, suspendedOn: c.claimedOn, recordedAt };
-    messages.push({ topic: programmeSuspendedV1.topic, key: programmeSuspendedV1.key(s), value: s });
+  d.claims.push({ ...v, index });
+  if (decision.suspends) {
+    const s: ProgrammeSuspendedV1 = { programme: state.programme, lossRatio, breakerPct: t.breakerPct, guaranteeId, suspendedOn: claim.claimedOn, recordedAt };
+    outbox.push({ topic: programmeSuspendedV1.topic, key: programmeSuspendedV1.key(s), value: s });
   }
-  return { events, messages };
+  return null;
+}
+
+/** Servicing chunks whose message failed every attempt: every row rejected as UNPROCESSABLE, once. */
+export async function rejectServicingUnprocessable(tx: Sql, chunks: readonly ServicingFiledV2[], why: string, now: Date): Promise<void> {
+  for (const f of chunks) {
+    const streamId = `servicing:${servicingChunkKey(f)}`;
+    const version = await store.version(tx, streamId);
+    const d: ServicingDecidedV2 = {
+      bank: f.bank,
+      batchRef: f.batchRef,
+      kind: f.kind,
+      firstRow: f.firstRow,
+      decidedAt: now.toISOString(),
+      row: f.row ?? [],
+      loanId: f.loanId ?? [],
+      codes: (f.row ?? []).map(() => ['UNPROCESSABLE']),
+      repaid: [],
+      claims: [],
+      recoveries: [],
+    };
+    const event: NewEvent = { type: 'compensation.servicing-decided.v2', data: d, metadata: { unprocessable: why }, publish: { topic: servicingDecidedV2.topic, key: servicingDecidedV2.key(d) } };
+    await store.append(tx, [{ streamId, expected: version === 0 ? 'no_stream' : version, events: [event] }]);
+    await applyCompensationEvents(tx, [event]);
+  }
 }

@@ -3,7 +3,8 @@ import { Allow, Caller, CallerOf } from '@g2g/platform';
 import { BadRequestException, Controller, ForbiddenException, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { cursorParam } from '@g2g/platform';
 import { KIND_OF_SEGMENT } from '../file-batch/batch.controller';
-import { BatchKindName, FileBatch, SCHEMA } from '../file-batch/file-batch';
+import { BatchKindName, FileBatch } from '../file-batch/file-batch';
+import { batchRows } from './batch-rows';
 
 /** A bank reads its own batches (an operator reads any): the summary, then every row's outcome. */
 @Controller('banks/:bank/:segment/:batchRef')
@@ -37,18 +38,11 @@ export class BatchResultsController {
     ownBank(caller, bank);
     const from = cursorParam('after', after, 0, 2_147_483_647);
     const take = cursorParam('limit', limit, 1_000, 10_000, 1);
-    const rows = await this.db.query<{ row: number; loan_id: string | null; outcome: string; codes: string[]; errors: unknown }>(
-      `select row, loan_id, outcome, codes, errors from ${SCHEMA}.batch_rows
-        where bank = $1 and kind = $2 and batch_ref = $3 and row > $4 order by row limit $5`,
-      [bank, kind, batchRef, from, take],
-    );
+    const rows = await batchRows(this.db, bank, kind, batchRef, from, take);
     if (rows.length === 0 && !(await this.filing.summary(this.db, bank, kind, batchRef))) {
       throw new NotFoundException({ code: 'UNKNOWN_BATCH', message: `no ${kind} batch ${batchRef} of ${bank}` });
     }
-    return {
-      rows: rows.map((r) => ({ row: r.row, loan_id: r.loan_id, outcome: r.outcome, codes: r.codes, ...(r.errors ? { errors: r.errors } : {}) })),
-      next: rows.length === take ? rows[rows.length - 1].row : null,
-    };
+    return { rows, next: rows.length === take ? rows[rows.length - 1].row : null };
   }
 }
 

@@ -37,9 +37,11 @@ export class BatchFormatError extends Error {
 }
 
 /**
- * Longest row accepted, in UTF-16 units. A legitimate row is well under 2,000; the limit keeps
- * memory bounded when a file is not a batch at all, or a CSV quote is never closed and would
- * otherwise swallow the rest of the file into one field.
+ * Longest row accepted, in UTF-16 units, counting every character of the row as written but its
+ * line end: cell text, separators and quotes alike. A legitimate row is well under 2,000; the limit
+ * keeps memory bounded when a file is not a batch at all, a CSV quote is never closed and would
+ * otherwise swallow the rest of the file into one field, or a row of separators alone would become
+ * millions of empty cells.
  */
 export const MAX_ROW_LENGTH = 1 << 20;
 
@@ -246,9 +248,13 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
   let problem: string | undefined;
   let pendingCR = false;
 
-  const append = (text: string) => {
-    length += text.length;
+  /** Counts characters of the row as written (text, separators, quotes) against the limit. */
+  const count = (n: number) => {
+    length += n;
     if (length > MAX_ROW_LENGTH) throw rowTooLong();
+  };
+  const append = (text: string) => {
+    count(text.length);
     cell += text;
   };
   const malformed = (why: string) => {
@@ -293,12 +299,14 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
         const close = text.indexOf('"', i);
         append(text.slice(i, close < 0 ? text.length : close));
         if (close < 0) return;
+        count(1);
         state = 'quoteSeen';
         i = close + 1;
         continue;
       }
       const c = text.charCodeAt(i);
       if (c === COMMA) {
+        count(1);
         endCell();
         i++;
       } else if (c === LF) {
@@ -318,6 +326,7 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
         i++;
       } else if (c === QUOTE) {
         if (state === 'start') {
+          count(1);
           state = 'quoted';
           quoted = true;
         } else if (state === 'quoteSeen') {

@@ -1,14 +1,21 @@
-import { RowError, trimSpacesAndTabs, visibleText } from '@g2g/domain';
-import { Database, EventStore, Sql, enqueue, isConnectionError } from '@g2g/event-store';
+import { MAX_LOAN_ID_LENGTH, RowError, keptText, trimSpacesAndTabs, visibleText } from '@g2g/domain';
+import { Database, EventStore, NewEvent, Sql, isConnectionError } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { BatchFormatError, ParsedRecord, parseBatch } from './batch-parser';
 import { BatchHeader, BatchKindName, Candidate, SCHEMA, batchKinds } from './batch-kinds';
+import { RowsCheckedV2, applyIntakeEvents } from '../projection/intake-projection';
 
 export { SCHEMA };
 export type { BatchHeader, BatchKindName };
 
 const CHUNK = 1000;
+/**
+ * A chunk also ends once its rows hold this many characters: a chunk of rows as long as a row may
+ * be (1 MiB) is checked and held a few at a time, not a thousand (a gigabyte, and seconds in which
+ * intake answers nobody).
+ */
+const CHUNK_CHARACTERS = 8 << 20;
 
 /** How long uploads may hold a ref and wait for bytes (docs/reliability.md, "Uploads"). */
 export interface UploadLimits {
@@ -70,9 +77,9 @@ interface FiledChunk {
 
 /**
  * A bank's batch (loans, repayments, claims or recoveries), streamed: rows are checked and filed
- * 1,000 at a time, each chunk in one transaction with its events, its outbox messages and its row
- * outcomes, so a file of any size is never held in memory and nothing committed is lost if the
- * upload breaks. (bank, kind, batch_ref) is the idempotency key: the same bytes again return the
+ * 1,000 at a time (fewer when they are long), each chunk in one transaction with its events, its
+ * outbox messages and its row outcomes, so a file of any size is never held in memory and nothing
+ * committed is lost if the upload breaks. (bank, kind, batch_ref) is the idempotency key: the same bytes again return the
  * first result; other bytes under the same key are a conflict.
  *
  * One upload of a ref is live at a time: it holds a lease on the batch row, renewed while it runs
@@ -111,12 +118,22 @@ export class FileBatch {
     let version = await this.store.version(this.db, stream);
     const prefix = new PrefixCheck(filed, batchKinds[kind].fields);
     let pending: ParsedRecord[] = [];
+    // One chunk commits while the next is read: at most one transaction in flight, in order.
+    let inflight: Promise<void> = Promise.resolve();
+    let characters = 0;
     const flush = async () => {
-      if (pending.length === 0) return;
-      const records = pending;
+      if (pending.length === 0) return inflight;
+      // the rows are checked while the chunk before them commits
+      const checked = this.check(header, pending);
       pending = [];
-      version = await this.db.transaction(async (tx) => this.fileChunk(tx, header, uploadId, records, version, now()));
+      characters = 0;
+      await inflight;
+      inflight = this.db.transaction(async (tx) => this.fileChunk(tx, header, uploadId, checked, version, now())).then((v) => {
+        version = v;
+      });
+      inflight.catch(() => undefined); // seen by the next flush
     };
+    const settled = () => inflight.catch(() => undefined);
 
     let failure: { code: string; message: string; status: 400 | 408 } | null = null;
     try {
@@ -126,11 +143,14 @@ export class FileBatch {
           continue;
         }
         pending.push(record);
-        if (pending.length >= CHUNK) await flush();
+        characters += lengthOf(record);
+        if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) await flush();
       }
       if (!prefix.complete) throw new Interrupted('BATCH_CONFLICT', `${kind} batch ${batchRef} of ${bank} has ${prefix.lastRow} rows filed; this file has fewer`);
       await flush();
+      await inflight;
     } catch (error) {
+      await settled();
       if (error instanceof BatchFormatError && !prefix.complete) {
         // the rows already filed read differently now: these are not the same bytes
         return this.release(header, uploadId, 409, 'BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`, lease);
@@ -140,6 +160,7 @@ export class FileBatch {
         failure = { code, message: error.message, status: code === 'UPLOAD_STALLED' ? 408 : 400 };
         try {
           await flush(); // the complete rows read before the problem are filed too
+          await inflight;
         } catch (flushError) {
           return this.failedOnDatabase(header, uploadId, flushError, lease);
         }
@@ -158,14 +179,10 @@ export class FileBatch {
     const sha256 = hash.digest('hex');
     const closed = await this.db.transaction(async (tx) => {
       const row = await this.fence(tx, header, uploadId);
-      await this.store.append(tx, [
-        { streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'intake.batch-closed.v1', data: { sha256, rows: row.rows, invalid: row.invalid, error: null } }] },
-      ]);
-      await tx.query(
-        `update ${SCHEMA}.batches set status = 'filed', sha256 = $4, error = null, filed_at = $5, receiver = null, lease_until = null
-          where bank = $1 and kind = $2 and batch_ref = $3`,
-        [bank, kind, batchRef, sha256, now().toISOString()],
-      );
+      const events = [{ type: 'intake.batch-closed.v1', data: { bank, kind, batchRef, sha256, rows: row.rows, invalid: row.invalid, at: now().toISOString() } }];
+      await this.store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events }]);
+      await applyIntakeEvents(tx, events);
+      await tx.query(`update ${SCHEMA}.batches set receiver = null, lease_until = null where bank = $1 and kind = $2 and batch_ref = $3`, [bank, kind, batchRef]);
       return true;
     }).catch((error) => error);
     if (closed !== true) return this.failedOnDatabase(header, uploadId, closed, lease);
@@ -259,11 +276,11 @@ export class FileBatch {
     return state;
   }
 
-  /** Locks the batch row for this transaction and checks that this upload still holds it. */
+  /** Locks the batch row for this transaction and checks that this upload still holds it; with its counts. */
   private async fence(tx: Sql, { bank, kind, batchRef }: BatchHeader, uploadId: string): Promise<BatchRow> {
     const [row] = await tx.query<BatchRow>(`select * from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3 for update`, [bank, kind, batchRef]);
     if (!row || row.receiver !== uploadId || row.status !== 'receiving') throw new Interrupted('LEASE_LOST', 'another upload took this batch over');
-    return row;
+    return { ...row, ...(await countsOf(tx, bank, kind, batchRef)) };
   }
 
   /** Ends an upload part-way: the batch is incomplete with the rows filed (or gone, if none were). */
@@ -273,17 +290,14 @@ export class FileBatch {
       const row = await this.fence(tx, header, uploadId).catch(() => null);
       if (!row) return null;
       if (row.rows === 0) {
-        await tx.query(`delete from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3 and rows = 0`, [bank, kind, batchRef]);
+        await tx.query(`delete from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`, [bank, kind, batchRef]);
         return 0;
       }
       const error = { code: failure.code, message: `${visibleText(failure.message).slice(0, 500)} (rows 1-${row.rows} are filed; resend the file with the same ref to go on)` };
-      if (version > 0) {
-        await this.store.append(tx, [{ streamId: stream, expected: version, events: [{ type: 'intake.upload-interrupted.v1', data: { rows: row.rows, invalid: row.invalid, error, at: now.toISOString() } }] }]);
-      }
-      await tx.query(
-        `update ${SCHEMA}.batches set status = 'incomplete', error = $4, receiver = null, lease_until = null where bank = $1 and kind = $2 and batch_ref = $3`,
-        [bank, kind, batchRef, JSON.stringify(error)],
-      );
+      const events = [{ type: 'intake.upload-interrupted.v1', data: { bank, kind, batchRef, rows: row.rows, invalid: row.invalid, error, at: now.toISOString() } }];
+      await this.store.append(tx, [{ streamId: stream, expected: version, events }]);
+      await applyIntakeEvents(tx, events);
+      await tx.query(`update ${SCHEMA}.batches set receiver = null, lease_until = null where bank = $1 and kind = $2 and batch_ref = $3`, [bank, kind, batchRef]);
       return row.rows;
     });
     if (rowsFiled === null) return { kind: 'refused', status: 409, code: 'BATCH_IN_PROGRESS', message: `${kind} batch ${batchRef} of ${bank} was taken over by another upload`, retryAfterSeconds: 1 };
@@ -325,21 +339,27 @@ export class FileBatch {
     return { kind: 'refused', status: 503, code: 'DATABASE_UNAVAILABLE', message: DATABASE_UNAVAILABLE.message, retryAfterSeconds: 5 };
   }
 
-  /** Checks and files one chunk; returns the batch stream's new version. */
-  private async fileChunk(tx: Sql, header: BatchHeader, uploadId: string, records: ParsedRecord[], version: number, now: Date): Promise<number> {
-    const { bank, kind, batchRef } = header;
-    const spec = batchKinds[kind];
-    await this.fence(tx, header, uploadId);
-
-    type Outcome = { row: number; loanId: string | null; errors: RowError[]; candidate?: Candidate<unknown> };
-    const outcomes: Outcome[] = records.map((r) => {
+  /** Each row's own checks (no database): run while the chunk before is committing. */
+  private check(header: BatchHeader, records: ParsedRecord[]): CheckedChunk {
+    const spec = batchKinds[header.kind];
+    const outcomes = records.map((r): Outcome => {
       const raw = r.fields?.loan_id !== undefined ? trimSpacesAndTabs(r.fields.loan_id) : '';
-      const loanId = raw === '' ? null : visibleText(raw);
+      // what the outcome names: a valid loan id whole, a longer one cut to as many code points
+      const loanId = raw === '' ? null : keptText(raw, MAX_LOAN_ID_LENGTH);
       if (r.error) return { row: r.row, loanId, errors: [{ code: r.error.code, message: visibleText(r.error.message).slice(0, 1_000) }] };
       const checked = spec.check(r.fields ?? {});
       if (!checked.ok) return { row: r.row, loanId, errors: checked.errors };
       return { row: r.row, loanId, errors: [], candidate: { row: r.row, loanId: checked.loanId, value: checked.value } };
     });
+    return { outcomes, firstRow: records[0].row, lastRow: records[records.length - 1].row, digest: digestOf(records, spec.fields) };
+  }
+
+  /** Admits and files one checked chunk; returns the batch stream's new version. */
+  private async fileChunk(tx: Sql, header: BatchHeader, uploadId: string, chunk: CheckedChunk, version: number, now: Date): Promise<number> {
+    const { bank, kind, batchRef } = header;
+    const spec = batchKinds[kind];
+    // a rerun of the transaction starts from the rows' own checks again
+    const outcomes = chunk.outcomes.map((o) => ({ ...o, ...(o.candidate ? { candidate: { ...o.candidate, errors: undefined } } : {}) }));
     const candidates = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
     await spec.admit(tx, header, candidates);
     for (const o of outcomes) {
@@ -350,49 +370,29 @@ export class FileBatch {
     }
 
     const filedAt = now.toISOString();
-    const admitted = outcomes.filter((o) => o.candidate);
-    const messages = admitted.map((o) => spec.message(header, o.candidate!, filedAt));
-    const chunk: FiledChunk = { firstRow: records[0].row, lastRow: records[records.length - 1].row, digest: digestOf(records, spec.fields) };
-    const events = [
-      ...(version === 0 ? [{ type: 'intake.batch-opened.v1', data: { bank, kind, batchRef, programme: header.programme, format: header.format, receivedAt: filedAt } }] : []),
-      {
-        type: 'intake.rows-checked.v1',
-        data: {
-          ...chunk,
-          invalid: outcomes.filter((o) => !o.candidate).map((o) => ({ row: o.row, loanId: o.loanId, errors: o.errors })),
-          filed: messages.map((m) => m.value),
-        },
-      },
-    ];
-    await this.store.append(tx, [{ streamId: streamOf(header), expected: version === 0 ? 'no_stream' : version, events }]);
-    await enqueue(tx, SCHEMA, messages);
-    await tx.query(
-      `insert into ${SCHEMA}.batch_rows (bank, kind, batch_ref, row, loan_id, outcome, codes, errors)
-       select $1, $2, $3, r, l, o, string_to_array(c, ','), e::jsonb
-         from unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(r, l, o, c, e)`,
-      [
-        bank,
-        kind,
-        batchRef,
-        outcomes.map((o) => o.row),
-        outcomes.map((o) => o.loanId),
-        outcomes.map((o) => (o.candidate ? 'pending' : 'invalid')),
-        outcomes.map((o) => [...new Set(o.errors.map((e) => e.code))].join(',')),
-        outcomes.map((o) => (o.candidate ? null : JSON.stringify(o.errors))),
-      ],
-    );
-    await tx.query(`insert into ${SCHEMA}.batch_chunks (bank, kind, batch_ref, first_row, last_row, digest) values ($1, $2, $3, $4, $5, $6)`, [
+    const admitted = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
+    const checked: RowsCheckedV2 = {
       bank,
       kind,
       batchRef,
-      chunk.firstRow,
-      chunk.lastRow,
-      chunk.digest,
-    ]);
+      firstRow: chunk.firstRow,
+      lastRow: chunk.lastRow,
+      digest: chunk.digest,
+      loanIds: outcomes.map((o) => o.loanId ?? ''),
+      invalid: outcomes.filter((o) => !o.candidate).map((o) => ({ row: o.row, errors: o.errors })),
+    };
+    const events: NewEvent[] = [
+      ...(version === 0 ? [{ type: 'intake.batch-opened.v1', data: { bank, kind, batchRef, programme: header.programme, format: header.format, receivedAt: filedAt } }] : []),
+      { type: 'intake.rows-checked.v2', data: checked },
+      ...(admitted.length > 0 ? [spec.filed(header, checked.firstRow, admitted, filedAt)] : []),
+    ];
+    // the batch row is locked (the fence) only now, for the writes, so that it is held briefly
+    await this.fence(tx, header, uploadId);
+    await this.store.append(tx, [{ streamId: streamOf(header), expected: version === 0 ? 'no_stream' : version, events }]);
+    await applyIntakeEvents(tx, events, { loansReserved: true });
     await tx.query(
-      `update ${SCHEMA}.batches set rows = rows + $4, invalid = invalid + $5, heartbeat_at = now(), lease_until = now() + $6 * interval '1 millisecond'
-        where bank = $1 and kind = $2 and batch_ref = $3`,
-      [bank, kind, batchRef, outcomes.length, outcomes.length - admitted.length, this.limits.leaseMs],
+      `update ${SCHEMA}.batches set heartbeat_at = now(), lease_until = now() + $4 * interval '1 millisecond' where bank = $1 and kind = $2 and batch_ref = $3`,
+      [bank, kind, batchRef, this.limits.leaseMs],
     );
     return version + events.length;
   }
@@ -416,8 +416,30 @@ export class FileBatch {
       `select *, (status = 'receiving' and lease_until < now()) as lapsed from ${SCHEMA}.batches where bank = $1 and kind = $2 and batch_ref = $3`,
       [bank, kind, batchRef],
     );
-    return row ?? null;
+    return row ? { ...row, ...(await countsOf(sql, bank, kind, batchRef)) } : null;
   }
+}
+
+/**
+ * A batch's counts, summed over its chunks: each chunk keeps its own, so that recording outcomes
+ * never waits for the upload that is filing the next chunk (nor the other way round).
+ */
+async function countsOf(sql: Sql, bank: string, kind: BatchKindName, batchRef: string): Promise<Pick<BatchRow, 'rows' | 'invalid' | 'approved' | 'accepted' | 'rejected'>> {
+  const [c] = await sql.query<{ rows: number; invalid: number; approved: number; accepted: number; rejected: number }>(
+    `select coalesce(sum(last_row - first_row + 1), 0)::int as rows, coalesce(sum(invalid), 0)::int as invalid, coalesce(sum(approved), 0)::int as approved,
+            coalesce(sum(accepted), 0)::int as accepted, coalesce(sum(rejected), 0)::int as rejected
+       from ${SCHEMA}.batch_chunks where bank = $1 and kind = $2 and batch_ref = $3`,
+    [bank, kind, batchRef],
+  );
+  return c;
+}
+
+type Outcome = { row: number; loanId: string | null; errors: RowError[]; candidate?: Candidate<unknown> };
+interface CheckedChunk {
+  outcomes: Outcome[];
+  firstRow: number;
+  lastRow: number;
+  digest: string;
 }
 
 const INTERRUPTED = { code: 'UPLOAD_INTERRUPTED', message: 'the upload stopped without an answer (its receiving process ended); resend the file with the same ref to go on' };
@@ -467,6 +489,13 @@ function digestOf(records: readonly ParsedRecord[], fields: readonly string[]): 
     parts.push(String(r.row), r.error ? `!${r.error.code}` : '', ...fields.map((f) => r.fields?.[f] ?? '\u0004'), '\u0003');
   }
   return createHash('sha256').update(parts.join('\u0001')).digest('hex');
+}
+
+/** The characters of a record's fields. */
+function lengthOf(record: ParsedRecord): number {
+  let n = 0;
+  for (const value of Object.values(record.fields ?? {})) n += value.length;
+  return n;
 }
 
 function streamOf({ bank, kind, batchRef }: BatchHeader): string {

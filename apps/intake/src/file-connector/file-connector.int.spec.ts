@@ -5,6 +5,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, uti
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
+import { batchRows } from '../batch-results/batch-rows';
 import { recordOutcomes } from '../batch-results/record-outcomes.consumer';
 import { FileBatch, SCHEMA } from '../file-batch/file-batch';
 import { intakeMigrations } from '../migrations';
@@ -45,7 +46,7 @@ describe('the file connector', () => {
 
     expect(existsSync(join(dir, 'done', 'F1.csv'))).toBe(true);
     expect(existsSync(join(dir, 'F2.csv.part'))).toBe(true);
-    const rows = await t.db.query(`select row, loan_id, outcome from ${SCHEMA}.batch_rows where batch_ref = 'F1' order by row`);
+    const rows = (await batchRows(t.db, 'ICBC', 'loans', 'F1', 0, 100)).map(({ row, loan_id, outcome }) => ({ row, loan_id, outcome }));
     expect(rows).toEqual([
       { row: 1, loan_id: 'F-1', outcome: 'pending' },
       { row: 2, loan_id: 'F-2', outcome: 'invalid' },
@@ -54,7 +55,7 @@ describe('the file connector', () => {
     await b.scan();
     expect(existsSync(join(dir, 'results', 'F1.jsonl'))).toBe(false); // row 1 has no outcome yet
 
-    await t.db.transaction((tx) => recordOutcomes(tx, [{ bank: 'ICBC', kind: 'loans', batchRef: 'F1', row: 1, outcome: 'approved', codes: [] }]));
+    await t.db.transaction((tx) => recordOutcomes(tx, [{ id: 'test:1', outcomes: { bank: 'ICBC', kind: 'loans', batchRef: 'F1', firstRow: 1, row: [1], codes: [[]] } }]));
     await a.scan();
     const results = readFileSync(join(dir, 'results', 'F1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(results.map((r) => [r.row, r.loan_id, r.outcome, r.codes])).toEqual([

@@ -7,6 +7,7 @@ import { Dirent, constants, createWriteStream, existsSync, lstatSync, mkdirSync,
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_REF, BATCH_REF_RULE } from '../file-batch/batch-kinds';
+import { batchRows } from '../batch-results/batch-rows';
 import { BatchHeader, BatchKindName, FileBatch, SCHEMA } from '../file-batch/file-batch';
 
 const SERVICING_FOLDERS: readonly BatchKindName[] = ['repayments', 'claims', 'recoveries'];
@@ -237,16 +238,11 @@ export class FileConnector implements OnApplicationBootstrap, OnApplicationShutd
     // a name of its own: another intake process may be writing the same results at the same time
     const part = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
     const out = createWriteStream(part);
-    let after = 0;
-    for (;;) {
-      const rows = await this.db.query<{ row: number; loan_id: string | null; outcome: string; codes: string[]; errors: unknown }>(
-        `select row, loan_id, outcome, codes, errors from ${SCHEMA}.batch_rows where bank = $1 and kind = $2 and batch_ref = $3 and row > $4 order by row limit 5000`,
-        [bank, kind, batchRef, after],
-      );
+    for (let after = 0; ; ) {
+      const rows = await batchRows(this.db, bank, kind, batchRef, after, 5_000);
       if (rows.length === 0) break;
       for (const r of rows) {
-        const line = JSON.stringify({ row: r.row, loan_id: r.loan_id, outcome: r.outcome, codes: r.codes, ...(r.errors ? { errors: r.errors } : {}) });
-        if (!out.write(`${line}\n`)) await once(out, 'drain');
+        if (!out.write(`${JSON.stringify(r)}\n`)) await once(out, 'drain');
       }
       after = rows[rows.length - 1].row;
     }

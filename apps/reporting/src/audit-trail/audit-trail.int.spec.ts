@@ -1,8 +1,7 @@
 import { OperatorActionRecordedV1, operatorActionRecordedV1 } from '@g2g/contracts';
-import { migrate, storeMigrations } from '@g2g/event-store';
 import { Caller, operatorAction } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase, eventually, freshServerDatabase } from '@g2g/testing';
-import { reportingMigrations } from '../migrations';
+import { openReporting } from '../reporting-database.fixture';
 import { ProjectionRunner } from '../projections/projection.runner';
 import { SCHEMA, record } from '../record-log/record-log.consumer';
 import { rebuildProjections } from '../rebuild/rebuild';
@@ -57,9 +56,7 @@ describe.each(databases)('the audit trail, on %s', (_name, open) => {
   ];
 
   beforeAll(async () => {
-    t = await open();
-    await migrate(t.db, SCHEMA, [...storeMigrations, ...reportingMigrations]);
-    runner = new ProjectionRunner(t.db);
+    ({ t, runner } = await openReporting(open));
   }, 60_000);
   afterAll(async () => t?.close());
   beforeEach(async () => {

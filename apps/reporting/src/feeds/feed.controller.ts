@@ -1,12 +1,44 @@
-import { Database } from '@g2g/event-store';
+import {
+  ClaimPaidV1,
+  GuaranteeCededV1,
+  GuaranteeIssuedV1,
+  GuaranteesCededV2,
+  LoansDecidedV2,
+  RecoverySharedV1,
+  ServicingDecidedV2,
+  claimPaidV1,
+  guaranteeCededV1,
+  guaranteeIssuedV1,
+  guaranteesCededV2,
+  loansDecidedV2,
+  programmeResumedV1,
+  programmeSuspendedV1,
+  recoverySharedV1,
+  servicingDecidedV2,
+} from '@g2g/contracts';
+import { parseSharePct, splitByShares } from '@g2g/domain';
+import { Database, EVENT_COLUMNS, EventRow } from '@g2g/event-store';
 import { Allow, Caller, CallerOf, cursorParam, sequenceParam } from '@g2g/platform';
 import { Controller, Get, Query } from '@nestjs/common';
-import { SCHEMA } from '../record-log/record-log.consumer';
+import { SCHEMA, store } from '../record-log/record-log.consumer';
+
+/** A feed message's number: its event's place in reporting's log, and its place within the event. */
+const PER_EVENT = 10_000n;
+
+export interface FeedMessage {
+  seq: number;
+  topic: string;
+  key: string;
+  value: unknown;
+  recorded_at: string;
+}
 
 /**
- * A participant's feed (guarantors, re-guarantors, the Fund, banks): the approval, cession, claim
- * and recovery messages of the guarantees it is a party to, and its programmes' suspensions and
- * resumptions, in log order; `after` is the cursor (the `seq` of the last message read).
+ * A participant's feed (guarantors, re-guarantors, the Fund, banks): one message per guarantee for
+ * the approvals, cessions, claims and recoveries it is a party to, and its programmes'
+ * suspensions and resumptions, in log order; `after` is the cursor (the `seq` of the last message
+ * read). The feed table points into the log (one row per event and participant); the messages
+ * are rendered from the events when read, in the shapes of the v1 contracts.
  */
 @Controller('feed')
 export class FeedController {
@@ -16,17 +48,111 @@ export class FeedController {
   @Allow('guarantor', 'reguarantor', 'fund', 'bank')
   async read(@CallerOf() caller: Caller, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined) {
     const take = cursorParam('limit', limit, 500, 5_000, 1);
-    const from = sequenceParam('after', after).toString();
-    // ordered by the bigint column itself (an alias of seq::text would sort as text: '10000' < '2001')
-    const rows = await this.db.query<{ seq_text: string; topic: string; key: string; value: unknown; recorded_at: Date }>(
-      `select f.seq::text as seq_text, f.topic, f.key, f.value, f.recorded_at from ${SCHEMA}.r_feed f
-        where f.participant = $1 and f.seq > $2::bigint order by f.seq limit $3`,
-      [caller.code, from, take],
-    );
-    return {
-      participant: caller.code,
-      messages: rows.map((r) => ({ seq: Number(r.seq_text), topic: r.topic, key: r.key, value: r.value, recorded_at: r.recorded_at })),
-      next: rows.length > 0 ? Number(rows[rows.length - 1].seq_text) : Number(from),
-    };
+    const from = sequenceParam('after', after);
+    const messages: FeedMessage[] = [];
+    for (let position = from / PER_EVENT; messages.length < take; ) {
+      const rows = await this.db.query<EventRow>(
+        `select ${EVENT_COLUMNS} from ${SCHEMA}.events e
+          where e.global_position in (select f.position from ${SCHEMA}.r_feed f where f.participant = $1 and f.position >= $2::bigint order by f.position limit 20)
+          order by e.global_position`,
+        [caller.code, position.toString()],
+      );
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const e = store.toStored(r);
+        for (const m of render(caller.code, e.globalPosition, e.type, e.data, String(e.metadata.recordedAt ?? e.recordedAt.toISOString()))) {
+          if (BigInt(m.seq) > from && messages.length < take) messages.push(m);
+        }
+      }
+      position = BigInt(rows[rows.length - 1].global_position) + 1n;
+    }
+    return { participant: caller.code, messages, next: messages.length > 0 ? messages[messages.length - 1].seq : Number(from) };
   }
+}
+
+/** The messages of one logged event that concern a participant. */
+export function render(participant: string, position: bigint, type: string, data: any, recordedAt: string): FeedMessage[] {
+  const seq = (k: number) => Number(position * PER_EVENT + BigInt(k));
+  if (type === loansDecidedV2.topic) return issuedMessages(data, participant).map(({ k, value }) => ({ seq: seq(k), topic: guaranteeIssuedV1.topic, key: value.guaranteeId, value, recorded_at: recordedAt }));
+  if (type === guaranteesCededV2.topic) return cededMessages(data, participant).map(({ k, value }) => ({ seq: seq(k), topic: guaranteeCededV1.topic, key: value.guaranteeId, value, recorded_at: recordedAt }));
+  if (type === servicingDecidedV2.topic) {
+    const d = data as ServicingDecidedV2;
+    const mine = (parts: { participant: string }[]) => parts.some((p) => p.participant === participant);
+    const out: FeedMessage[] = [];
+    for (const { index, ...value } of d.claims) if (mine(value.parts)) out.push({ seq: seq(index), topic: claimPaidV1.topic, key: value.guaranteeId, value: value as ClaimPaidV1, recorded_at: recordedAt });
+    for (const { index, ...value } of d.recoveries) if (mine(value.parts)) out.push({ seq: seq(index), topic: recoverySharedV1.topic, key: value.guaranteeId, value: value as RecoverySharedV1, recorded_at: recordedAt });
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+  if (type === programmeSuspendedV1.topic || type === programmeResumedV1.topic) return [{ seq: seq(0), topic: type, key: data.programme, value: data, recorded_at: recordedAt }];
+  return [];
+}
+
+/** The guarantees of a decided chunk a participant is party to (not as the bank), as guarantee-issued.v1. */
+export function issuedMessages(d: LoansDecidedV2, participant: string): { k: number; value: GuaranteeIssuedV1 }[] {
+  const g = d.issued;
+  const out: { k: number; value: GuaranteeIssuedV1 }[] = [];
+  g.index.forEach((k, i) => {
+    const t = d.terms[g.terms[i]];
+    if (participant !== '' && !t.parties.some((p) => p.participant === participant && p.role !== 'bank')) return;
+    const principal = BigInt(g.principalFen[i]);
+    const risks = splitByShares(principal, t.parties.map((p) => ({ participant: p.participant, role: p.role, sharePct: parseSharePct(p.sharePct)! })));
+    out.push({
+      k,
+      value: {
+        guaranteeId: `${d.bank}/${d.loanId[k]}`,
+        bank: d.bank,
+        loanId: d.loanId[k],
+        batchRef: d.batchRef,
+        row: d.row[k],
+        programme: d.programme,
+        programmeVersion: t.programmeVersion,
+        province: t.province,
+        fundBacked: t.fundBacked,
+        borrower: { idType: g.borrowerIdType[i], id: g.borrowerId[i], name: g.borrowerName[i], type: g.borrowerType[i] },
+        industryCode: g.industryCode[i],
+        industrySection: g.industrySection[i],
+        regionCode: g.regionCode[i],
+        sciTech: g.sciTech[i] === 'Y',
+        agriRelated: g.agriRelated[i] === 'Y',
+        inclusive: g.inclusive[i] === 'Y',
+        principalFen: g.principalFen[i],
+        interestRatePct: g.interestRatePct[i],
+        guaranteeFeeRatePct: g.guaranteeFeeRatePct[i],
+        disbursedOn: g.disbursedOn[i],
+        maturesOn: g.maturesOn[i],
+        termDays: g.termDays[i],
+        guaranteeFeeFen: g.guaranteeFeeFen[i],
+        parties: t.parties.map((p, j) => ({ role: p.role, participant: p.participant, sharePct: p.sharePct, riskFen: risks[j].amount.toString() })),
+        reguaranteeFeePct: g.reguaranteeFeePct[i],
+        issuedOn: g.disbursedOn[i],
+        decidedAt: d.decidedAt,
+      },
+    });
+  });
+  return out;
+}
+
+/** The cessions of a chunk a participant is party to (as guarantor, re-guarantor or Fund), as guarantee-ceded.v1. */
+export function cededMessages(d: GuaranteesCededV2, participant: string): { k: number; value: GuaranteeCededV1 }[] {
+  const c = d.guarantees;
+  const out: { k: number; value: GuaranteeCededV1 }[] = [];
+  c.loanId.forEach((loanId, i) => {
+    const cessions = d.parts.filter((p) => p.riskFen[i] !== '');
+    if (participant !== '' && c.guarantor[i] !== participant && !cessions.some((p) => p.participant === participant)) return;
+    out.push({
+      k: i,
+      value: {
+        guaranteeId: `${d.bank}/${loanId}`,
+        programme: d.programme,
+        bank: d.bank,
+        guarantor: c.guarantor[i],
+        principalFen: c.principalFen[i],
+        termDays: c.termDays[i],
+        cededOn: c.cededOn[i],
+        statementMonth: c.cededOn[i].slice(0, 7),
+        cessions: cessions.map((p) => ({ role: p.role, participant: p.participant, riskFen: p.riskFen[i], feePct: c.feePct[i], reguaranteeFeeFen: p.feeFen[i] })),
+      },
+    });
+  });
+  return out;
 }

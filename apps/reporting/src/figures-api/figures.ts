@@ -40,7 +40,7 @@ function sliceFilter(slice: Slice, start: number): { sql: string; params: unknow
   if (slice.fundBacked !== undefined) add((p) => `g.fund_backed = ${p}`, slice.fundBacked);
   if (slice.guarantor !== undefined) add((p) => `g.guarantor = ${p}`, slice.guarantor);
   if (slice.reguarantor !== undefined) {
-    add((p) => `exists (select 1 from ${SCHEMA}.r_parties rp where rp.guarantee_id = g.guarantee_id and rp.participant = ${p} and rp.role not in ('bank', 'guarantor'))`, slice.reguarantor);
+    add((p) => `exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = g.terms_id and ${p} = any(rt.reguarantors))`, slice.reguarantor);
   }
   if (slice.province !== undefined) add((p) => `g.province = ${p}`, slice.province);
   if (slice.industrySection !== undefined) add((p) => `g.industry_section = ${p}`, slice.industrySection);
@@ -69,8 +69,8 @@ export async function figures(sql: Sql, q: FiguresQuery) {
             coalesce(sum(principal_fen) filter (where fund_backed), 0)::text as fund_backed,
             count(distinct borrower_id) filter (where sci_tech)::text as sci_borrowers,
             coalesce(sum(principal_fen) filter (where sci_tech), 0)::text as sci_principal,
-            coalesce(sum(principal_fen * fee_rate_pct * 10000), 0)::numeric(40, 0)::text as fee_weighted,
-            coalesce(sum(principal_fen * interest_rate_pct * 10000), 0)::numeric(40, 0)::text as interest_weighted,
+            round(coalesce(sum(principal_fen * fee_rate_pct * 10000), 0))::text as fee_weighted,
+            round(coalesce(sum(principal_fen * interest_rate_pct * 10000), 0))::text as interest_weighted,
             coalesce(sum(guarantee_fee_fen), 0)::text as fees
        from ${SCHEMA}.r_guarantees g where ${issuedInPeriod}`,
     params,
@@ -114,23 +114,25 @@ export async function figures(sql: Sql, q: FiguresQuery) {
   );
 
   // At the end of `to`: guarantees issued by then, less what was repaid or claimed by then.
-  const outstanding = `with o as (
-      select g.guarantee_id, g.guarantor, g.principal_fen - coalesce((
-               select sum(ch.amount_fen) from ${SCHEMA}.r_principal_changes ch
-                where ch.guarantee_id = g.guarantee_id and ch.business_date <= $2::date and ${known('ch')}), 0) as outstanding
-        from ${SCHEMA}.r_guarantees g where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice})`;
+  const outstanding = `with ch as (
+      select guarantee_id, sum(amount_fen) as changed from ${SCHEMA}.r_principal_changes ch
+       where ch.business_date <= $2::date and ${known('ch')} group by guarantee_id),
+    o as (
+      select g.guarantee_id, g.guarantor, g.terms_id, g.principal_fen - coalesce(ch.changed, 0) as outstanding
+        from ${SCHEMA}.r_guarantees g left join ch using (guarantee_id)
+       where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice})`;
   const [balance] = await sql.query<{ amount: string }>(`${outstanding} select coalesce(sum(outstanding), 0)::text as amount from o`, params);
   const risk = await sql.query<{ participant: string; amount: string }>(
     `${outstanding},
           parts as (
-            select p.guarantee_id, p.participant, o.outstanding,
-                   case when p.role = 'guarantor' then null else floor(o.outstanding * p.share_pct / 100) end as part
-              from ${SCHEMA}.r_parties p join o using (guarantee_id) where o.outstanding > 0
+            select o.guarantee_id, p->>'participant' as participant, o.outstanding,
+                   case when p->>'role' = 'guarantor' then null else floor(o.outstanding * (p->>'sharePct')::numeric / 100) end as part
+              from o join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) p where o.outstanding > 0
           ),
           filled as (
             select participant, coalesce(part, outstanding - coalesce(sum(part) over (partition by guarantee_id), 0)) as amount from parts
           )
-     select participant, sum(amount)::numeric(40, 0)::text as amount from filled group by participant order by participant`,
+     select participant, round(sum(amount))::text as amount from filled group by participant order by participant`,
     params,
   );
   const leverage = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(

@@ -1,23 +1,32 @@
-import { Database, LogSubscription, describeError } from '@g2g/event-store';
+import { Database, EventRow, LogSubscription, Sql, StoredEvent, describeError } from '@g2g/event-store';
+import { REFERENCE_STATE, StateProjection, applyReferenceDataEvents } from '@g2g/platform';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
-import { LoggedEvent, project } from './projector';
+import { LoggedEvent, READ_MODELS, project } from './projector';
 
 export const PROJECTION = 'reporting.projections';
 
-interface EventRow {
-  global_position: string;
-  transaction_id: string;
-  type: string;
-  data: unknown;
-  metadata: { recordedAt?: string };
-  recorded_at: Date;
+export function loggedOf(e: StoredEvent): LoggedEvent {
+  return { position: e.globalPosition, type: e.type, data: e.data, recordedAt: String(e.metadata?.recordedAt ?? e.recordedAt.toISOString()) };
 }
 
 export function toLogged(r: EventRow): LoggedEvent {
-  const stored = store.toStored(r as any);
-  return { position: stored.globalPosition, type: stored.type, data: stored.data, recordedAt: String(r.metadata?.recordedAt ?? r.recorded_at.toISOString()) };
+  return loggedOf(store.toStored(r));
 }
+
+/** Reporting's read models, and its copy of the reference data (applied again here: idempotent), from its log. */
+export async function projectStored(tx: Sql, events: readonly StoredEvent[]): Promise<void> {
+  await applyReferenceDataEvents(tx, SCHEMA, events);
+  await project(tx, events.map(loggedOf));
+}
+
+export const reportingState: StateProjection = {
+  service: 'reporting',
+  schema: SCHEMA,
+  tables: { ...READ_MODELS, ...REFERENCE_STATE },
+  apply: projectStored,
+  checkpoint: { schema: SCHEMA, name: PROJECTION },
+};
 
 /** Keeps the read models up with reporting's log: each page and its checkpoint in one transaction. */
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,7 +39,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       source: { schema: SCHEMA, table: 'events' },
       batchSize: 1000,
       idleMs: 100,
-      handle: (rows, tx) => project(tx, rows.map(toLogged)),
+      handle: (rows, tx) => projectStored(tx, rows.map((r) => store.toStored(r))),
       onError: (error) => new Logger('reporting').warn(`projection: ${describeError(error)}`),
     });
     db.afterCommit(() => this.subscription.nudge());

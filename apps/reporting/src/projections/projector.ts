@@ -1,22 +1,20 @@
 import {
-  ClaimPaidV1,
-  GuaranteeCededV1,
-  GuaranteeIssuedV1,
-  GuaranteeRepaidV1,
+  GuaranteesCededV2,
+  IssueTermsV2,
+  LoansDecidedV2,
   OperatorActionRecordedV1,
   ProgrammeResumedV1,
   ProgrammeSuspendedV1,
-  RecoverySharedV1,
-  claimPaidV1,
-  guaranteeCededV1,
-  guaranteeIssuedV1,
-  guaranteeRepaidV1,
+  ServicingDecidedV2,
+  guaranteesCededV2,
+  loansDecidedV2,
   operatorActionRecordedV1,
   programmeResumedV1,
   programmeSuspendedV1,
-  recoverySharedV1,
+  servicingDecidedV2,
 } from '@g2g/contracts';
-import { Sql } from '@g2g/event-store';
+import { Sql, joined } from '@g2g/event-store';
+import { createHash } from 'node:crypto';
 import { SCHEMA } from '../record-log/record-log.consumer';
 
 /** An event of reporting's log as the projector reads it. */
@@ -27,203 +25,223 @@ export interface LoggedEvent<D = any> {
   recordedAt: string;
 }
 
-/** The read-model tables the projector fills (and a rebuild empties). */
-export const READ_MODEL_TABLES = ['r_guarantees', 'r_parties', 'r_reguarantee_fees', 'r_principal_changes', 'r_releases', 'r_claims', 'r_claim_amounts', 'r_recoveries', 'r_feed', 'r_audit_trail'];
+/** The read-model tables the projector fills (and a rebuild empties), with the columns a check compares. */
+export const READ_MODELS = {
+  r_terms: ['terms_id', 'programme', 'programme_version', 'province', 'fund_backed', 'guarantor', 'reguarantors', 'parties'],
+  r_guarantees: ['guarantee_id', 'programme', 'bank', 'terms_id', 'guarantor', 'province', 'fund_backed', 'industry_section', 'borrower_type', 'borrower_id', 'sci_tech', 'inclusive', 'principal_fen', 'interest_rate_pct', 'fee_rate_pct', 'guarantee_fee_fen', 'issued_on', 'matures_on', 'recorded_at', 'position', 'idx'],
+  r_rejections: ['guarantee_id', 'position', 'idx'],
+  r_reguarantee_fees: ['guarantee_id', 'participant', 'fee_fen', 'recorded_at', 'position'],
+  r_principal_changes: ['position', 'idx', 'guarantee_id', 'kind', 'business_date', 'amount_fen', 'recorded_at'],
+  r_releases: ['guarantee_id', 'kind', 'released_on', 'recorded_at'],
+  r_claims: ['guarantee_id', 'claimed_on', 'unpaid_principal_fen', 'compensation_fen', 'fund_paid', 'recorded_at', 'position', 'idx'],
+  r_claim_amounts: ['guarantee_id', 'kind', 'participant', 'role', 'amount_fen'],
+  r_recoveries: ['position', 'idx', 'participant', 'guarantee_id', 'role', 'recovered_on', 'amount_fen', 'recorded_at'],
+  r_feed: ['participant', 'position'],
+  r_chunks: ['kind', 'bank', 'batch_ref', 'first_row', 'position'],
+  r_audit_trail: ['seq', 'action_id', 'service', 'action', 'actor', 'actor_key_id', 'subject', 'details', 'recorded_at'],
+} as const;
+export const READ_MODEL_TABLES = Object.keys(READ_MODELS);
 
-type Columns = Record<string, { type: string; values: unknown[] }>;
+export const termsIdOf = (programme: string, t: IssueTermsV2) => createHash('sha256').update(programme).update(JSON.stringify(t)).digest('hex').slice(0, 16);
 
-async function insert(tx: Sql, table: string, cols: Columns): Promise<void> {
-  const names = Object.keys(cols);
-  if (names.length === 0 || cols[names[0]].values.length === 0) return;
-  const params = names.map((n) => cols[n].values);
+/** Inserts rows given as columns, each column joined into one parameter and split by the database. */
+async function insertColumns(tx: Sql, table: string, columns: Record<string, [type: string, values: readonly (string | number | bigint)[]]>, conflict = 'on conflict do nothing'): Promise<void> {
+  const names = Object.keys(columns);
+  if (columns[names[0]][1].length === 0) return;
+  const splits = names.map((n, i) => `string_to_array($${i + 1}, E'\\x1f')`);
+  const casts = names.map((n, i) => (columns[n][0] === 'text' ? `c${i}` : `nullif(c${i}, '')::${columns[n][0]}`));
   await tx.query(
     `insert into ${SCHEMA}.${table} (${names.join(', ')})
-     select * from unnest(${names.map((n, i) => `$${i + 1}::${cols[n].type}[]`).join(', ')}) on conflict do nothing`,
-    params,
+     select ${casts.join(', ')} from unnest(${splits.join(', ')}) as t(${names.map((_, i) => `c${i}`).join(', ')}) ${conflict}`,
+    names.map((n) => joined(columns[n][1])),
   );
-}
-
-function columns<T>(rows: T[], spec: Record<string, [string, (r: T) => unknown]>): Columns {
-  return Object.fromEntries(Object.entries(spec).map(([name, [type, get]]) => [name, { type, values: rows.map(get) }]));
 }
 
 /**
  * Applies a page of the log to the read models, with set-based statements. Facts go to their own
- * tables keyed by the event, so a page's order does not matter and applying it again changes
- * nothing. Feeds are numbered by the event's log position, stable across rebuilds.
+ * tables keyed by the event (its log position and the row within it), so a page's order does not
+ * matter and applying it again changes nothing. Feeds point into the log.
  */
 export async function project(tx: Sql, events: readonly LoggedEvent[]): Promise<void> {
-  const of = <T>(topic: string) => events.filter((e) => e.type === topic) as LoggedEvent<T>[];
-
-  const issued = of<GuaranteeIssuedV1>(guaranteeIssuedV1.topic);
-  await insert(
-    tx,
-    'r_guarantees',
-    columns(issued, {
-      guarantee_id: ['text', (e) => e.data.guaranteeId],
-      programme: ['text', (e) => e.data.programme],
-      bank: ['text', (e) => e.data.bank],
-      guarantor: ['text', (e) => e.data.parties.find((p) => p.role === 'guarantor')!.participant],
-      province: ['text', (e) => e.data.province],
-      fund_backed: ['boolean', (e) => e.data.fundBacked],
-      industry_section: ['text', (e) => e.data.industrySection],
-      borrower_type: ['text', (e) => e.data.borrower.type],
-      borrower_id: ['text', (e) => e.data.borrower.id],
-      sci_tech: ['boolean', (e) => e.data.sciTech],
-      inclusive: ['boolean', (e) => e.data.inclusive],
-      principal_fen: ['numeric', (e) => e.data.principalFen],
-      interest_rate_pct: ['numeric', (e) => e.data.interestRatePct],
-      fee_rate_pct: ['numeric', (e) => e.data.guaranteeFeeRatePct],
-      guarantee_fee_fen: ['numeric', (e) => e.data.guaranteeFeeFen],
-      issued_on: ['date', (e) => e.data.issuedOn],
-      matures_on: ['date', (e) => e.data.maturesOn],
-      recorded_at: ['timestamptz', (e) => e.recordedAt],
-    }),
-  );
-  const parties = issued.flatMap((e) => e.data.parties.map((p) => ({ g: e.data.guaranteeId, ...p })));
-  await insert(tx, 'r_parties', columns(parties, { guarantee_id: ['text', (p) => p.g], participant: ['text', (p) => p.participant], role: ['text', (p) => p.role], share_pct: ['numeric', (p) => p.sharePct] }));
-
-  const ceded = of<GuaranteeCededV1>(guaranteeCededV1.topic).flatMap((e) => e.data.cessions.map((c) => ({ e, c })));
-  await insert(
-    tx,
-    'r_reguarantee_fees',
-    columns(ceded, {
-      guarantee_id: ['text', (x) => x.e.data.guaranteeId],
-      participant: ['text', (x) => x.c.participant],
-      fee_fen: ['numeric', (x) => x.c.reguaranteeFeeFen],
-      recorded_at: ['timestamptz', (x) => x.e.recordedAt],
-    }),
-  );
-
-  const repaid = of<GuaranteeRepaidV1>(guaranteeRepaidV1.topic);
-  const claims = of<ClaimPaidV1>(claimPaidV1.topic);
-  const changes = [
-    ...repaid.map((e) => ({ e, g: e.data.guaranteeId, kind: 'repayment', date: e.data.repaidOn, amount: e.data.amountFen })),
-    ...claims.map((e) => ({ e, g: e.data.guaranteeId, kind: 'claim', date: e.data.claimedOn, amount: e.data.unpaidPrincipalFen })),
-  ];
-  await insert(
-    tx,
-    'r_principal_changes',
-    columns(changes, {
-      position: ['bigint', (c) => c.e.position.toString()],
-      guarantee_id: ['text', (c) => c.g],
-      kind: ['text', (c) => c.kind],
-      business_date: ['date', (c) => c.date],
-      amount_fen: ['numeric', (c) => c.amount],
-      recorded_at: ['timestamptz', (c) => c.e.recordedAt],
-    }),
-  );
-  const releases = [
-    ...repaid.filter((e) => e.data.released).map((e) => ({ e, g: e.data.guaranteeId, kind: 'repaid', date: e.data.repaidOn })),
-    ...claims.map((e) => ({ e, g: e.data.guaranteeId, kind: 'claimed', date: e.data.claimedOn })),
-  ];
-  await insert(
-    tx,
-    'r_releases',
-    columns(releases, { guarantee_id: ['text', (r) => r.g], kind: ['text', (r) => r.kind], released_on: ['date', (r) => r.date], recorded_at: ['timestamptz', (r) => r.e.recordedAt] }),
-  );
-  await insert(
-    tx,
-    'r_claims',
-    columns(claims, {
-      guarantee_id: ['text', (e) => e.data.guaranteeId],
-      claimed_on: ['date', (e) => e.data.claimedOn],
-      unpaid_principal_fen: ['numeric', (e) => e.data.unpaidPrincipalFen],
-      compensation_fen: ['numeric', (e) => e.data.compensationFen],
-      fund_paid: ['boolean', (e) => e.data.fundPaid],
-      recorded_at: ['timestamptz', (e) => e.recordedAt],
-    }),
-  );
-  const amounts = claims.flatMap((e) =>
-    (['part', 'support', 'loss'] as const).flatMap((kind) =>
-      (kind === 'part' ? e.data.parts : kind === 'support' ? e.data.support : e.data.losses).map((a) => ({ g: e.data.guaranteeId, kind, ...a })),
-    ),
-  );
-  await insert(
-    tx,
-    'r_claim_amounts',
-    columns(amounts, {
-      guarantee_id: ['text', (a) => a.g],
-      kind: ['text', (a) => a.kind],
-      participant: ['text', (a) => a.participant],
-      role: ['text', (a) => a.role],
-      amount_fen: ['numeric', (a) => a.amountFen],
-    }),
-  );
-  const recoveries = of<RecoverySharedV1>(recoverySharedV1.topic).flatMap((e) => e.data.parts.map((p) => ({ e, p })));
-  await insert(
-    tx,
-    'r_recoveries',
-    columns(recoveries, {
-      position: ['bigint', (r) => r.e.position.toString()],
-      guarantee_id: ['text', (r) => r.e.data.guaranteeId],
-      participant: ['text', (r) => r.p.participant],
-      role: ['text', (r) => r.p.role],
-      recovered_on: ['date', (r) => r.e.data.recoveredOn],
-      amount_fen: ['numeric', (r) => r.p.amountFen],
-      recorded_at: ['timestamptz', (r) => r.e.recordedAt],
-    }),
-  );
-
-  await projectFeeds(tx, events);
-
-  // the audit trail: every operator action, whichever service recorded it, numbered by its log position
-  const actions = events.filter((e) => operatorActionRecordedV1.carries(e.type)) as LoggedEvent<OperatorActionRecordedV1>[];
-  await insert(
-    tx,
-    'r_audit_trail',
-    columns(actions, {
-      seq: ['bigint', (e) => e.position.toString()],
-      action_id: ['text', (e) => e.data.actionId],
-      service: ['text', (e) => e.data.service],
-      action: ['text', (e) => e.data.action],
-      actor: ['text', (e) => e.data.actor.participant],
-      actor_key_id: ['text', (e) => e.data.actor.keyId],
-      subject: ['text', (e) => e.data.subject],
-      details: ['jsonb', (e) => JSON.stringify(e.data.details)],
-      recorded_at: ['timestamptz', (e) => e.data.recordedAt],
-    }),
-  );
+  for (const e of events) {
+    switch (e.type) {
+      case loansDecidedV2.topic:
+        await decided(tx, e as LoggedEvent<LoansDecidedV2>);
+        break;
+      case guaranteesCededV2.topic:
+        await ceded(tx, e as LoggedEvent<GuaranteesCededV2>);
+        break;
+      case servicingDecidedV2.topic:
+        await servicing(tx, e as LoggedEvent<ServicingDecidedV2>);
+        break;
+      case programmeSuspendedV1.topic:
+      case programmeResumedV1.topic:
+        await programmeFeed(tx, e as LoggedEvent<ProgrammeSuspendedV1 | ProgrammeResumedV1>);
+        break;
+      default:
+        if (operatorActionRecordedV1.carries(e.type)) await auditTrail(tx, e as LoggedEvent<OperatorActionRecordedV1>);
+    }
+  }
 }
 
-/**
- * Each participant's feed: approvals and cessions for the guarantees it is party to (not the bank:
- * banks read their batch results), claims and recoveries for every party, and a programme's
- * suspension and resumption for every participant the programme names (its parties and banks).
- */
-async function projectFeeds(tx: Sql, events: readonly LoggedEvent[]): Promise<void> {
-  const rows: { participant: string; e: LoggedEvent; key: string }[] = [];
-  const add = (e: LoggedEvent, key: string, participants: Iterable<string>) => {
-    for (const participant of new Set(participants)) rows.push({ participant, e, key });
-  };
-  const suspendedOrResumed: LoggedEvent[] = [];
-  for (const e of events) {
-    if (e.type === guaranteeIssuedV1.topic) add(e, e.data.guaranteeId, (e.data as GuaranteeIssuedV1).parties.filter((p) => p.role !== 'bank').map((p) => p.participant));
-    else if (e.type === guaranteeCededV1.topic) add(e, e.data.guaranteeId, [e.data.guarantor, ...(e.data as GuaranteeCededV1).cessions.map((c) => c.participant)]);
-    else if (e.type === claimPaidV1.topic || e.type === recoverySharedV1.topic) add(e, e.data.guaranteeId, (e.data.parts as { participant: string }[]).map((p) => p.participant));
-    else if (e.type === programmeSuspendedV1.topic || e.type === programmeResumedV1.topic) suspendedOrResumed.push(e);
-  }
-  for (const e of suspendedOrResumed) {
-    const programme = (e.data as ProgrammeSuspendedV1 | ProgrammeResumedV1).programme;
-    const [{ participants }] = await tx.query<{ participants: string[] | null }>(
-      `select array_agg(distinct participant) as participants from (
-         select jsonb_array_elements(document->'parties')->>'participant' as participant from ${SCHEMA}.ref_programmes where id = $1
-         union select jsonb_array_elements_text(document->'banks') from ${SCHEMA}.ref_programmes where id = $1) x
-        where participant <> '$bank'`,
-      [programme],
+async function chunkAt(tx: Sql, kind: 'decided' | 'ceded', d: { bank: string; batchRef: string; firstRow: number }, position: bigint): Promise<void> {
+  await tx.query(`insert into ${SCHEMA}.r_chunks (kind, bank, batch_ref, first_row, position) values ($1, $2, $3, $4, $5) on conflict do nothing`, [
+    kind,
+    d.bank,
+    d.batchRef,
+    d.firstRow,
+    position.toString(),
+  ]);
+}
+
+async function feed(tx: Sql, e: LoggedEvent, participants: Iterable<string>): Promise<void> {
+  const list = [...new Set(participants)];
+  if (list.length === 0) return;
+  await insertColumns(tx, 'r_feed', { participant: ['text', list], position: ['bigint', list.map(() => e.position)] });
+}
+
+async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>): Promise<void> {
+  const d = e.data;
+  await chunkAt(tx, 'decided', d, e.position);
+  const ids = d.terms.map((t) => termsIdOf(d.programme, t));
+  for (const [i, t] of d.terms.entries()) {
+    const guarantor = t.parties.find((p) => p.role === 'guarantor')!.participant;
+    await tx.query(
+      `insert into ${SCHEMA}.r_terms (terms_id, programme, programme_version, province, fund_backed, guarantor, reguarantors, parties)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing`,
+      [ids[i], d.programme, t.programmeVersion, t.province, t.fundBacked, guarantor, t.parties.filter((p) => p.role !== 'bank' && p.role !== 'guarantor').map((p) => p.participant), JSON.stringify(t.parties)],
     );
-    add(e, programme, participants ?? []);
   }
-  await insert(
-    tx,
-    'r_feed',
-    columns(rows, {
-      participant: ['text', (r) => r.participant],
-      seq: ['bigint', (r) => r.e.position.toString()],
-      topic: ['text', (r) => r.e.type],
-      key: ['text', (r) => r.key],
-      value: ['jsonb', (r) => JSON.stringify(r.e.data)],
-      recorded_at: ['timestamptz', (r) => r.e.recordedAt],
-    }),
+  const g = d.issued;
+  const n = g.index.length;
+  const each = <T>(f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+  const terms = (i: number) => d.terms[g.terms[i]];
+  await insertColumns(tx, 'r_guarantees', {
+    guarantee_id: ['text', each((i) => `${d.bank}/${d.loanId[g.index[i]]}`)],
+    programme: ['text', each(() => d.programme)],
+    bank: ['text', each(() => d.bank)],
+    terms_id: ['text', each((i) => ids[g.terms[i]])],
+    guarantor: ['text', each((i) => terms(i).parties.find((p) => p.role === 'guarantor')!.participant)],
+    province: ['text', each((i) => terms(i).province)],
+    fund_backed: ['boolean', each((i) => String(terms(i).fundBacked))],
+    industry_section: ['text', g.industrySection],
+    borrower_type: ['text', g.borrowerType],
+    borrower_id: ['text', g.borrowerId],
+    sci_tech: ['boolean', each((i) => String(g.sciTech[i] === 'Y'))],
+    inclusive: ['boolean', each((i) => String(g.inclusive[i] === 'Y'))],
+    principal_fen: ['numeric', g.principalFen],
+    interest_rate_pct: ['numeric', g.interestRatePct],
+    fee_rate_pct: ['numeric', g.guaranteeFeeRatePct],
+    guarantee_fee_fen: ['numeric', g.guaranteeFeeFen],
+    issued_on: ['date', g.disbursedOn],
+    matures_on: ['date', g.maturesOn],
+    recorded_at: ['timestamptz', each(() => e.recordedAt)],
+    position: ['bigint', each(() => e.position)],
+    idx: ['int', g.index],
+  });
+  const approved = new Set(g.index);
+  const rejected = d.loanId.flatMap((id, k) => (approved.has(k) ? [] : [k]));
+  await insertColumns(tx, 'r_rejections', {
+    guarantee_id: ['text', rejected.map((k) => `${d.bank}/${d.loanId[k]}`)],
+    position: ['bigint', rejected.map(() => e.position)],
+    idx: ['int', rejected],
+  });
+  // approvals go to every party of the guarantees but the bank (banks read their batch results)
+  await feed(tx, e, d.terms.flatMap((t) => t.parties.filter((p) => p.role !== 'bank').map((p) => p.participant)));
+}
+
+async function ceded(tx: Sql, e: LoggedEvent<GuaranteesCededV2>): Promise<void> {
+  const d = e.data;
+  await chunkAt(tx, 'ceded', d, e.position);
+  const rows = d.parts.flatMap((part) => part.feeFen.flatMap((fee, i) => (fee === '' ? [] : [{ g: `${d.bank}/${d.guarantees.loanId[i]}`, participant: part.participant, fee }])));
+  await insertColumns(tx, 'r_reguarantee_fees', {
+    guarantee_id: ['text', rows.map((r) => r.g)],
+    participant: ['text', rows.map((r) => r.participant)],
+    fee_fen: ['numeric', rows.map((r) => r.fee)],
+    recorded_at: ['timestamptz', rows.map(() => e.recordedAt)],
+    position: ['bigint', rows.map(() => e.position)],
+  });
+  await feed(tx, e, [...d.guarantees.guarantor, ...d.parts.map((p) => p.participant)]);
+}
+
+async function servicing(tx: Sql, e: LoggedEvent<ServicingDecidedV2>): Promise<void> {
+  const d = e.data;
+  const changes = [
+    ...d.repaid.map((r) => ({ idx: r.index, g: r.guaranteeId, kind: 'repayment', date: r.repaidOn, amount: r.amountFen })),
+    ...d.claims.map((c) => ({ idx: c.index, g: c.guaranteeId, kind: 'claim', date: c.claimedOn, amount: c.unpaidPrincipalFen })),
+  ];
+  await insertColumns(tx, 'r_principal_changes', {
+    position: ['bigint', changes.map(() => e.position)],
+    idx: ['int', changes.map((c) => c.idx)],
+    guarantee_id: ['text', changes.map((c) => c.g)],
+    kind: ['text', changes.map((c) => c.kind)],
+    business_date: ['date', changes.map((c) => c.date)],
+    amount_fen: ['numeric', changes.map((c) => c.amount)],
+    recorded_at: ['timestamptz', changes.map(() => e.recordedAt)],
+  });
+  const releases = [
+    ...d.repaid.filter((r) => r.released).map((r) => ({ g: r.guaranteeId, kind: 'repaid', date: r.repaidOn })),
+    ...d.claims.map((c) => ({ g: c.guaranteeId, kind: 'claimed', date: c.claimedOn })),
+  ];
+  await insertColumns(tx, 'r_releases', {
+    guarantee_id: ['text', releases.map((r) => r.g)],
+    kind: ['text', releases.map((r) => r.kind)],
+    released_on: ['date', releases.map((r) => r.date)],
+    recorded_at: ['timestamptz', releases.map(() => e.recordedAt)],
+  });
+  await insertColumns(tx, 'r_claims', {
+    guarantee_id: ['text', d.claims.map((c) => c.guaranteeId)],
+    claimed_on: ['date', d.claims.map((c) => c.claimedOn)],
+    unpaid_principal_fen: ['numeric', d.claims.map((c) => c.unpaidPrincipalFen)],
+    compensation_fen: ['numeric', d.claims.map((c) => c.compensationFen)],
+    fund_paid: ['boolean', d.claims.map((c) => String(c.fundPaid))],
+    recorded_at: ['timestamptz', d.claims.map(() => e.recordedAt)],
+    position: ['bigint', d.claims.map(() => e.position)],
+    idx: ['int', d.claims.map((c) => c.index)],
+  });
+  const amounts = d.claims.flatMap((c) =>
+    (['part', 'support', 'loss'] as const).flatMap((kind) => (kind === 'part' ? c.parts : kind === 'support' ? c.support : c.losses).map((a) => ({ g: c.guaranteeId, kind, ...a }))),
+  );
+  await insertColumns(tx, 'r_claim_amounts', {
+    guarantee_id: ['text', amounts.map((a) => a.g)],
+    kind: ['text', amounts.map((a) => a.kind)],
+    participant: ['text', amounts.map((a) => a.participant)],
+    role: ['text', amounts.map((a) => a.role)],
+    amount_fen: ['numeric', amounts.map((a) => a.amountFen)],
+  });
+  const recoveries = d.recoveries.flatMap((r) => r.parts.map((p) => ({ r, p })));
+  await insertColumns(tx, 'r_recoveries', {
+    position: ['bigint', recoveries.map(() => e.position)],
+    idx: ['int', recoveries.map((x) => x.r.index)],
+    participant: ['text', recoveries.map((x) => x.p.participant)],
+    guarantee_id: ['text', recoveries.map((x) => x.r.guaranteeId)],
+    role: ['text', recoveries.map((x) => x.p.role)],
+    recovered_on: ['date', recoveries.map((x) => x.r.recoveredOn)],
+    amount_fen: ['numeric', recoveries.map((x) => x.p.amountFen)],
+    recorded_at: ['timestamptz', recoveries.map(() => e.recordedAt)],
+  });
+  // claims and recoveries go to every party of the loan
+  await feed(tx, e, [...d.claims.flatMap((c) => c.parts.map((p) => p.participant)), ...d.recoveries.flatMap((r) => r.parts.map((p) => p.participant))]);
+}
+
+/** A programme's suspension and resumption go to every participant the programme names (its parties and banks). */
+async function programmeFeed(tx: Sql, e: LoggedEvent<ProgrammeSuspendedV1 | ProgrammeResumedV1>): Promise<void> {
+  const [{ participants }] = await tx.query<{ participants: string[] | null }>(
+    `select array_agg(distinct participant) as participants from (
+       select jsonb_array_elements(document->'parties')->>'participant' as participant from ${SCHEMA}.ref_programmes where id = $1
+       union select jsonb_array_elements_text(document->'banks') from ${SCHEMA}.ref_programmes where id = $1) x
+      where participant <> '$bank'`,
+    [e.data.programme],
+  );
+  await feed(tx, e, participants ?? []);
+}
+
+/** The audit trail: every operator action, whichever service recorded it, numbered by its log position. */
+async function auditTrail(tx: Sql, e: LoggedEvent<OperatorActionRecordedV1>): Promise<void> {
+  const a = e.data;
+  await tx.query(
+    `insert into ${SCHEMA}.r_audit_trail (seq, action_id, service, action, actor, actor_key_id, subject, details, recorded_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing`,
+    [e.position.toString(), a.actionId, a.service, a.action, a.actor.participant, a.actor.keyId, a.subject, JSON.stringify(a.details), a.recordedAt],
   );
 }

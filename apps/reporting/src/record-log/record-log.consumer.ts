@@ -1,18 +1,14 @@
 import {
-  claimPaidV1,
-  guaranteeCededV1,
-  guaranteeIssuedV1,
-  guaranteeRepaidV1,
-  loanFiledV1,
-  loanRejectedV1,
+  guaranteesCededV2,
+  loansDecidedV2,
   operatorActionRecordedV1,
   programmeResumedV1,
   programmeSuspendedV1,
-  recoverySharedV1,
+  servicingDecidedV2,
 } from '@g2g/contracts';
-import { EventStore, StreamAppend } from '@g2g/event-store';
-import { operatorActionStream } from '@g2g/platform';
+import { EventStore, NewEvent, StreamAppend } from '@g2g/event-store';
 import { Consume, G2gContext, IncomingMessage } from '@g2g/messaging';
+import { operatorActionStream } from '@g2g/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 
@@ -27,57 +23,55 @@ export const store = new EventStore(SCHEMA);
  */
 export const OPERATOR_ACTION_TOPICS = ['intake', 'underwriting', 'cession', 'compensation'].map((s) => operatorActionRecordedV1.topic(s));
 
-type Logged = { stream: (v: any) => string; businessDate: (v: any) => string; recordedAt: (v: any) => string };
-const operatorAction: Logged = { stream: operatorActionStream, businessDate: () => '', recordedAt: (v) => v.recordedAt };
+type Logged = {
+  stream: (v: any, id: string) => string;
+  businessDate: (v: any) => string;
+  recordedAt: (v: any) => string;
+  /** the stream is named by the content (an action), so the same content under another message id goes after it */
+  shared?: true;
+};
+const operatorAction: Logged = { stream: operatorActionStream, businessDate: () => '', recordedAt: (v) => v.recordedAt, shared: true };
 
-/** Per topic: the stream a message belongs to, its business date and the time the platform recorded it. */
+/**
+ * Per topic: the stream a message is kept in (one per chunk, or per message), its business date
+ * and the time the platform recorded it. Only what a projection reads is kept: filed loans are not.
+ */
 export const LOGGED: Record<string, Logged> = {
-  [loanFiledV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.disbursedOn, recordedAt: (v) => v.filedAt },
-  [guaranteeIssuedV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.issuedOn, recordedAt: (v) => v.decidedAt },
-  [loanRejectedV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: () => '', recordedAt: (v) => v.decidedAt },
-  [guaranteeCededV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.cededOn, recordedAt: () => '' },
-  [guaranteeRepaidV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.repaidOn, recordedAt: (v) => v.recordedAt },
-  [claimPaidV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.claimedOn, recordedAt: (v) => v.recordedAt },
-  [recoverySharedV1.topic]: { stream: (v) => `guarantee:${v.guaranteeId}`, businessDate: (v) => v.recoveredOn, recordedAt: (v) => v.recordedAt },
-  [programmeSuspendedV1.topic]: { stream: (v) => `programme:${v.programme}`, businessDate: (v) => v.suspendedOn, recordedAt: (v) => v.recordedAt },
-  [programmeResumedV1.topic]: { stream: (v) => `programme:${v.programme}`, businessDate: (v) => v.resumedOn, recordedAt: (v) => v.recordedAt },
+  // chunk messages are kept as they came, unread (see RecordChunksConsumer): a stream each, named by the message
+  [loansDecidedV2.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
+  [guaranteesCededV2.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
+  [servicingDecidedV2.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
+  [programmeSuspendedV1.topic]: { stream: (v, id) => `programme:${v.programme}:${id}`, businessDate: (v) => v.suspendedOn, recordedAt: (v) => v.recordedAt },
+  [programmeResumedV1.topic]: { stream: (v, id) => `programme:${v.programme}:${id}`, businessDate: (v) => v.resumedOn, recordedAt: (v) => v.recordedAt },
   ...Object.fromEntries(OPERATOR_ACTION_TOPICS.map((topic) => [topic, operatorAction])),
 };
 
 /**
- * Everything reporting hears is appended to its own event log, in the order received, with its
- * business date and recorded time; the projections are built from that log (and can be rebuilt).
+ * Everything reporting projects is appended to its own event log as it came (the message's own
+ * text), with its business date and recorded time; the projections are built from that log (and
+ * can be rebuilt from it).
  */
+/** The chunk messages: kept as the text they came in, never parsed here (the projection reads them). */
+const chunks = { consumer: 'reporting.chunks', raw: true, batchSize: 4 };
+
 @Controller()
-export class RecordLogConsumer {
-  @Consume(loanFiledV1.topic, { consumer })
-  async filed(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
+export class RecordChunksConsumer {
+  @Consume(loansDecidedV2.topic, chunks)
+  async decided(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
   }
-  @Consume(guaranteeIssuedV1.topic, { consumer })
-  async issued(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
-    await record(ctx, m);
-  }
-  @Consume(loanRejectedV1.topic, { consumer })
-  async rejected(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
-    await record(ctx, m);
-  }
-  @Consume(guaranteeCededV1.topic, { consumer })
+  @Consume(guaranteesCededV2.topic, chunks)
   async ceded(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
   }
-  @Consume(guaranteeRepaidV1.topic, { consumer })
-  async repaid(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
+  @Consume(servicingDecidedV2.topic, chunks)
+  async servicing(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
   }
-  @Consume(claimPaidV1.topic, { consumer })
-  async claimed(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
-    await record(ctx, m);
-  }
-  @Consume(recoverySharedV1.topic, { consumer })
-  async recovered(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
-    await record(ctx, m);
-  }
+}
+
+@Controller()
+export class RecordLogConsumer {
   @Consume(programmeSuspendedV1.topic, { consumer })
   async suspended(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
@@ -93,20 +87,21 @@ export class RecordLogConsumer {
 }
 
 export async function record(ctx: Pick<G2gContext, 'tx'>, messages: IncomingMessage[]): Promise<void> {
-  const streams = messages.map((m) => LOGGED[m.topic].stream(m.value));
-  const versions = await store.versions(ctx.tx, streams);
+  const streams = messages.map((m) => LOGGED[m.topic].stream(m.value, m.id));
+  const shared = streams.filter((_, i) => LOGGED[messages[i].topic].shared);
+  const versions = shared.length > 0 ? await store.versions(ctx.tx, shared) : new Map<string, number>();
   const appends: StreamAppend[] = [];
   const byStream = new Map<string, StreamAppend>();
   messages.forEach((m, i) => {
     const how = LOGGED[m.topic];
-    const event = {
+    const event: NewEvent = {
       type: m.topic,
-      data: m.value,
+      ...(m.raw !== undefined ? { json: m.raw } : { data: m.value }),
       businessDate: how.businessDate(m.value) || null,
       metadata: { messageId: m.id, recordedAt: how.recordedAt(m.value) || m.headers['g2g-recorded-at'] || new Date().toISOString() },
     };
     const existing = byStream.get(streams[i]);
-    if (existing) (existing.events as unknown[]).push(event);
+    if (existing) (existing.events as NewEvent[]).push(event);
     else {
       const v = versions.get(streams[i]) ?? 0;
       const a: StreamAppend = { streamId: streams[i], expected: v === 0 ? 'no_stream' : v, events: [event] };

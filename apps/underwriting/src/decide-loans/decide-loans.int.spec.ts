@@ -1,4 +1,4 @@
-import { LoanFiledV1 } from '@g2g/contracts';
+import { LoansDecidedV2, LoansFiledV2 } from '@g2g/contracts';
 import { usccCheckCharacter } from '@g2g/domain';
 import { migrate, storeMigrations } from '@g2g/event-store';
 import { applyProgramme } from '@g2g/platform';
@@ -6,33 +6,53 @@ import { TestDatabase, freshServerDatabase } from '@g2g/testing';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
 import { underwritingMigrations } from '../migrations';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
-import { decideLoans, rejectUnprocessable } from './decide-loans';
+import { decideLoanChunks, rejectUnprocessable } from './decide-loans';
 
 const borrower = (n: number) => {
   const first17 = `911101050000${String(n).padStart(5, '0')}`;
   return first17 + usccCheckCharacter(first17);
 };
 
-const filing = (bank: string, n: number, principalFen: string, borrowerId = borrower(n)): LoanFiledV1 => ({
-  guaranteeId: `${bank}/L${n}`,
+interface Loan {
+  n: number;
+  principalFen: string;
+  borrowerId: string;
+  disbursedOn?: string;
+  maturesOn?: string;
+}
+const filing = (n: number, principalFen: string, borrowerId = borrower(n), more: Partial<Loan> = {}): Loan => ({ n, principalFen, borrowerId, ...more });
+
+/** One filed chunk of a bank's batch, as intake publishes it. */
+const chunk = (bank: string, loans: Loan[], batchRef = `batch-${bank}`): LoansFiledV2 => ({
   bank,
-  loanId: `L${n}`,
-  batchRef: `batch-${bank}`,
-  row: n,
+  batchRef,
   programme: 'P',
-  borrower: { idType: 'USCC', id: borrowerId, name: 'x', type: 'micro' },
-  industryCode: 'C1311',
-  regionCode: '110105',
-  sciTech: false,
-  agriRelated: false,
-  principalFen,
-  currency: 'CNY',
-  interestRatePct: '4.5',
-  guaranteeFeeRatePct: '0.8',
-  disbursedOn: '2025-03-01',
-  maturesOn: '2026-03-01',
+  firstRow: loans[0].n,
   filedAt: '2025-03-01T00:00:00Z',
+  loans: {
+    row: loans.map((l) => l.n),
+    loanId: loans.map((l) => `L${l.n}`),
+    borrowerIdType: loans.map(() => 'USCC' as const),
+    borrowerId: loans.map((l) => l.borrowerId),
+    borrowerName: loans.map(() => 'x'),
+    borrowerType: loans.map(() => 'micro' as const),
+    industryCode: loans.map(() => 'C1311'),
+    regionCode: loans.map(() => '110105'),
+    sciTech: loans.map(() => 'N').join(''),
+    agriRelated: loans.map(() => 'N').join(''),
+    principalFen: loans.map((l) => l.principalFen),
+    interestRatePct: loans.map(() => '4.5'),
+    guaranteeFeeRatePct: loans.map(() => '0.8'),
+    disbursedOn: loans.map((l) => l.disbursedOn ?? '2025-03-01'),
+    maturesOn: loans.map((l) => l.maturesOn ?? '2026-03-01'),
+  },
 });
+
+/** Every decision published, as the approved loans' principal and borrowers. */
+async function decisions(t: TestDatabase): Promise<LoansDecidedV2[]> {
+  const rows = await t.db.query<{ data: LoansDecidedV2 }>(`select data from ${SCHEMA}.events where type = 'underwriting.loans-decided.v2' order by global_position`);
+  return rows.map((r) => r.data);
+}
 
 describe('deciding loans while other transactions decide for the same programme', () => {
   let t: TestDatabase;
@@ -58,59 +78,60 @@ describe('deciding loans while other transactions decide for the same programme'
   it('never issues past the programme quota or a borrower limit, and lands exactly on them', async () => {
     const writers = await t.connectAnother(8);
     try {
-      // 8 banks' transactions at once, 50 loans of 100,000.00 yuan each: 40,000,000 asked for a
-      // quota of 10,000,000. Every fifth loan also goes to one shared borrower (limit 1,500,000).
+      // 8 banks' transactions at once, 50 loans of 100,000.00 yuan each in chunks of 10: 40,000,000
+      // asked for a quota of 10,000,000. Every fifth loan also goes to one shared borrower (limit 1,500,000).
       const shared = borrower(99_999);
       await Promise.all(
         Array.from({ length: 8 }, (_, w) =>
-          writers.transaction(
-            (tx) => decideLoans(tx, Array.from({ length: 50 }, (_, i) => filing(`B${w}`, w * 100 + i, '10000000', i % 5 === 0 ? shared : undefined)), new Date()),
-            20,
-          ),
+          (async () => {
+            for (let c = 0; c < 5; c++) {
+              const loans = Array.from({ length: 10 }, (_, i) => w * 100 + c * 10 + i).map((n) => filing(n, '10000000', n % 5 === 0 ? shared : undefined));
+              await writers.transaction((tx) => decideLoanChunks(tx, [chunk(`B${w}`, loans)], new Date()), 20);
+            }
+          })(),
         ),
       );
-      const [totals] = await t.db.query<{ approved: string; principal: string; shared: string }>(
-        `select count(*) filter (where outcome = 'approved')::text as approved,
-                coalesce(sum(principal_fen) filter (where outcome = 'approved'), 0)::text as principal,
-                coalesce(sum(principal_fen) filter (where outcome = 'approved' and borrower_id = $1), 0)::text as shared
-           from ${SCHEMA}.loans`,
-        [shared],
-      );
-      expect(totals).toEqual({ approved: '100', principal: '1000000000', shared: '150000000' });
-      const [book] = await t.db.query(`select outstanding_fen::text as o from ${SCHEMA}.programme_books where programme = 'P'`);
-      expect(book.o).toBe('1000000000');
-      const [{ n }] = await t.db.query(`select count(*)::text as n from ${SCHEMA}.loans`);
-      expect(n).toBe('400');
+      const all = await decisions(t);
+      const approved = all.flatMap((d) => d.issued.index.map((_, i) => ({ borrower: d.issued.borrowerId[i], fen: BigInt(d.issued.principalFen[i]) })));
+      expect(approved).toHaveLength(100);
+      expect(approved.reduce((s, a) => s + a.fen, 0n)).toBe(1_000_000_000n);
+      expect(approved.filter((a) => a.borrower === shared).reduce((s, a) => s + a.fen, 0n)).toBe(150_000_000n);
+      expect(all.flatMap((d) => d.codes)).toHaveLength(400);
+      const [book] = await t.db.query(`select outstanding_fen::text as o, version from ${SCHEMA}.programme_books where programme = 'P'`);
+      expect(book).toEqual({ o: '1000000000', version: 40 });
+      const [exposure] = await t.db.query(`select outstanding_fen::text as o from ${SCHEMA}.borrower_exposure where programme = 'P' and borrower_id = $1`, [shared]);
+      expect(exposure.o).toBe('150000000');
     } finally {
       await writers.close();
     }
   }, 60_000);
 
-  it('decides a redelivered loan once', async () => {
-    const f = filing('ZZ', 1, '100');
-    const first = await t.db.transaction((tx) => decideLoans(tx, [f], new Date()));
-    const again = await t.db.transaction((tx) => decideLoans(tx, [f, f], new Date()));
+  it('decides a redelivered chunk once', async () => {
+    const c = chunk('ZZ', [filing(1, '100')]);
+    const first = await t.db.transaction((tx) => decideLoanChunks(tx, [c], new Date()));
+    const again = await t.db.transaction((tx) => decideLoanChunks(tx, [c, c], new Date()));
     expect(first).toHaveLength(1);
     expect(again).toHaveLength(0);
   });
 
   it('answers a loan the rules cannot compute with as UNPROCESSABLE, and decides the others of its chunk', async () => {
-    const broken = { ...filing('ZZ', 2, '100'), maturesOn: '9999-12-31', disbursedOn: '9999-12-01' }; // past the date arithmetic
-    const fine = filing('ZZ', 3, '100');
-    const decisions = await t.db.transaction((tx) => decideLoans(tx, [broken, fine], new Date()));
-    expect(decisions.map((d) => [d.filing.loanId, d.issued ? 'approved' : d.rejected!.codes])).toEqual([
+    const c = chunk('ZZ', [filing(2, '100', undefined, { disbursedOn: '9999-12-01', maturesOn: '9999-12-31' }), filing(3, '100')]); // past the date arithmetic
+    const [decided] = await t.db.transaction((tx) => decideLoanChunks(tx, [c], new Date()));
+    expect(decided.loanId.map((id, i) => [id, decided.codes[i]])).toEqual([
       ['L2', ['UNPROCESSABLE']],
       ['L3', ['QUOTA']], // judged by the rules as usual (the first test filled the quota)
     ]);
-    const [event] = await t.db.query(`select data from ${SCHEMA}.events where stream_id = 'guarantee:ZZ/L2'`);
-    expect(event.data).toMatchObject({ codes: ['UNPROCESSABLE'], unprocessable: expect.stringContaining('RangeError') });
+    const [event] = await t.db.query(`select metadata from ${SCHEMA}.events where type = 'underwriting.loans-decided.v2' and data->>'batchRef' = 'batch-ZZ' and data->>'firstRow' = '2'`);
+    expect(event.metadata).toMatchObject({ unprocessable: [{ index: 0, error: expect.stringContaining('RangeError') }] });
   });
 
   it('rejects the loans of a message that failed every attempt as UNPROCESSABLE, once', async () => {
-    const f = filing('ZZ', 4, '100');
-    await t.db.transaction((tx) => rejectUnprocessable(tx, [f, f], 'database error 22P05', new Date()));
-    await t.db.transaction((tx) => rejectUnprocessable(tx, [f], 'again', new Date()));
-    expect(await t.db.query(`select outcome, codes from ${SCHEMA}.loans where guarantee_id = 'ZZ/L4'`)).toEqual([{ outcome: 'rejected', codes: ['UNPROCESSABLE'] }]);
-    expect(await t.db.query(`select value->'codes' as codes from ${SCHEMA}.outbox where key = 'ZZ/L4'`)).toEqual([{ codes: ['UNPROCESSABLE'] }]);
+    const c = chunk('ZZ', [filing(4, '100'), filing(5, '100')]);
+    await t.db.transaction((tx) => rejectUnprocessable(tx, [c, c], 'database error 22P05', new Date()));
+    await t.db.transaction((tx) => rejectUnprocessable(tx, [c], 'again', new Date()));
+    const mine = (await decisions(t)).filter((d) => d.bank === 'ZZ' && d.firstRow === 4);
+    expect(mine.map((d) => d.codes)).toEqual([[['UNPROCESSABLE'], ['UNPROCESSABLE']]]);
+    const [published] = await t.db.query(`select topic, key from ${SCHEMA}.events where type = 'underwriting.loans-decided.v2' and data->>'bank' = 'ZZ' and data->>'firstRow' = '4'`);
+    expect(published).toEqual({ topic: 'g2g.underwriting.loans-decided.v2', key: 'P' });
   });
 });

@@ -1,229 +1,204 @@
-import { GuaranteeIssuedV1, LoanFiledV1, LoanRejectedV1, guaranteeIssuedV1, loanRejectedV1 } from '@g2g/contracts';
-import {
-  Programme,
-  ProgrammeBook,
-  formatRate,
-  guaranteeFee,
-  isInclusive,
-  industrySection,
-  parseRate,
-  partiesFor,
-  readProgramme,
-  reguaranteeFeePct,
-  rejectionCodes,
-  splitByShares,
-  termDays,
-} from '@g2g/domain';
-import { EventStore, NewEvent, OutboxMessage, Sql, StreamAppend, describeError, enqueue } from '@g2g/event-store';
+import { IssueTermsV2, LoanOutcomesV2, LoansDecidedV2, LoansFiledV2, loanOutcomesV2, loansDecidedV2 } from '@g2g/contracts';
+import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, chunkKey, decideChunk, formatRate, partiesFor, readProgramme } from '@g2g/domain';
+import { NewEvent, Sql, joined } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
-
-type Decision = { filing: LoanFiledV1; issued?: GuaranteeIssuedV1; rejected?: LoanRejectedV1; unprocessable?: string };
+import { applyBookEvents, bookStream, lockBook, store } from './book-projection';
 
 /**
- * Decides filed loans in the order they were filed. Each programme's book row is locked for the
- * transaction, so quotas and borrower limits stay exact however many batches and banks file at
- * once; a loan already decided is skipped, so redelivery decides nothing twice.
+ * Decides chunks of filed loans in the order they were filed. Each programme's book is locked
+ * for the transaction, so quotas, bank lines and borrower limits stay exact however many batches
+ * and banks file at once; the decision is the pure `decideChunk` on the slice of the book the
+ * chunk touches, and its one event (published as loans-decided.v2) is appended to the book's
+ * stream and projected into the book's tables in the same transaction. A chunk already decided
+ * decides nothing.
  */
-export async function decideLoans(tx: Sql, filings: readonly LoanFiledV1[], now: Date): Promise<Decision[]> {
-  const decided = new Set(
-    (await tx.query<{ guarantee_id: string }>(`select guarantee_id from ${SCHEMA}.loans where guarantee_id = any($1::text[])`, [filings.map((f) => f.guaranteeId)])).map(
-      (r) => r.guarantee_id,
-    ),
-  );
-  const todo = filings.filter((f) => !decided.has(f.guaranteeId) && (decided.add(f.guaranteeId), true));
-  const byProgramme = new Map<string, LoanFiledV1[]>();
-  for (const f of todo) byProgramme.set(f.programme, [...(byProgramme.get(f.programme) ?? []), f]);
-
-  const decisions: Decision[] = [];
-  for (const [programmeId, loans] of byProgramme) decisions.push(...(await decideForProgramme(tx, programmeId, loans, now)));
-  await record(tx, decisions, now);
-  return decisions;
-}
-
-async function decideForProgramme(tx: Sql, programmeId: string, loans: LoanFiledV1[], now: Date): Promise<Decision[]> {
-  await tx.query(`insert into ${SCHEMA}.programme_books (programme) values ($1) on conflict do nothing`, [programmeId]);
-  const [bookRow] = await tx.query<{ suspended: boolean; outstanding_fen: string }>(
-    `select suspended, outstanding_fen::text from ${SCHEMA}.programme_books where programme = $1 for update`,
-    [programmeId],
-  );
-  let programmeOutstanding = BigInt(bookRow.outstanding_fen);
-  const bankOutstanding = await exposures(tx, 'bank_exposure', 'bank', programmeId, loans.map((l) => l.bank));
-  const borrowerOutstanding = await exposures(tx, 'borrower_exposure', 'borrower_id', programmeId, loans.map((l) => l.borrower.id));
-  const versions = (await programmeVersions(tx, SCHEMA, programmeId)).map((doc) => readProgramme(doc)).flatMap((r) => (r.ok ? [r.programme] : []));
-
-  const decisions: Decision[] = [];
-  for (const filing of loans) {
-    const programme = versionFor(versions, filing.disbursedOn);
-    const book: ProgrammeBook = {
-      suspended: bookRow.suspended,
-      programmeOutstanding,
-      bankOutstanding: bankOutstanding.get(filing.bank) ?? 0n,
-      borrowerOutstanding: borrowerOutstanding.get(filing.borrower.id) ?? 0n,
+export async function decideLoanChunks(tx: Sql, chunks: readonly LoansFiledV2[], now: Date): Promise<LoansDecidedV2[]> {
+  const out: LoansDecidedV2[] = [];
+  for (const filed of chunks) {
+    const book = await lockBook(tx, filed.programme);
+    const chunk = loanChunkOf(filed);
+    const [decided] = await tx.query(`select 1 from ${SCHEMA}.decided_chunks where bank = $1 and batch_ref = $2 and first_row = $3`, [filed.bank, filed.batchRef, filed.firstRow]);
+    if (decided) continue;
+    const borrowers = [...new Set(chunk.loans.map((l) => l.borrowerId))];
+    const [exposures, [bank]] = await Promise.all([
+      tx.query<{ borrower_id: string; o: string }>(
+        `select e.borrower_id, e.outstanding_fen::text as o
+           from unnest(string_to_array($2, E'\\x1f')) as b(id) join ${SCHEMA}.borrower_exposure e on e.programme = $1 and e.borrower_id = b.id`,
+        [filed.programme, joined(borrowers)],
+      ),
+      tx.query<{ o: string }>(`select outstanding_fen::text as o from ${SCHEMA}.bank_exposure where programme = $1 and bank = $2`, [filed.programme, filed.bank]),
+    ]);
+    const state: Book = {
+      programme: filed.programme,
+      versions: await versionsOf(tx, filed.programme),
+      suspended: book.suspended,
+      outstanding: book.outstanding,
+      byBank: new Map(bank ? [[filed.bank, BigInt(bank.o)]] : []),
+      byBorrower: new Map(exposures.map((r) => [r.borrower_id, BigInt(r.o)])),
+      decided: new Set(),
     };
-    let principal: bigint;
-    let decided: { codes: string[]; issued?: GuaranteeIssuedV1 };
-    try {
-      principal = BigInt(filing.principalFen);
-      decided = judge(programme, filing, principal, book, now);
-    } catch (error) {
-      // A row the rules cannot compute with (validation should have caught it): answered, not parked.
-      decisions.push({ filing, rejected: { ...ref(filing), codes: ['UNPROCESSABLE'], decidedAt: now.toISOString() }, unprocessable: describeError(error) });
-      continue;
-    }
-    if (!decided.issued) {
-      decisions.push({ filing, rejected: { ...ref(filing), codes: decided.codes, decidedAt: now.toISOString() } });
-      continue;
-    }
-    programmeOutstanding += principal;
-    bankOutstanding.set(filing.bank, book.bankOutstanding + principal);
-    borrowerOutstanding.set(filing.borrower.id, book.borrowerOutstanding + principal);
-    decisions.push({ filing, issued: decided.issued });
+    const decision = decideChunk(state, chunk);
+    if (!decision) continue;
+    const message = loansDecided(filed, chunk, decision, now);
+    await record(tx, message, book.version, decision.unprocessable);
+    out.push(message);
   }
-
-  await tx.query(`update ${SCHEMA}.programme_books set outstanding_fen = $2 where programme = $1`, [programmeId, programmeOutstanding.toString()]);
-  await saveExposures(tx, 'bank_exposure', 'bank', programmeId, bankOutstanding);
-  await saveExposures(tx, 'borrower_exposure', 'borrower_id', programmeId, borrowerOutstanding);
-  return decisions;
+  return out;
 }
 
-/** The rules on one filed loan: the codes it fails, or the guarantee issued. Pure; may throw on data no rule can compute with. */
-function judge(programme: Programme | undefined, filing: LoanFiledV1, principal: bigint, book: ProgrammeBook, now: Date): { codes: string[]; issued?: GuaranteeIssuedV1 } {
-  const section = industrySection(filing.industryCode);
-  const codes = !programme
-    ? ['PROGRAMME_NOT_EFFECTIVE']
-    : !programme.banks.includes(filing.bank)
-      ? ['BANK_NOT_IN_PROGRAMME']
-      : rejectionCodes(
-          programme,
-          {
-            bank: filing.bank,
-            borrowerId: filing.borrower.id,
-            borrowerType: filing.borrower.type,
-            industrySection: section,
-            regionCode: filing.regionCode,
-            principal,
-            interestRate: rateOf(filing.interestRatePct),
-            guaranteeFeeRate: rateOf(filing.guaranteeFeeRatePct),
-            disbursedOn: filing.disbursedOn,
-            maturesOn: filing.maturesOn,
-          },
-          book,
-        );
-  if (codes.length > 0 || !programme) return { codes };
-  return { codes, issued: issue(programme, filing, section, now) };
+/** Chunks underwriting cannot decide at all (their message failed every attempt): every loan rejected as UNPROCESSABLE, once. */
+export async function rejectUnprocessable(tx: Sql, chunks: readonly LoansFiledV2[], why: string, now: Date): Promise<void> {
+  for (const filed of chunks) {
+    const book = await lockBook(tx, filed.programme);
+    const [decided] = await tx.query(`select 1 from ${SCHEMA}.decided_chunks where bank = $1 and batch_ref = $2 and first_row = $3`, [filed.bank, filed.batchRef, filed.firstRow]);
+    if (decided) continue;
+    const loans = filed.loans?.row ?? [];
+    const message: LoansDecidedV2 = {
+      ...keyOf(filed),
+      decidedAt: now.toISOString(),
+      row: loans,
+      loanId: filed.loans?.loanId ?? [],
+      codes: loans.map(() => ['UNPROCESSABLE']),
+      terms: [],
+      issued: emptyIssued(),
+    };
+    await record(tx, message, book.version, loans.map((_, index) => ({ index, error: why })));
+  }
 }
 
-function rateOf(text: string) {
-  const rate = parseRate(text);
-  if (rate === null) throw new RangeError('a rate that is not an exact decimal');
-  return rate;
+async function record(tx: Sql, message: LoansDecidedV2, version: number, unprocessable: { index: number; error: string }[]): Promise<void> {
+  const event: NewEvent = {
+    type: 'underwriting.loans-decided.v2',
+    data: message,
+    // what made a loan unprocessable is for operators: kept with the event, not published
+    metadata: unprocessable.length > 0 ? { unprocessable } : undefined,
+    publish: { topic: loansDecidedV2.topic, key: loansDecidedV2.key(message) },
+  };
+  // the answer alone, for intake, in a stream of its own (the book's stream holds what moves the book)
+  const outcomes: LoanOutcomesV2 = { programme: message.programme, bank: message.bank, batchRef: message.batchRef, firstRow: message.firstRow, decidedAt: message.decidedAt, row: message.row, codes: message.codes };
+  await store.append(tx, [
+    { streamId: bookStream(message.programme), expected: version === 0 ? 'no_stream' : version, events: [event] },
+    {
+      streamId: `outcomes:${message.bank}:${message.batchRef}:${message.firstRow}`,
+      expected: 'no_stream',
+      events: [{ type: 'underwriting.loan-outcomes.v2', data: outcomes, publish: { topic: loanOutcomesV2.topic, key: loanOutcomesV2.key(outcomes) } }],
+    },
+  ]);
+  await applyBookEvents(tx, [{ ...event, streamPosition: version + 1 }]);
 }
 
-/** Filed loans underwriting cannot decide at all (their message failed every attempt): each rejected as UNPROCESSABLE. */
-export async function rejectUnprocessable(tx: Sql, filings: readonly LoanFiledV1[], why: string, now: Date): Promise<void> {
-  const decided = new Set(
-    (await tx.query<{ guarantee_id: string }>(`select guarantee_id from ${SCHEMA}.loans where guarantee_id = any($1::text[])`, [filings.map((f) => f.guaranteeId)])).map((r) => r.guarantee_id),
-  );
-  const todo = filings.filter((f) => !decided.has(f.guaranteeId) && (decided.add(f.guaranteeId), true));
-  await record(
-    tx,
-    todo.map((filing) => ({ filing, rejected: { ...ref(filing), codes: ['UNPROCESSABLE'], decidedAt: now.toISOString() }, unprocessable: why })),
-    now,
-  );
+/** The programme's versions as the rules read them (a version that does not read is left out). */
+async function versionsOf(tx: Sql, programme: string): Promise<Programme[]> {
+  return (await programmeVersions(tx, SCHEMA, programme)).map((doc) => readProgramme(doc)).flatMap((r) => (r.ok ? [r.programme] : []));
 }
 
-function issue(programme: Programme, f: LoanFiledV1, section: string, now: Date): GuaranteeIssuedV1 {
-  const principal = BigInt(f.principalFen);
-  const days = termDays(f.disbursedOn, f.maturesOn);
-  const parties = partiesFor(programme, f.bank);
-  const risks = splitByShares(principal, parties);
+function keyOf(f: LoansFiledV2) {
+  return { programme: f.programme, bank: f.bank, batchRef: f.batchRef, firstRow: f.firstRow };
+}
+
+/** The filed chunk as the domain takes it; a value the message got wrong surfaces in the decision as UNPROCESSABLE. */
+export function loanChunkOf(f: LoansFiledV2): LoanChunk {
+  const c = f.loans;
+  const loans: FiledLoan[] = c.row.map((row, i) => ({
+    row,
+    loanId: c.loanId[i],
+    borrowerIdType: c.borrowerIdType[i],
+    borrowerId: c.borrowerId[i],
+    borrowerName: c.borrowerName[i],
+    borrowerType: c.borrowerType[i],
+    industryCode: c.industryCode[i],
+    regionCode: c.regionCode[i],
+    sciTech: c.sciTech[i] === 'Y',
+    agriRelated: c.agriRelated[i] === 'Y',
+    principal: /^\d+$/.test(c.principalFen[i] ?? '') ? BigInt(c.principalFen[i]) : -1n,
+    interestRatePct: c.interestRatePct[i],
+    guaranteeFeeRatePct: c.guaranteeFeeRatePct[i],
+    disbursedOn: c.disbursedOn[i],
+    maturesOn: c.maturesOn[i],
+  }));
+  return { ...keyOf(f), loans };
+}
+
+/** The published form of a chunk's decision. */
+export function loansDecided(f: LoansFiledV2, chunk: LoanChunk, d: LoanChunkDecided, now: Date): LoansDecidedV2 {
+  const terms: IssueTermsV2[] = [];
+  const termIndex = new Map<Programme, number>();
+  const issued = emptyIssued();
+  const c = f.loans;
+  let sci = '';
+  let agri = '';
+  let inclusive = '';
+  for (const i of d.issued) {
+    let t = termIndex.get(i.version);
+    if (t === undefined) {
+      t = terms.push(termsOf(i.version, f.bank)) - 1;
+      termIndex.set(i.version, t);
+    }
+    const k = i.index;
+    issued.index.push(k);
+    issued.terms.push(t);
+    issued.borrowerIdType.push(c.borrowerIdType[k]);
+    issued.borrowerId.push(c.borrowerId[k]);
+    issued.borrowerName.push(c.borrowerName[k]);
+    issued.borrowerType.push(c.borrowerType[k]);
+    issued.industryCode.push(c.industryCode[k]);
+    issued.industrySection.push(i.industrySection);
+    issued.regionCode.push(c.regionCode[k]);
+    sci += c.sciTech[k];
+    agri += c.agriRelated[k];
+    inclusive += i.inclusive ? 'Y' : 'N';
+    issued.principalFen.push(c.principalFen[k]);
+    issued.interestRatePct.push(c.interestRatePct[k]);
+    issued.guaranteeFeeRatePct.push(c.guaranteeFeeRatePct[k]);
+    issued.disbursedOn.push(c.disbursedOn[k]);
+    issued.maturesOn.push(c.maturesOn[k]);
+    issued.termDays.push(i.termDays);
+    issued.guaranteeFeeFen.push(i.guaranteeFee.toString());
+    issued.reguaranteeFeePct.push(formatRate(i.reguaranteeFeePct));
+  }
+  issued.sciTech = sci;
+  issued.agriRelated = agri;
+  issued.inclusive = inclusive;
+  return { ...keyOf(f), decidedAt: now.toISOString(), row: chunk.loans.map((l) => l.row), loanId: chunk.loans.map((l) => l.loanId), codes: d.codes, terms, issued };
+}
+
+function termsOf(p: Programme, bank: string): IssueTermsV2 {
   return {
-    ...ref(f),
-    programmeVersion: programme.effectiveFrom,
-    province: programme.province,
-    fundBacked: programme.fundBacked,
-    borrower: f.borrower,
-    industryCode: f.industryCode,
-    industrySection: section,
-    regionCode: f.regionCode,
-    sciTech: f.sciTech,
-    agriRelated: f.agriRelated,
-    inclusive: isInclusive(f.borrower.type, f.agriRelated),
-    principalFen: f.principalFen,
-    interestRatePct: f.interestRatePct,
-    guaranteeFeeRatePct: f.guaranteeFeeRatePct,
-    disbursedOn: f.disbursedOn,
-    maturesOn: f.maturesOn,
-    termDays: days,
-    guaranteeFeeFen: guaranteeFee(principal, parseRate(f.guaranteeFeeRatePct)!, days).toString(),
-    parties: parties.map((p, i) => ({ role: p.role, participant: p.participant, sharePct: formatRate(p.sharePct), riskFen: risks[i].amount.toString() })),
-    reguaranteeFeePct: formatRate(reguaranteeFeePct(principal, programme.reguaranteeFee)),
-    issuedOn: f.disbursedOn,
-    decidedAt: now.toISOString(),
+    programmeVersion: p.effectiveFrom,
+    province: p.province,
+    fundBacked: p.fundBacked,
+    parties: partiesFor(p, bank).map((party) => ({ role: party.role, participant: party.participant, sharePct: formatRate(party.sharePct) })),
+    claimGraceDays: p.claimGraceDays,
+    claimCoversInterest: p.claimCoversInterest,
+    fundCapPct: formatRate(p.fundCapPct),
+    breakerPct: formatRate(p.breakerPct),
   };
 }
 
-function ref(f: LoanFiledV1) {
-  return { guaranteeId: f.guaranteeId, bank: f.bank, loanId: f.loanId, batchRef: f.batchRef, row: f.row, programme: f.programme };
+function emptyIssued(): LoansDecidedV2['issued'] {
+  return {
+    index: [],
+    terms: [],
+    borrowerIdType: [],
+    borrowerId: [],
+    borrowerName: [],
+    borrowerType: [],
+    industryCode: [],
+    industrySection: [],
+    regionCode: [],
+    sciTech: '',
+    agriRelated: '',
+    inclusive: '',
+    principalFen: [],
+    interestRatePct: [],
+    guaranteeFeeRatePct: [],
+    disbursedOn: [],
+    maturesOn: [],
+    termDays: [],
+    guaranteeFeeFen: [],
+    reguaranteeFeePct: [],
+  };
 }
 
-function versionFor(versions: Programme[], disbursedOn: string): Programme | undefined {
-  let found: Programme | undefined;
-  for (const v of versions) if (v.effectiveFrom <= disbursedOn) found = v;
-  return found;
-}
-
-async function exposures(tx: Sql, table: string, column: string, programme: string, keys: string[]): Promise<Map<string, bigint>> {
-  const rows = await tx.query<{ k: string; o: string }>(
-    `select ${column} as k, outstanding_fen::text as o from ${SCHEMA}.${table} where programme = $1 and ${column} = any($2::text[])`,
-    [programme, [...new Set(keys)]],
-  );
-  return new Map(rows.map((r) => [r.k, BigInt(r.o)]));
-}
-
-async function saveExposures(tx: Sql, table: string, column: string, programme: string, values: Map<string, bigint>): Promise<void> {
-  if (values.size === 0) return;
-  await tx.query(
-    `insert into ${SCHEMA}.${table} (programme, ${column}, outstanding_fen)
-     select $1, k, o from unnest($2::text[], $3::numeric[]) as t(k, o)
-     on conflict (programme, ${column}) do update set outstanding_fen = excluded.outstanding_fen`,
-    [programme, [...values.keys()], [...values.values()].map(String)],
-  );
-}
-
-const store = new EventStore(SCHEMA);
-
-async function record(tx: Sql, decisions: Decision[], now: Date): Promise<void> {
-  if (decisions.length === 0) return;
-  const appends: StreamAppend[] = [];
-  const outbox: OutboxMessage[] = [];
-  for (const d of decisions) {
-    const event: NewEvent = d.issued
-      ? { type: 'underwriting.guarantee-issued.v1', data: d.issued, businessDate: d.issued.issuedOn }
-      : { type: 'underwriting.loan-rejected.v1', data: d.unprocessable ? { ...d.rejected, unprocessable: d.unprocessable } : d.rejected, businessDate: d.unprocessable ? null : d.filing.disbursedOn };
-    appends.push({ streamId: `guarantee:${d.filing.guaranteeId}`, expected: 'no_stream', events: [event] });
-    outbox.push(
-      d.issued
-        ? { topic: guaranteeIssuedV1.topic, key: guaranteeIssuedV1.key(d.issued), value: d.issued }
-        : { topic: loanRejectedV1.topic, key: loanRejectedV1.key(d.rejected!), value: d.rejected },
-    );
-  }
-  await store.append(tx, appends);
-  await tx.query(
-    `insert into ${SCHEMA}.loans (guarantee_id, programme, bank, borrower_id, principal_fen, outstanding_fen, outcome, codes, decided_at)
-     select g, p, b, br, pr::numeric, case when o = 'approved' then pr::numeric else 0 end, o, string_to_array(c, ','), $8
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as t(g, p, b, br, pr, o, c)`,
-    [
-      decisions.map((d) => d.filing.guaranteeId),
-      decisions.map((d) => d.filing.programme),
-      decisions.map((d) => d.filing.bank),
-      decisions.map((d) => d.filing.borrower.id),
-      decisions.map((d) => d.filing.principalFen),
-      decisions.map((d) => (d.issued ? 'approved' : 'rejected')),
-      decisions.map((d) => (d.rejected ? d.rejected.codes.join(',') : '')),
-      now.toISOString(),
-    ],
-  );
-  await enqueue(tx, SCHEMA, outbox);
-}
+export { chunkKey };

@@ -1,55 +1,49 @@
-import { ClaimPaidV1, GuaranteeRepaidV1, ProgrammeSuspendedV1, claimPaidV1, guaranteeRepaidV1, programmeSuspendedV1 } from '@g2g/contracts';
-import { EventStore, Sql } from '@g2g/event-store';
+import { ProgrammeSuspendedV1, ServicingDecidedV2, programmeSuspendedV1, servicingDecidedV2 } from '@g2g/contracts';
+import { Sql } from '@g2g/event-store';
 import { Consume, G2gContext, IncomingMessage } from '@g2g/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { SCHEMA } from '../publish-reference-data/publish-reference-data';
+import { PrincipalFreedV1, applyBookEvents, bookStream, lockBook, store } from '../decide-loans/book-projection';
 
 const consumer = 'underwriting.loan-lifecycle';
-const store = new EventStore(SCHEMA);
 
 /**
- * What happens to a guarantee after issue frees its principal: repayments and claims lower the
- * programme's, the bank's and the borrower's outstanding principal (under the programme book's
- * lock, like decisions); a tripped breaker suspends the programme.
+ * What happens to a guarantee after issue frees its principal: accepted repayments and claims
+ * lower the programme's, the bank's and the borrower's outstanding principal, as an event of the
+ * programme's book (under its lock, like decisions); a tripped breaker suspends the programme.
  */
 @Controller()
 export class LoanLifecycleConsumer {
-  @Consume(guaranteeRepaidV1.topic, { consumer })
-  async repaid(@Payload() messages: IncomingMessage<GuaranteeRepaidV1>[], @Ctx() ctx: G2gContext) {
-    await lowerOutstanding(ctx.tx, messages.map((m) => ({ guaranteeId: m.value.guaranteeId, amount: BigInt(m.value.amountFen) })));
-  }
-
-  @Consume(claimPaidV1.topic, { consumer })
-  async claimed(@Payload() messages: IncomingMessage<ClaimPaidV1>[], @Ctx() ctx: G2gContext) {
-    await lowerOutstanding(ctx.tx, messages.map((m) => ({ guaranteeId: m.value.guaranteeId, amount: BigInt(m.value.unpaidPrincipalFen) })));
+  @Consume(servicingDecidedV2.topic, { consumer, batchSize: 1 })
+  async decided(@Payload() messages: IncomingMessage<ServicingDecidedV2>[], @Ctx() ctx: G2gContext) {
+    for (const m of messages) await freePrincipal(ctx.tx, m.value, m.id);
   }
 
   @Consume(programmeSuspendedV1.topic, { consumer })
   async suspended(@Payload() messages: IncomingMessage<ProgrammeSuspendedV1>[], @Ctx() ctx: G2gContext) {
     for (const m of messages) {
-      await ctx.tx.query(`insert into ${SCHEMA}.programme_books (programme, suspended) values ($1, true) on conflict (programme) do update set suspended = true`, [m.value.programme]);
-      const stream = `book:${m.value.programme}`;
-      const version = await store.version(ctx.tx, stream);
-      await store.append(ctx.tx, [
-        { streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'underwriting.programme-suspended.v1', data: m.value, businessDate: m.value.suspendedOn }] },
-      ]);
+      const book = await lockBook(ctx.tx, m.value.programme);
+      const event = { type: 'underwriting.programme-suspended.v1', data: m.value, businessDate: m.value.suspendedOn };
+      await store.append(ctx.tx, [{ streamId: bookStream(m.value.programme), expected: book.version === 0 ? 'no_stream' : book.version, events: [event] }]);
+      await applyBookEvents(ctx.tx, [{ ...event, streamPosition: book.version + 1 }]);
     }
   }
 }
 
-async function lowerOutstanding(tx: Sql, changes: { guaranteeId: string; amount: bigint }[]): Promise<void> {
-  for (const c of changes) {
-    const [loan] = await tx.query<{ programme: string; bank: string; borrower_id: string }>(
-      `select programme, bank, borrower_id from ${SCHEMA}.loans where guarantee_id = $1 and outcome = 'approved'`,
-      [c.guaranteeId],
-    );
-    if (!loan) throw new Error(`underwriting has no approved loan ${c.guaranteeId}`);
-    await tx.query(`select 1 from ${SCHEMA}.programme_books where programme = $1 for update`, [loan.programme]);
-    const amount = c.amount.toString();
-    await tx.query(`update ${SCHEMA}.loans set outstanding_fen = outstanding_fen - $2 where guarantee_id = $1`, [c.guaranteeId, amount]);
-    await tx.query(`update ${SCHEMA}.programme_books set outstanding_fen = outstanding_fen - $2 where programme = $1`, [loan.programme, amount]);
-    await tx.query(`update ${SCHEMA}.bank_exposure set outstanding_fen = outstanding_fen - $3 where programme = $1 and bank = $2`, [loan.programme, loan.bank, amount]);
-    await tx.query(`update ${SCHEMA}.borrower_exposure set outstanding_fen = outstanding_fen - $3 where programme = $1 and borrower_id = $2`, [loan.programme, loan.borrower_id, amount]);
+/** The principal a chunk of servicing decisions freed, per programme: one book event each. */
+export async function freePrincipal(tx: Sql, d: ServicingDecidedV2, source: string): Promise<void> {
+  const byProgramme = new Map<string, PrincipalFreedV1['freed']>();
+  const add = (programme: string, borrowerId: string, amountFen: string) => {
+    const list = byProgramme.get(programme) ?? [];
+    list.push({ bank: d.bank, borrowerId, amountFen });
+    byProgramme.set(programme, list);
+  };
+  for (const r of d.repaid) add(r.programme, r.borrowerId, r.amountFen);
+  for (const c of d.claims) add(c.programme, c.borrowerId, c.unpaidPrincipalFen);
+  for (const [programme, freed] of [...byProgramme].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const book = await lockBook(tx, programme);
+    const event = { type: 'underwriting.principal-freed.v1', data: { programme, source, freed } satisfies PrincipalFreedV1 };
+    await store.append(tx, [{ streamId: bookStream(programme), expected: book.version === 0 ? 'no_stream' : book.version, events: [event] }]);
+    await applyBookEvents(tx, [{ ...event, streamPosition: book.version + 1 }]);
   }
 }

@@ -1,11 +1,11 @@
 import { ProgrammeResumedV1, programmeResumedV1 } from '@g2g/contracts';
 import { isValidDate } from '@g2g/domain';
-import { Database, EventStore, enqueue } from '@g2g/event-store';
+import { Database, enqueue } from '@g2g/event-store';
+import { applyBookEvents, bookStream, lockBook, store } from '../decide-loans/book-projection';
 import { Allow, Caller, CallerOf, operatorAction, recordOperatorActions } from '@g2g/platform';
 import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 
-const store = new EventStore(SCHEMA);
 
 /** An operator resumes a programme its breaker suspended; anyone may ask whether it is suspended. */
 @Controller('programmes/:id')
@@ -21,15 +21,15 @@ export class ResumeProgrammeController {
     const resumedOn = body?.resumed_on ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     if (!isValidDate(resumedOn)) throw new BadRequestException({ code: 'BAD_DATE', message: 'resumed_on: YYYY-MM-DD' });
     return this.db.transaction(async (tx) => {
-      const [book] = await tx.query<{ suspended: boolean }>(`select suspended from ${SCHEMA}.programme_books where programme = $1 for update`, [id]);
-      if (!book) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
+      const [known] = await tx.query(`select 1 from ${SCHEMA}.programme_books where programme = $1`, [id]);
+      if (!known) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
+      const book = await lockBook(tx, id);
       const changed = book.suspended;
       if (changed) {
-        await tx.query(`update ${SCHEMA}.programme_books set suspended = false where programme = $1`, [id]);
         const v: ProgrammeResumedV1 = { programme: id, resumedOn, recordedAt: now.toISOString() };
-        const stream = `book:${id}`;
-        const version = await store.version(tx, stream);
-        await store.append(tx, [{ streamId: stream, expected: version === 0 ? 'no_stream' : version, events: [{ type: 'underwriting.programme-resumed.v1', data: v, businessDate: resumedOn }] }]);
+        const event = { type: 'underwriting.programme-resumed.v1', data: v, businessDate: resumedOn };
+        await store.append(tx, [{ streamId: bookStream(id), expected: book.version === 0 ? 'no_stream' : book.version, events: [event] }]);
+        await applyBookEvents(tx, [{ ...event, streamPosition: book.version + 1 }]);
         await enqueue(tx, SCHEMA, [{ topic: programmeResumedV1.topic, key: programmeResumedV1.key(v), value: v }]);
       }
       // recorded also when it was not suspended: the operator acted, and the trail says it changed nothing

@@ -15,7 +15,7 @@ export interface ServicingDecidedV1 {
   batchRef: string;
   row: number;
   outcome: 'accepted' | 'rejected';
-  /** one code when rejected: NOT_IN_FORCE, OVERPAYMENT, GRACE_PERIOD, AMOUNT_MISMATCH, ALREADY_CLAIMED, NOT_CLAIMED, OVER_RECOVERY */
+  /** one code when rejected: NOT_IN_FORCE, OVERPAYMENT, GRACE_PERIOD, AMOUNT_MISMATCH, INTEREST_ABOVE_PRINCIPAL, ALREADY_CLAIMED, NOT_CLAIMED, OVER_RECOVERY */
   codes: string[];
   decidedAt: string;
 }

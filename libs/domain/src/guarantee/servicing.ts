@@ -66,7 +66,7 @@ export type ClaimDecision =
       /** the loss ratio is now above the breaker: the programme is suspended */
       suspends: boolean;
     }
-  | { outcome: 'rejected'; code: 'NOT_IN_FORCE' | 'GRACE_PERIOD' | 'AMOUNT_MISMATCH' | 'ALREADY_CLAIMED' };
+  | { outcome: 'rejected'; code: 'NOT_IN_FORCE' | 'GRACE_PERIOD' | 'AMOUNT_MISMATCH' | 'INTEREST_ABOVE_PRINCIPAL' | 'ALREADY_CLAIMED' };
 
 export type RecoveryDecision = { outcome: 'accepted'; amount: Fen; parts: Part[]; recoveredAfter: Fen } | { outcome: 'rejected'; code: 'NOT_CLAIMED' | 'OVER_RECOVERY' };
 
@@ -89,6 +89,11 @@ function above(compensationPaid: Fen, principalGuaranteed: Fen, pct: Rate): bool
  * guarantor pays the bank every non-bank part; each re-guarantor supports the guarantor with its
  * part; the Fund too, unless the programme's loss ratio with this compensation goes above the Fund
  * cap (then the guarantor bears the Fund's part). A loss ratio above the breaker suspends.
+ *
+ * Where the programme covers interest, the unpaid interest claimed may be at most the loan's
+ * principal (INTEREST_ABOVE_PRINCIPAL): no loan of a programme's terms accrues more (36 months at
+ * 8% is 24% of it), and a claim beyond that is a bank's error, never a debt to compensate
+ * (docs/domain-readings.md, "After issue").
  */
 export function decideClaim(
   state: GuaranteeState,
@@ -100,6 +105,7 @@ export function decideClaim(
   if (state.status !== 'in_force') return { outcome: 'rejected', code: 'NOT_IN_FORCE' };
   if (compareDates(claim.claimedOn, addDays(claim.overdueSince, terms.claimGraceDays)) < 0) return { outcome: 'rejected', code: 'GRACE_PERIOD' };
   if (claim.unpaidPrincipal !== state.outstanding) return { outcome: 'rejected', code: 'AMOUNT_MISMATCH' };
+  if (terms.claimCoversInterest && claim.unpaidInterest > state.principal) return { outcome: 'rejected', code: 'INTEREST_ABOVE_PRINCIPAL' };
 
   const claimAmount = claim.unpaidPrincipal + (terms.claimCoversInterest ? claim.unpaidInterest : 0n);
   const parts = splitByShares(claimAmount, state.parties);

@@ -255,10 +255,28 @@ describe('claims under the demo shares (bank 20, guarantor 40, re-guarantor 20, 
     expect(lossesByParty(d.losses)).toEqual({ ICBC: 20_246_913n, 'BJ-GUOHUA': 40_493_828n, 'BJ-REG': 20_246_913n, NFGF: 20_246_913n });
   });
 
+  it('INTEREST_ABOVE_PRINCIPAL: under claim_covers_interest, unpaid interest of more than the loan\'s principal', () => {
+    const terms = { ...DEMO_TERMS, claimCoversInterest: true };
+    // a 1,000,000.00 yuan loan: interest of exactly 1,000,000.00 is compensated, one fen more is refused
+    expect(accepted(decideClaim(guarantee(), claimFacts({ unpaidInterest: 100_000_000n }), terms, ROOMY)).claimAmount).toBe(200_000_000n);
+    expect(decideClaim(guarantee(), claimFacts({ unpaidInterest: 100_000_001n }), terms, ROOMY)).toEqual({ outcome: 'rejected', code: 'INTEREST_ABOVE_PRINCIPAL' });
+    // 2e18 yuan of interest on it
+    expect(decideClaim(guarantee(), claimFacts({ unpaidInterest: 200_000_000_000_000_000_000n }), terms, ROOMY)).toEqual({ outcome: 'rejected', code: 'INTEREST_ABOVE_PRINCIPAL' });
+    // the cap is the loan's principal, not what is left of it
+    const partlyRepaid = guarantee({ outstanding: 40_000_000n });
+    expect(accepted(decideClaim(partlyRepaid, claimFacts({ unpaidPrincipal: 40_000_000n, unpaidInterest: 60_000_000n }), terms, ROOMY)).claimAmount).toBe(100_000_000n);
+  });
+
+  it('AMOUNT_MISMATCH comes before INTEREST_ABOVE_PRINCIPAL', () => {
+    const terms = { ...DEMO_TERMS, claimCoversInterest: true };
+    expect(decideClaim(guarantee(), claimFacts({ unpaidPrincipal: 1n, unpaidInterest: 100_000_001n }), terms, ROOMY)).toEqual({ outcome: 'rejected', code: 'AMOUNT_MISMATCH' });
+  });
+
   it('without claim_covers_interest the unpaid interest is ignored', () => {
     const d = accepted(decideClaim(guarantee(), claimFacts({ unpaidInterest: 1_234_567n }), DEMO_TERMS, ROOMY));
     expect(d.claimAmount).toBe(100_000_000n);
     expect(d.compensation).toBe(80_000_000n);
+    expect(decideClaim(guarantee(), claimFacts({ unpaidInterest: 100_000_001n }), DEMO_TERMS, ROOMY).outcome).toBe('accepted');
   });
 });
 
@@ -623,6 +641,8 @@ describe('servicing properties over random portfolios and operations', () => {
               expect(d).toEqual({ outcome: 'rejected', code: 'GRACE_PERIOD' });
             } else if (unpaidPrincipal !== model.outstanding) {
               expect(d).toEqual({ outcome: 'rejected', code: 'AMOUNT_MISMATCH' });
+            } else if (terms.claimCoversInterest && op.interest > state.principal) {
+              expect(d).toEqual({ outcome: 'rejected', code: 'INTEREST_ABOVE_PRINCIPAL' });
             } else {
               const ok = accepted(d);
               expect(ok.unpaidPrincipal).toBe(unpaidPrincipal);
@@ -671,6 +691,7 @@ describe('servicing properties over random portfolios and operations', () => {
       'claim NOT_IN_FORCE',
       'claim GRACE_PERIOD',
       'claim AMOUNT_MISMATCH',
+      'claim INTEREST_ABOVE_PRINCIPAL',
       'fund paid',
       'fund refused',
       'suspends',

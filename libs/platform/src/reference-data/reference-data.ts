@@ -63,6 +63,32 @@ export const referenceDataMigrations: readonly Migration[] = [
   },
 ];
 
+/** The event type each reference-data message is kept under (underwriting's own, and every copy's). */
+export const REFERENCE_EVENT_OF: Record<string, string> = {
+  [participantRegisteredV1.topic]: 'registry.participant-registered.v1',
+  [programmePublishedV1.topic]: 'registry.programme-published.v1',
+  [apiKeyIssuedV1.topic]: 'registry.api-key-issued.v1',
+  [apiKeyRevokedV1.topic]: 'registry.api-key-revoked.v1',
+};
+
+/** The reference-data tables of a schema, with the columns a rebuild compares. */
+export const REFERENCE_STATE = {
+  ref_participants: ['code', 'effective_from', 'kind', 'name', 'net_assets_fen', 'registered_at'],
+  ref_programmes: ['id', 'effective_from', 'document', 'published_at'],
+  ref_api_keys: ['key_hash', 'participant', 'key_prefix', 'issued_at'],
+  ref_api_key_revocations: ['key_hash', 'participant', 'revoked_at'],
+} as const;
+
+/** Applies reference-data events to a schema's copy (live, and in a rebuild). */
+export async function applyReferenceDataEvents(tx: Sql, schema: string, events: readonly { type: string; data?: any }[]): Promise<void> {
+  for (const e of events) {
+    if (e.type === 'registry.participant-registered.v1') await applyParticipant(tx, schema, e.data);
+    else if (e.type === 'registry.programme-published.v1') await applyProgramme(tx, schema, e.data);
+    else if (e.type === 'registry.api-key-issued.v1') await applyApiKey(tx, schema, e.data);
+    else if (e.type === 'registry.api-key-revoked.v1') await applyApiKeyRevocation(tx, schema, e.data);
+  }
+}
+
 export async function applyParticipant(tx: Sql, schema: string, p: ParticipantRegisteredV1): Promise<void> {
   await tx.query(
     `insert into ${ident(schema)}.ref_participants (code, effective_from, kind, name, net_assets_fen, registered_at)

@@ -1,0 +1,48 @@
+import { BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+
+/**
+ * A chunk of valid loan rows a bank filed (up to 1,000, in file order): intake checked their
+ * format and identifiers and that the bank never filed these loan ids before. Underwriting
+ * decides them. Columnar: index i of every array is one loan; flags are strings of Y and N.
+ *
+ * Key: the programme id (its book decides the loans in filing order, on one partition).
+ * (bank, batchRef, firstRow) is the chunk's identity.
+ */
+export const loansFiledV2 = {
+  topic: 'g2g.intake.loans-filed.v2',
+  version: 2,
+  key: (v: LoansFiledV2) => v.programme,
+} as const;
+
+export interface LoansFiledV2 {
+  bank: string;
+  batchRef: string;
+  programme: string;
+  /** the row number of the chunk's first row (valid or not) */
+  firstRow: number;
+  /** when the platform received the chunk (ISO 8601) */
+  filedAt: string;
+  loans: FiledLoansV2;
+}
+
+export interface FiledLoansV2 {
+  /** row numbers in the bank's file (data rows from 1) */
+  row: number[];
+  loanId: string[];
+  borrowerIdType: ('USCC' | 'RID')[];
+  borrowerId: string[];
+  borrowerName: string[];
+  borrowerType: BorrowerTypeV1[];
+  industryCode: string[];
+  regionCode: string[];
+  /** one character per loan: Y or N */
+  sciTech: string;
+  agriRelated: string;
+  /** integer fen, decimal strings */
+  principalFen: string[];
+  /** exact decimal percent as filed */
+  interestRatePct: string[];
+  guaranteeFeeRatePct: string[];
+  disbursedOn: string[];
+  maturesOn: string[];
+}
