@@ -192,6 +192,21 @@ describe('a guarantee after issue: repaid, claimed, supported, recovered, and th
     const audit = (await platform.call('reporting', 'GET', '/audit', platform.operatorKey)).body;
     expect(audit).toMatchObject({ violations: [], differences: [] });
     expect(audit.checked.figures).toBeGreaterThan(0);
+
+    // 10. every service's state is what its own events give: verified, then rebuilt, the same
+    for (const service of ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const) {
+      const verified = await platform.call(service, 'GET', `/projections/${service}/verify`, k().NFRA);
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ service, identical: true, differences: [], committed: false });
+      expect(verified.body.events).toBeGreaterThan(0);
+      expect(verified.body.rows).toBeGreaterThan(0);
+      const rebuiltState = await platform.call(service, 'POST', `/projections/${service}/rebuild`, platform.operatorKey);
+      expect(rebuiltState.body).toMatchObject({ service, identical: true, committed: true });
+      // (reporting's log may have grown meanwhile: the other services' rebuilds are operator actions it records)
+      expect(rebuiltState.body.events).toBeGreaterThanOrEqual(verified.body.events);
+      expect((await platform.call(service, 'POST', `/projections/${service}/rebuild`, k().NFRA)).status).toBe(403);
+    }
+    expect(await figures()).toEqual(before);
   }, 300_000);
 
   it('writes no borrower identifier or name into any log line', async () => {

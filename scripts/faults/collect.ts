@@ -65,6 +65,8 @@ export interface Collected {
   rows: RowOutcomes;
   figures: Record<string, any>;
   audit: { events: number; guarantees: number; violations: string[]; differences: unknown[]; seconds: number };
+  /** per service: its state replayed from its own events, compared and rolled back */
+  state: { service: string; events: number; rows: number; identical: boolean; differences: unknown[] }[];
   /** participant -> month -> facts, for every month of the period */
   statements: Record<string, Record<string, StatementFacts>>;
   feed: FeedFacts;
@@ -130,6 +132,12 @@ export async function collect(r: Readers, expectedRows: number): Promise<Collect
   const a0 = performance.now();
   const audit = await client.get200('reporting', '/audit', r.operatorKey, 60 * 60_000);
   const auditSeconds = (performance.now() - a0) / 1000;
+  r.log("collecting: every service's state replayed from its own events (verify)");
+  const state: Collected['state'] = [];
+  for (const service of ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const) {
+    const v = await client.get200(service, `/projections/${service}/verify`, r.operatorKey, 60 * 60_000);
+    state.push({ service, events: v.events, rows: v.rows, identical: v.identical === true, differences: Array.isArray(v.differences) ? v.differences : [] });
+  }
   const deadLetters = await r.deadLetters();
   if (deadLetters === null) throw new PlatformFailure('the dead letters could not be read from the database');
   return {
@@ -143,6 +151,7 @@ export async function collect(r: Readers, expectedRows: number): Promise<Collect
       differences: Array.isArray(audit.differences) ? audit.differences : [{ problem: 'the audit answered without a list of differences' }],
       seconds: auditSeconds,
     },
+    state,
     statements,
     feed,
     deadLetters,

@@ -84,6 +84,14 @@ export function compareRuns(clean: Collected, fault: Collected, expectedRows: nu
     clean.audit.violations.length === 0 && clean.audit.differences.length === 0 && fault.audit.violations.length === 0 && fault.audit.differences.length === 0,
     [...fault.audit.violations.slice(0, 3), ...fault.audit.differences.slice(0, 2).map((d) => JSON.stringify(d).slice(0, 300))].join('; ') || undefined,
   );
+  const stateOf = (c: Collected) => c.state.map((v) => `${v.service} ${v.identical ? 'same' : 'DIFFERENT'}`).join(', ');
+  add(
+    "every service's state is what its events give",
+    stateOf(clean),
+    stateOf(fault),
+    [...clean.state, ...fault.state].every((v) => v.identical) && fault.state.length === 5,
+    fault.state.filter((v) => !v.identical).map((v) => `${v.service}: ${JSON.stringify(v.differences).slice(0, 200)}`).join('; ') || undefined,
+  );
   const approved = clean.summary.approved;
   add(
     'issued once: guarantees in the audit = approved rows',

@@ -29,6 +29,7 @@ function finishedRun(rows = 30): Collected {
     rows: { listed: rows, outcome, codes, loanId: outcome.map((_, i) => `ICBC-7-${String(i + 1).padStart(8, '0')}`), problems: [] },
     figures: { 'whole period': figures, 'bank ICBC': structuredClone(figures), 'month 2025-03': { ...structuredClone(figures), new_guarantees: { count: approved - 5, principal: '800.00' } } },
     audit: { events: 3 * rows, guarantees: approved, violations: [], differences: [], seconds: 0.1 },
+    state: ['intake', 'underwriting', 'cession', 'compensation', 'reporting'].map((service) => ({ service, events: rows, rows: 2 * rows, identical: true, differences: [] })),
     statements,
     feed: {
       messages: 2 * approved,
@@ -117,6 +118,12 @@ describe('the comparison of a fault run with the clean run', () => {
     const clean = finishedRun();
     clean.audit = { ...clean.audit, differences: [{ figure: 'support' }] };
     expect(failing(clean, finishedRun())).toEqual(['audit finds nothing']);
+  });
+
+  it("fails when a service's state is not what its events give", () => {
+    const fault = finishedRun();
+    fault.state[3] = { ...fault.state[3], identical: false, differences: [{ table: 'c_guarantees', extra: 1, missing: 0 }] };
+    expect(failing(finishedRun(), fault)).toEqual(["every service's state is what its events give"]);
   });
 
   it('fails when reporting projected a guarantee twice', () => {

@@ -5,7 +5,7 @@
  */
 
 /** Flags that never take a value, across every command. */
-export const SWITCHES: ReadonlySet<string> = new Set(['json', 'help', 'save', 'no-wait', 'all']);
+export const SWITCHES: ReadonlySet<string> = new Set(['json', 'help', 'save', 'no-wait', 'all', 'verify', 'figures-only']);
 
 export interface ParsedArgs {
   /** words that are not flags or flag values, in order */

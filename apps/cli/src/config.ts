@@ -3,7 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from './args';
 
 /** Where the client sends each kind of request. */
-export type Service = 'intake' | 'underwriting' | 'cession' | 'reporting';
+export type Service = 'intake' | 'underwriting' | 'cession' | 'compensation' | 'reporting';
+
+/** Every service, in the order a batch goes through them. */
+export const SERVICES: readonly Service[] = ['intake', 'underwriting', 'cession', 'compensation', 'reporting'];
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -11,6 +14,7 @@ const SERVICE_URL_VARIABLES: Readonly<Record<Service, string>> = {
   intake: 'G2G_INTAKE_URL',
   underwriting: 'G2G_UNDERWRITING_URL',
   cession: 'G2G_CESSION_URL',
+  compensation: 'G2G_COMPENSATION_URL',
   reporting: 'G2G_REPORTING_URL',
 };
 

@@ -5,7 +5,7 @@
  * request 1667, never released). At rest that was 3-5 % of a core in every service and a good part
  * of the broker's load. This installs the proposed fix: a check is scheduled only when a request
  * waits, or when the broker asked the client to hold back; an answer and every new request check
- * the queue anyway. ADR 0010 says why the client is patched here rather than replaced.
+ * the queue anyway. ADR 0011 says why the client is patched here rather than replaced.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue');

@@ -1,5 +1,7 @@
 import { Command, Context } from '../context';
+import { SERVICES } from '../config';
 import { formatCount, plural, table } from '../format';
+import { RebuildReport, renderRebuild } from './rebuild';
 
 /** GET /audit */
 export interface AuditReport {
@@ -52,25 +54,37 @@ export function renderAudit(r: AuditReport, limit = FINDINGS_SHOWN): string {
 export const auditCommand: Command = {
   name: 'audit',
   summary: 'check the invariants and recompute the figures from the events; exit 1 on any finding',
-  flags: ['all'],
-  help: `Usage: g2g audit [--all] [--json]
+  flags: ['all', 'figures-only'],
+  help: `Usage: g2g audit [--all] [--figures-only] [--json]
 
 Asks reporting to fold its event log alone (not the projections): every invariant of domain.md 7
 (parts sum to their amounts for risk, compensation, support and recovery; outstanding principal
 within bounds; nothing issued, claimed or recovered twice; recoveries within what was lost; quotas
 kept), and the figures recomputed for the whole period, in total and per programme and bank,
-compared with what the projections answer. Exits 0 when all is well, 1 when anything is wrong.
+compared with what the projections answer. Then every service's state is replayed from its own
+events and compared, and rolled back (g2g rebuild --service all --verify): each service holds its
+writers for as long as that takes. Exits 0 when all is well, 1 when anything is wrong.
 Uses the operator key unless --key or --as (e.g. --as NFRA) names another.
 
 Options:
-  --all    list every violation and difference (default: the first ${FINDINGS_SHOWN} of each)
-  --json   the server's answer {events, guarantees, violations, differences, checked} (exit code as above)`,
+  --all            list every violation and difference (default: the first ${FINDINGS_SHOWN} of each)
+  --figures-only   only reporting's invariants and figures, not the services' state
+  --json           the server's answer {events, guarantees, violations, differences, checked}, with
+                   state: [each service's verification] (exit code as above)`,
   async run(ctx: Context) {
     ctx.opts.positionals(0, '');
     const client = ctx.client('reporting', { kind: 'operator' });
     const { body } = await client.get<AuditReport>('/audit');
-    if (ctx.json) await ctx.printJson(body);
-    else await ctx.print(renderAudit(body, ctx.opts.switch('all') ? Infinity : FINDINGS_SHOWN));
-    return auditPassed(body) ? 0 : 1;
+    if (!ctx.json) await ctx.print(renderAudit(body, ctx.opts.switch('all') ? Infinity : FINDINGS_SHOWN));
+    const state: RebuildReport[] = [];
+    if (!ctx.opts.switch('figures-only')) {
+      for (const service of SERVICES) {
+        const { body: report } = await ctx.client(service, { kind: 'operator' }).get<RebuildReport>(`/projections/${service}/verify`);
+        state.push(report);
+        if (!ctx.json) await ctx.print(renderRebuild(report));
+      }
+    }
+    if (ctx.json) await ctx.printJson(ctx.opts.switch('figures-only') ? body : { ...body, state });
+    return auditPassed(body) && state.every((r) => r.identical) ? 0 : 1;
   },
 };

@@ -369,6 +369,8 @@ export class FileBatch {
       }
     }
 
+    // the batch row is locked (the fence) only now, for the writes, so that it is held briefly
+    const batch = await this.fence(tx, header, uploadId);
     const filedAt = now.toISOString();
     const admitted = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
     const checked: RowsCheckedV2 = {
@@ -382,12 +384,10 @@ export class FileBatch {
       invalid: outcomes.filter((o) => !o.candidate).map((o) => ({ row: o.row, errors: o.errors })),
     };
     const events: NewEvent[] = [
-      ...(version === 0 ? [{ type: 'intake.batch-opened.v1', data: { bank, kind, batchRef, programme: header.programme, format: header.format, receivedAt: filedAt } }] : []),
+      ...(version === 0 ? [{ type: 'intake.batch-opened.v1', data: { bank, kind, batchRef, programme: header.programme, format: header.format, receivedAt: new Date(batch.received_at).toISOString() } }] : []),
       { type: 'intake.rows-checked.v2', data: checked },
       ...(admitted.length > 0 ? [spec.filed(header, checked.firstRow, admitted, filedAt)] : []),
     ];
-    // the batch row is locked (the fence) only now, for the writes, so that it is held briefly
-    await this.fence(tx, header, uploadId);
     await this.store.append(tx, [{ streamId: streamOf(header), expected: version === 0 ? 'no_stream' : version, events }]);
     await applyIntakeEvents(tx, events, { loansReserved: true });
     await tx.query(
@@ -518,6 +518,7 @@ interface BatchRow {
   accepted: number;
   rejected: number;
   error: { code: string; message: string } | null;
+  received_at: Date;
 }
 
 function toSummary(r: BatchRow): BatchSummary {
