@@ -69,6 +69,8 @@ export interface PlatformResult {
     feed: { returned: number; distinct: number; issued: number; ceded: number; expected: number; seconds: number; pages: number } | null;
     /** the read models rebuilt from reporting's log from scratch: same figures before and after? */
     rebuild: { events: number; seconds: number; sameFigures: boolean };
+    /** each service's state rebuilt from its own log (reporting's is the rebuild above) */
+    stateRebuilds: { service: string; events: number; rows: number; seconds: number; identical: boolean; loansPerSecond: number }[];
     /** the audit: invariants and figures recomputed from the events alone */
     audit: { events: number; guarantees: number; violations: string[]; differences: number; figuresCompared: number; seconds: number };
   };
@@ -372,6 +374,15 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       const a0 = performance.now();
       const audited = (await call(url('reporting'), 'GET', '/audit', o.operatorKey)).body;
       const auditSeconds = (performance.now() - a0) / 1000;
+      log("verifying (not timed): rebuilding every other service's state from its own log");
+      const stateRebuilds: PlatformResult['verification']['stateRebuilds'] = [];
+      for (const service of ['intake', 'underwriting', 'cession', 'compensation'] as const) {
+        const s0 = performance.now();
+        const r = (await call(url(service), 'POST', `/projections/${service}/rebuild`, o.operatorKey)).body;
+        const seconds = (performance.now() - s0) / 1000;
+        stateRebuilds.push({ service, events: r?.events ?? 0, rows: r?.rows ?? 0, seconds, identical: r?.identical === true, loansPerSecond: o.rows / seconds });
+      }
+      stateRebuilds.push({ service: 'reporting', events: rebuilt?.events ?? 0, rows: rebuilt?.rows ?? 0, seconds: rebuildSeconds, identical: rebuilt?.identical === true, loansPerSecond: o.rows / rebuildSeconds });
       const final = (await call(url('intake'), 'GET', `/banks/${BANK}/batches/${o.batchRef}`, keys.ICBC)).body;
 
       const outbox: PlatformResult['storage']['outbox'] = [];
@@ -423,6 +434,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
           feesAgree,
           feed,
           rebuild: { events: rebuilt?.events ?? 0, seconds: rebuildSeconds, sameFigures: JSON.stringify(figuresAfter) === JSON.stringify(figures) },
+          stateRebuilds,
           audit: {
             events: audited?.events ?? 0,
             guarantees: audited?.guarantees ?? 0,

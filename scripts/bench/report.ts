@@ -128,6 +128,9 @@ export function humanReport(s: BenchSummary): string {
     }
     const rb = v.rebuild;
     out.push(`  rebuild of every read model from reporting's log: ${n0(rb.events)} events in ${n1(rb.seconds)} s; figures ${rb.sameFigures ? 'identical' : 'DIFFERENT  <-- MISMATCH'} before and after`);
+    for (const r of v.stateRebuilds ?? []) {
+      out.push(`  rebuild of ${r.service}'s state from its own log: ${n0(r.events)} events -> ${n0(r.rows)} rows in ${n1(r.seconds)} s = ${n0(r.loansPerSecond)} loans/s; ${r.identical ? 'the same as before' : 'DIFFERENT  <-- MISMATCH'}`);
+    }
     const au = v.audit;
     const clean = au.violations.length === 0 && au.differences === 0;
     out.push(
