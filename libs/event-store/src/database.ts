@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 /** The one thing code needs from a connection or a transaction: run a statement, get rows. */
 export interface Sql {
-  query<R = Record<string, any>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * With `prepare`, the statement is prepared once per connection, under a name of its text, and
+   * later calls skip the server's parse and plan: for statements run very often with a text that
+   * is one of a few (the event append). Ignored where the server is the embedded one.
+   */
+  query<R = Record<string, any>>(text: string, params?: unknown[], options?: { prepare?: boolean }): Promise<R[]>;
 }
 
 export interface DatabaseOptions {
@@ -12,6 +18,8 @@ export interface DatabaseOptions {
   socket?: { dir: string; port: number; database: string; user: string };
   /** connections in the pool; 1 for the embedded PostgreSQL, which runs one statement at a time */
   poolSize: number;
+  /** honour `prepare` (named prepared statements); off for the embedded PostgreSQL */
+  prepare?: boolean;
   applicationName?: string;
 }
 
@@ -22,7 +30,26 @@ const DEADLOCK = '40P01';
 export class Database implements Sql {
   private readonly commitListeners: (() => void)[] = [];
 
-  private constructor(readonly dataSource: DataSource) {}
+  /** statement text -> the name it is prepared under */
+  private readonly names = new Map<string, string>();
+
+  private constructor(
+    readonly dataSource: DataSource,
+    private readonly prepare: boolean,
+  ) {}
+
+  /** What pg is given: the text, or a named statement when asked and allowed. */
+  private statement(text: string, options?: { prepare?: boolean }): string {
+    if (!options?.prepare || !this.prepare) return text;
+    let name = this.names.get(text);
+    if (name === undefined) {
+      if (this.names.size >= 1_000) return text; // a text that varies is no candidate: stay bounded
+      name = `g2g_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      this.names.set(text, name);
+    }
+    // pg takes a query config in place of the text; TypeORM passes it through as it is
+    return { name, text } as unknown as string;
+  }
 
   /** Called after every transaction this Database commits (used to wake local followers). */
   afterCommit(listener: () => void): void {
@@ -48,11 +75,11 @@ export class Database implements Sql {
       extra: { max: options.poolSize, idleTimeoutMillis: 30_000 },
     });
     await dataSource.initialize();
-    return new Database(dataSource);
+    return new Database(dataSource, options.prepare ?? !options.socket);
   }
 
-  async query<R = Record<string, any>>(text: string, params: unknown[] = []): Promise<R[]> {
-    const result = await this.dataSource.query(text, params);
+  async query<R = Record<string, any>>(text: string, params: unknown[] = [], options?: { prepare?: boolean }): Promise<R[]> {
+    const result = await this.dataSource.query(this.statement(text, options), params);
     return rowsOf<R>(result);
   }
 
@@ -65,8 +92,8 @@ export class Database implements Sql {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
       const tx: Sql = {
-        query: async <R>(text: string, params: unknown[] = []) => {
-          const result = await runner.query(text, params, true);
+        query: async <R>(text: string, params: unknown[] = [], options?: { prepare?: boolean }) => {
+          const result = await runner.query(this.statement(text, options), params, true);
           return (result.records ?? []) as R[];
         },
       };

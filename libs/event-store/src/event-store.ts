@@ -161,6 +161,7 @@ export class EventStore {
              returning 1)
            select count(*)::text as n from written`,
           params,
+          { prepare: true },
         );
       } else {
         inserted = await tx.query<{ n: string }>(
@@ -182,6 +183,7 @@ export class EventStore {
            )
            select count(*)::text as n from written`,
           params,
+          { prepare: true },
         );
       }
     } catch (error) {

@@ -484,11 +484,22 @@ class PrefixCheck {
 
 /** A digest of rows as read: row numbers, every interface field as written, or the row's error. */
 function digestOf(records: readonly ParsedRecord[], fields: readonly string[]): string {
-  const parts: string[] = [];
+  // the parts (row, error, each field, end of record), every one after the first preceded by
+  // U+0001: built as one string, without an array per record
+  let text = '';
+  let first = true;
+  const part = (p: string) => {
+    text += first ? p : `\u0001${p}`;
+    first = false;
+  };
   for (const r of records) {
-    parts.push(String(r.row), r.error ? `!${r.error.code}` : '', ...fields.map((f) => r.fields?.[f] ?? '\u0004'), '\u0003');
+    part(String(r.row));
+    part(r.error ? `!${r.error.code}` : '');
+    const values = r.fields;
+    for (const f of fields) part(values?.[f] ?? '\u0004');
+    part('\u0003');
   }
-  return createHash('sha256').update(parts.join('\u0001')).digest('hex');
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The characters of a record's fields. */
