@@ -214,6 +214,8 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       let summary: any;
       let approved = -1;
       const pending = { decided: true, reporting: true, cession: true, done: true, quiet: true };
+      /** what each completion check last counted, to say why a run that gave up had not finished */
+      const lastCounts = new Map<string, { n: number; at: number }>();
       let interval = 250;
       try {
         while (Object.values(pending).some(Boolean)) {
@@ -239,6 +241,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
               const q0 = performance.now();
               const n = await count(sql, text);
               sqlMs += performance.now() - q0;
+              lastCounts.set(text, { n, at: tick });
               return n;
             };
             if (pending.done) {
@@ -290,7 +293,8 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
             const lagging = Object.entries(timeline[timeline.length - 1].lag).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
             throw new TimeoutError(
               `${isIdle ? 'the pipeline is idle (no lag, nothing unrelayed, no new messages' : `nothing moved (lag left: ${lagging || 'none'}`} for ${(isIdle ? last[3].t - last[0].t : 60).toFixed(0)} s) ` +
-                `but still waiting for: ${Object.keys(pending).filter((k) => (pending as any)[k]).join(', ')}; dead letters: ${parked || 'none'}`,
+                `but still waiting for: ${Object.keys(pending).filter((k) => (pending as any)[k]).join(', ')}; dead letters: ${parked || 'none'}; ` +
+                `expected ${approved} approved; last counts: ${[...lastCounts].map(([q, c]) => `${c.n} at ${c.at.toFixed(1)} s from ${q}`).join('; ')}`,
               timeline,
             );
           }
