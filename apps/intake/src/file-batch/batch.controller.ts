@@ -16,9 +16,12 @@ const KIND_OF_SEGMENT: ReadonlyMap<string, BatchKindName> = new Map<string, Batc
   ['recoveries', 'recoveries'],
 ]);
 
-/** The batch kind a path segment names, or undefined for any other segment. */
+/**
+ * The batch kind a path segment names, or undefined for any other segment. Like every route of the
+ * platform it matches whatever its case (`/BANKS/ICBC/Repayments/...` is `/banks/ICBC/repayments/...`).
+ */
 export function kindOfSegment(segment: string): BatchKindName | undefined {
-  return KIND_OF_SEGMENT.get(segment);
+  return KIND_OF_SEGMENT.get(segment.toLowerCase());
 }
 
 /**
