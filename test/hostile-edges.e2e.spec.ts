@@ -1,7 +1,7 @@
-import { usccCheckCharacter } from '@g2g/domain';
 import { eventually } from '@g2g/testing';
 import { demoProgrammeDocument } from '../libs/domain/src/programme/demo-programme.fixture';
-import { DEMO_PARTICIPANTS, LOAN_FIELDS, TestPlatform } from './support/platform';
+import { bankClient, csvOf, loanRows } from './support/bank';
+import { TestPlatform } from './support/platform';
 
 // A claim whose interest is larger than any amount a read model stores, a query parameter given
 // twice, an upload whose path is written in capitals: reporting keeps up with what is filed, and
@@ -17,66 +17,14 @@ const programmes = [
   { ...demoProgrammeDocument, id: PI, claim_covers_interest: true },
 ];
 
-const uscc = (n: number) => {
-  const first17 = `91110105MB${String(n).padStart(7, '0')}`;
-  return first17 + usccCheckCharacter(first17);
-};
-type Fields = Record<string, string>;
-const FIELDS = LOAN_FIELDS.split(',');
-const loan = (id: string, n: number, over: Fields = {}): Fields => ({
-  loan_id: id,
-  borrower_id_type: 'USCC',
-  borrower_id: uscc(n),
-  borrower_name: `边界测试企业${n}`,
-  borrower_type: 'small',
-  industry_code: 'C1311',
-  region_code: '110105',
-  sci_tech: 'N',
-  agri_related: 'N',
-  principal: '10000.00',
-  currency: 'CNY',
-  interest_rate_pct: '4.50',
-  guarantee_fee_rate_pct: '0.80',
-  disbursed_on: '2025-03-01',
-  matures_on: '2026-03-01',
-  ...over,
-});
-const csvOf = (rows: Fields[]) => [LOAN_FIELDS, ...rows.map((r) => FIELDS.map((f) => r[f]).join(','))].join('\n') + '\n';
-
-async function put(path: string, body: string, contentType = 'text/csv', key = platform.keys.ICBC) {
-  platform.notePersonalData(body);
-  const res = await fetch(`${platform.url('intake')}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-async function get(path: string, service: 'intake' | 'reporting' = 'intake', key = platform.keys.ICBC) {
-  const res = await fetch(`${platform.url(service)}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-const summary = async (segment: string, ref: string) => (await get(`/banks/ICBC/${segment}/${ref}`)).body;
-async function decided(segment: string, ref: string, rows: number, timeoutMs = 60_000) {
-  await eventually(async () => {
-    const s = await summary(segment, ref);
-    return s?.rows === rows && s.pending === 0;
-  }, timeoutMs, `${segment} ${ref}: ${rows} rows decided`);
-}
-async function outcomes(segment: string, ref: string): Promise<[number, string, string[]][]> {
-  const { body } = await get(`/banks/ICBC/${segment}/${ref}/rows?limit=10000`);
-  return body.rows.map((r: any) => [r.row, r.outcome, r.codes]);
-}
+const { loan } = loanRows({ uscc: 'MB', name: '边界测试企业' });
+const { start, put, get, decided, outcomes } = bankClient(platform);
 const figures = async (query: string) => (await get(`/figures?from=2025-01-01&to=2025-12-31${query}`, 'reporting', platform.keys.NFRA)).body;
 
 describe('answers at the edges of what a request may hold (five processes over Kafka)', () => {
   let borrower = 1;
 
-  beforeAll(async () => {
-    await platform.start();
-    await platform.publish(DEMO_PARTICIPANTS, programmes);
-    for (const id of [P, PI]) {
-      await eventually(async () => (await put(`/banks/ICBC/batches/warm-up-${id}?programme=${id}`, csvOf([loan(`W-${id}`, borrower++)]))).status === 202, 60_000, `intake to know ${id}`);
-    }
-  }, 180_000);
+  beforeAll(() => start(programmes, (id) => csvOf([loan(`W-${id}`, borrower++)])), 180_000);
   afterAll(async () => platform.stop());
 
   it('keeps reporting up to date after a claim whose interest is more than any amount a read model stores', async () => {

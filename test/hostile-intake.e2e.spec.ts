@@ -1,4 +1,4 @@
-import { residentIdCheckCharacter, usccCheckCharacter } from '@g2g/domain';
+import { residentIdCheckCharacter } from '@g2g/domain';
 import { eventually } from '@g2g/testing';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoProgrammeDocument } from '../libs/domain/src/programme/demo-programme.fixture';
-import { DEMO_PARTICIPANTS, LOAN_FIELDS, TestPlatform } from './support/platform';
+import { bankClient, csvLine, csvOf, jsonlOf, loanRows } from './support/bank';
+import { LOAN_FIELDS, TestPlatform } from './support/platform';
 
 // Intake as a hostile or unlucky client meets it: bytes PostgreSQL cannot store, dates the rules
 // cannot compute with, a file that breaks part-way, a client that stalls while another sends
@@ -28,77 +29,18 @@ const platform = new TestPlatform({
 const P = 'P1';
 const programme = { ...demoProgrammeDocument, id: P };
 
-const uscc = (n: number) => {
-  const first17 = `91110105MA${String(n).padStart(7, '0')}`;
-  return first17 + usccCheckCharacter(first17);
-};
 const FARMER = (() => {
   const first17 = '11010519491231002';
   return first17 + residentIdCheckCharacter(first17);
 })();
-type Fields = Record<string, string>;
-const FIELDS = LOAN_FIELDS.split(',');
-/** A valid, approvable loan row of borrower n, with fields overridden. */
-const loan = (id: string, n: number, over: Fields = {}): Fields => ({
-  loan_id: id,
-  borrower_id_type: 'USCC',
-  borrower_id: uscc(n),
-  borrower_name: `敌意测试企业${n}`,
-  borrower_type: 'small',
-  industry_code: 'C1311',
-  region_code: '110105',
-  sci_tech: 'N',
-  agri_related: 'N',
-  principal: '10000.00',
-  currency: 'CNY',
-  interest_rate_pct: '4.50',
-  guarantee_fee_rate_pct: '0.80',
-  disbursed_on: '2025-03-01',
-  matures_on: '2026-03-01',
-  ...over,
-});
-const csvLine = (r: Fields) => FIELDS.map((f) => r[f]).join(',');
-const csvOf = (rows: Fields[]) => [LOAN_FIELDS, ...rows.map(csvLine)].join('\n') + '\n';
-const jsonlOf = (rows: Fields[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-
-/** A PUT with raw bytes: the status and the parsed answer. */
-async function put(path: string, body: Buffer | string, contentType = 'text/csv', key = platform.keys.ICBC) {
-  platform.notePersonalData(body);
-  const res = await fetch(`${platform.url('intake')}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, retryAfter: res.headers.get('retry-after') };
-}
-const get = async (path: string, key = platform.keys.ICBC, service: 'intake' | 'reporting' = 'intake') => {
-  const res = await fetch(`${platform.url(service)}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
-const summary = async (segment: string, ref: string) => (await get(`/banks/ICBC/${segment}/${ref}`)).body;
-/** Every row's [row, loan_id, outcome, codes], paged. */
-async function rowsOf(segment: string, ref: string): Promise<[number, string | null, string, string[]][]> {
-  const all: [number, string | null, string, string[]][] = [];
-  for (let after = 0; ; ) {
-    const { body } = await get(`/banks/ICBC/${segment}/${ref}/rows?after=${after}&limit=5000`);
-    all.push(...body.rows.map((r: any) => [r.row, r.loan_id, r.outcome, r.codes] as [number, string | null, string, string[]]));
-    if (body.next === null) return all;
-    after = body.next;
-  }
-}
-/** Waits until no row of the batch is pending (whatever the batch's status). */
-async function decided(segment: string, ref: string, rows: number) {
-  await eventually(async () => {
-    const s = await summary(segment, ref);
-    return s.rows === rows && s.pending === 0;
-  }, 90_000, `${ref}: ${rows} rows decided`);
-}
+const { loan } = loanRows({ uscc: 'MA', name: '敌意测试企业' });
+const { start, put, get, summary, decided, rowsOf } = bankClient(platform);
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 describe('intake under hostile input, stalls and crashes (five processes over Kafka)', () => {
   beforeAll(async () => {
-    await platform.start();
-    await platform.publish(DEMO_PARTICIPANTS, [programme]);
     // intake knows the programme (the file connector needs it too)
-    await eventually(async () => (await put('/banks/ICBC/batches/warm-up?programme=' + P, csvOf([loan('W-1', 900)]))).status === 202, 60_000, 'intake to know the programme');
+    await start([programme], () => csvOf([loan('W-1', 900)]));
   }, 180_000);
   afterAll(async () => {
     await platform.stop();
@@ -421,7 +363,7 @@ describe('intake under hostile input, stalls and crashes (five processes over Ka
     expect(existsSync(join(outside, 'theirs.csv'))).toBe(true);
     expect(existsSync(join(boc, 'waiting.csv.part'))).toBe(true);
     for (const ref of ['link-out', 'link-boc', 'passwd']) expect((await get(`/banks/ICBC/batches/${ref}`)).status).toBe(404);
-    expect((await get('/banks/BOC/batches/waiting', platform.keys.BOC)).status).toBe(404);
+    expect((await get('/banks/BOC/batches/waiting', 'intake', platform.keys.BOC)).status).toBe(404);
     // linked folders are not entered
     expect(existsSync(join(outsideProgramme, 'inside.csv'))).toBe(true);
     expect(existsSync(join(outsideBank, 'inside.csv'))).toBe(true);
@@ -436,7 +378,7 @@ describe('intake under hostile input, stalls and crashes (five processes over Ka
       expect(res.body.code).toMatch(/^BAD_/);
     }
     for (const q of ['after=99999999999999999999999', 'after=-5', 'limit=abc']) {
-      const res = await get(`/feed?${q}`, platform.keys['BJ-REG'], 'reporting');
+      const res = await get(`/feed?${q}`, 'reporting', platform.keys['BJ-REG']);
       expect([q, res.status]).toEqual([q, 400]);
     }
     // the body is the file, whatever the content type says, when ?format= names the format

@@ -1,6 +1,7 @@
 import { CLAIM_FIELDS, LOAN_ROW_FIELDS, RECOVERY_FIELDS, REPAYMENT_FIELDS } from '@g2g/domain';
 import { eventually } from '@g2g/testing';
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { BatchFormat, BatchFormatError, parseBatch } from '../apps/intake/src/file-batch/batch-parser';
 import { demoProgrammeDocument } from '../libs/domain/src/programme/demo-programme.fixture';
 import { VALID_LOAN_ROW } from '../libs/domain/src/loan-row.fixture';
@@ -207,6 +208,65 @@ describe('the HTTP edge under random requests (five processes over Kafka)', () =
       }),
       { numRuns: 600 },
     );
+  });
+
+  it('answers what a client gets wrong below and around the routes with a code, in every service', async () => {
+    const icbc = platform.keys.ICBC;
+    const ok = `/banks/ICBC/batches/base`;
+    // the bearer scheme in any case
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const res = await fetch(`${platform.url('intake')}${ok}`, { headers: { authorization: `${scheme} ${icbc}` } });
+      expect([scheme, res.status]).toEqual([scheme, 200]);
+    }
+    expect((await send('GET', 'intake', ok, 'not-a-key')).body.code).toBe('UNKNOWN_API_KEY');
+
+    // a body in an encoding the platform does not decode
+    for (const [service, method, path] of [
+      ['intake', 'PUT', `/banks/ICBC/repayments/gz?format=csv`],
+      ['underwriting', 'POST', '/programmes'],
+    ] as const) {
+      const res = await fetch(`${platform.url(service)}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${service === 'intake' ? icbc : platform.operatorKey}`, 'content-type': 'text/csv', 'content-encoding': 'gzip' },
+        body: 'loan_id,amount,repaid_on\n',
+      });
+      expect([service, res.status, ((await res.json()) as { code: string }).code]).toEqual([service, 415, 'UNSUPPORTED_ENCODING']);
+    }
+    expect((await send('GET', 'intake', '/banks/ICBC/repayments/gz', icbc)).status).toBe(404); // nothing filed
+
+    // a query parameter given twice, in any service
+    for (const [service, path, key] of [
+      ['reporting', '/figures?from=2025-01-01&to=2025-12-31&programme=P1&programme=P1', platform.keys.NFRA],
+      ['intake', '/banks/ICBC/batches/base/rows?limit=10&limit=10', icbc],
+      ['cession', '/statements/BJ-REG/2025-03?x=1&x=2', platform.keys['BJ-REG']],
+    ] as const) {
+      const res = await send('GET', service, path, key);
+      expect([service, res.status, res.body.code]).toEqual([service, 400, 'REPEATED_PARAMETER']);
+    }
+
+    // what Node's parser refuses: JSON with a code, then the connection closed
+    const raw = (bytes: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const { hostname, port } = new URL(platform.url('intake'));
+        const socket = connect(Number(port), hostname, () => socket.end(bytes));
+        let text = '';
+        socket.on('data', (d) => (text += d));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head, body] = text.split('\r\n\r\n');
+          resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: body ? JSON.parse(body) : undefined });
+        });
+      });
+    expect(await raw('NOT HTTP AT ALL\r\n\r\n')).toMatchObject({ status: 400, body: { code: 'BAD_HTTP' } });
+    expect(await raw(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Long: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatchObject({ status: 431, body: { code: 'HEADERS_TOO_LARGE' } });
+    const cut = `PUT /banks/ICBC/repayments/cut HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${icbc}\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\nloan_id,amount,repaid_on\n`;
+    expect(await raw(cut)).toMatchObject({ status: 400, body: { code: 'INCOMPLETE_BODY' } });
+
+    // a programme whose bank quotas name a code that is no registered bank
+    const quotas = await send('POST', 'underwriting', '/programmes', platform.operatorKey, JSON.stringify({ ...demoProgrammeDocument, id: 'QUOTAS', bank_quotas: { ICBC: '1000000.00', GHOST: '1.00' } }), 'application/json');
+    expect(quotas.status).toBe(422);
+    expect(quotas.body).toMatchObject({ code: 'INVALID_PROGRAMME', errors: [{ field: 'bank_quotas.GHOST' }] });
+    expect((await send('GET', 'underwriting', '/programmes/QUOTAS', platform.operatorKey)).status).toBe(404);
   });
 
   it('is still up, and the batch filed before is as it was', async () => {

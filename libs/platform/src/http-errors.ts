@@ -49,15 +49,46 @@ function normalised(body: object, status: number): object {
 }
 
 /**
- * The JSON body parser for every route but a batch upload (`PUT /banks/{bank}/{kind}/{ref}`),
- * whose body is the file itself and is read as a stream by intake, whatever its content type
- * says. No other body type is parsed.
+ * The JSON body parser, for POST requests only: every route that takes a JSON document is a POST.
+ * A batch upload (`PUT /banks/{bank}/{kind}/{ref}`, the path in any case) has the file itself as
+ * its body, read as a stream by intake whatever its content type says; no other body is parsed.
+ * Nothing is decompressed (refuseEncodedBodies answers first).
  */
-export function jsonBodiesExceptUploads(): (req: Request, res: Response, next: NextFunction) => void {
-  const json = express.json({ limit: '2mb' });
+export function jsonBodiesOfPosts(): (req: Request, res: Response, next: NextFunction) => void {
+  const json = express.json({ limit: '2mb', inflate: false });
   return (req, res, next) => {
-    if (req.method === 'PUT' && /^\/banks\/[^/]+\/[^/]+\/[^/]+\/?$/.test(req.path)) return next();
+    if (req.method !== 'POST') return next();
     json(req, res, next);
+  };
+}
+
+/**
+ * The platform decodes no content encoding: a body sent with a `Content-Encoding` other than
+ * `identity` (gzip, deflate, br, ...) is 415 UNSUPPORTED_ENCODING, before any route reads it (an
+ * upload would otherwise be read as the compressed bytes).
+ */
+export function refuseEncodedBodies(): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding === undefined || /^\s*(identity)?\s*$/i.test(encoding)) return next();
+    res.setHeader('connection', 'close'); // the body is not read
+    res.status(415).json({ code: 'UNSUPPORTED_ENCODING', message: 'the platform decodes no Content-Encoding: send the body as it is, without Content-Encoding (or with identity)' });
+  };
+}
+
+/**
+ * A query parameter given more than once (`programme=P1&programme=P1`) says two things where a
+ * route reads one: 400 REPEATED_PARAMETER, in every service, before any route sees it.
+ */
+export function refuseRepeatedParameters(): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    for (const [name, value] of Object.entries(req.query)) {
+      if (Array.isArray(value)) {
+        res.status(400).json({ code: 'REPEATED_PARAMETER', message: `the query parameter ${JSON.stringify(name.slice(0, 40))} is given ${value.length} times: give each parameter once` });
+        return;
+      }
+    }
+    next();
   };
 }
 

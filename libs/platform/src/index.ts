@@ -8,6 +8,7 @@ export * from './reference-data/reference-data.consumer';
 export * from './api-docs.controller';
 export * from './query-params';
 export * from './http-errors';
+export * from './http-edge';
 export * from './operator-actions/operator-actions';
 export * from './state/state-projection';
 export * from './state/state.controller';

@@ -7,7 +7,7 @@ import { PlatformConfig } from './config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ApiDocsController } from './api-docs.controller';
 import { HealthController, PlatformState } from './health.controller';
-import { HttpErrorFilter, jsonBodiesExceptUploads, refuseUnstorableText } from './http-errors';
+import { prepareHttp } from './http-edge';
 
 /** What a service module is given: the database, the message transport and the settings. */
 export interface Platform {
@@ -75,16 +75,11 @@ export async function runServices(services: readonly ServiceDefinition[], config
   class RootModule {}
 
   const app = await NestFactory.create(RootModule, { logger: ['error', 'warn', 'log'], bodyParser: false });
-  app.use(jsonBodiesExceptUploads());
-  app.use(refuseUnstorableText());
-  app.useGlobalFilters(new HttpErrorFilter());
+  prepareHttp(app);
   app
     .connectMicroservice({ strategy: new G2gServer(transport) }, { deferInitialization: true })
     .useGlobalFilters(new PassErrorsToTransport());
   const port = config.port ?? (services.length === 1 ? services[0].defaultPort : 8080);
-  // a batch upload streams for as long as the file takes: no request time limit (Node's is 300 s)
-  const server = app.getHttpServer() as import('node:http').Server;
-  server.requestTimeout = 0;
   // HTTP first: a restarted service answers (health: not ready yet) while its consumers rejoin their groups
   await app.listen(port, config.host);
   await app.startAllMicroservices();

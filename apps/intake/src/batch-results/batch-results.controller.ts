@@ -2,7 +2,7 @@ import { Database } from '@g2g/event-store';
 import { Allow, Caller, CallerOf } from '@g2g/platform';
 import { BadRequestException, Controller, ForbiddenException, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { cursorParam } from '@g2g/platform';
-import { KIND_OF_SEGMENT } from '../file-batch/batch.controller';
+import { kindOfSegment } from '../file-batch/batch.controller';
 import { BatchKindName, FileBatch } from '../file-batch/file-batch';
 import { batchRows } from './batch-rows';
 
@@ -47,7 +47,7 @@ export class BatchResultsController {
 }
 
 function kindOf(segment: string): BatchKindName {
-  const kind = KIND_OF_SEGMENT[segment];
+  const kind = kindOfSegment(segment);
   if (!kind) throw new BadRequestException({ code: 'UNKNOWN_BATCH_KIND', message: 'batches, repayments, claims or recoveries' });
   return kind;
 }

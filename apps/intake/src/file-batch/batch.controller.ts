@@ -5,8 +5,24 @@ import { BatchFormat } from './batch-parser';
 import { BATCH_REF, BATCH_REF_RULE } from './batch-kinds';
 import { BatchKindName, FileBatch } from './file-batch';
 
-/** Path segment of each batch kind: `PUT /banks/{bank}/{segment}/{batchRef}` with the file as the body. */
-export const KIND_OF_SEGMENT: Record<string, BatchKindName> = { batches: 'loans', repayments: 'repayments', claims: 'claims', recoveries: 'recoveries' };
+/**
+ * Path segment of each batch kind: `PUT /banks/{bank}/{segment}/{batchRef}` with the file as the body.
+ * A Map, never an object index: `constructor`, `__proto__` or `toString` name no kind.
+ */
+const KIND_OF_SEGMENT: ReadonlyMap<string, BatchKindName> = new Map<string, BatchKindName>([
+  ['batches', 'loans'],
+  ['repayments', 'repayments'],
+  ['claims', 'claims'],
+  ['recoveries', 'recoveries'],
+]);
+
+/**
+ * The batch kind a path segment names, or undefined for any other segment. Like every route of the
+ * platform it matches whatever its case (`/BANKS/ICBC/Repayments/...` is `/banks/ICBC/repayments/...`).
+ */
+export function kindOfSegment(segment: string): BatchKindName | undefined {
+  return KIND_OF_SEGMENT.get(segment.toLowerCase());
+}
 
 /**
  * A bank files a batch: loans (`/banks/{bank}/batches/{ref}?programme=...`), repayments, claims or
@@ -29,12 +45,11 @@ export class BatchController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const refuse = (error: HttpException) => {
+    const refuse = (error: HttpException): never => {
       req.resume();
       throw error;
     };
-    const kind = KIND_OF_SEGMENT[segment];
-    if (!kind) refuse(new BadRequestException({ code: 'UNKNOWN_BATCH_KIND', message: `file to /banks/${bank}/batches, /repayments, /claims or /recoveries` }));
+    const kind = kindOfSegment(segment) ?? refuse(new BadRequestException({ code: 'UNKNOWN_BATCH_KIND', message: `file to /banks/${bank}/batches, /repayments, /claims or /recoveries` }));
     if (caller.code !== bank) refuse(new ForbiddenException({ code: 'NOT_YOUR_BANK', message: `${caller.code} may file only as itself, not as ${bank}` }));
     if (!BATCH_REF.test(batchRef)) {
       refuse(new BadRequestException({ code: 'BAD_BATCH_REF', message: BATCH_REF_RULE }));

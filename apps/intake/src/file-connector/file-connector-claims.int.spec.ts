@@ -81,8 +81,8 @@ describe('the file connector, claiming files', () => {
       await b.scan();
     }
 
-    const [batch] = await t.db.query<{ rows: number; status: string }>(`select rows, status from ${SCHEMA}.batches where bank = 'ICBC' and batch_ref = 'SAME'`);
-    expect(batch).toEqual({ rows: 3, status: 'filed' });
+    const batch = await new FileBatch(t.db).summary(t.db, 'ICBC', 'loans', 'SAME');
+    expect(batch).toMatchObject({ rows: 3, status: 'filed' });
     // done/ holds the file that was filed, and the other one is refused beside its reason
     expect(readFileSync(join(dir, 'done', 'SAME.csv'), 'utf8')).toBe(first);
     expect(existsSync(join(dir, 'failed', 'SAME.csv')) && readFileSync(join(dir, 'failed', 'SAME.csv'), 'utf8')).toBe(second);

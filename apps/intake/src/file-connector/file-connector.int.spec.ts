@@ -1,7 +1,7 @@
 import { migrate, storeMigrations } from '@g2g/event-store';
 import { applyParticipant, applyProgramme } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase } from '@g2g/testing';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
@@ -35,7 +35,8 @@ describe('the file connector', () => {
     mkdirSync(dir, { recursive: true });
   });
   afterEach(() => rmSync(inbox, { recursive: true, force: true }));
-  const connector = (options: { settleMs?: number; now?: () => number } = {}) => new FileConnector(t.db, new FileBatch(t.db), inbox, { settleMs: 0, ...options });
+  const connector = (options: { settleMs?: number; now?: () => number; log?: (line: string) => void } = {}) =>
+    new FileConnector(t.db, new FileBatch(t.db), inbox, { settleMs: 0, ...options });
 
   it('files a dropped batch once, even with two connectors looking, and writes the results when every row has its outcome', async () => {
     writeFileSync(join(dir, 'F1.csv'), [HEADER, ROW('F-1'), ROW('F-2', '4')].join('\n') + '\n');
@@ -102,5 +103,54 @@ describe('the file connector', () => {
     expect(JSON.parse(readFileSync(join(dir, 'failed', 'HARD.error.json'), 'utf8')).code).toBe('LINKED_FILE');
     expect(JSON.parse(readFileSync(join(ghost, 'failed', 'G1.error.json'), 'utf8')).code).toBe('UNKNOWN_BANK');
     expect(await t.db.query(`select 1 from ${SCHEMA}.batches where batch_ref in ('HARD', 'G1')`)).toEqual([]);
+  });
+
+  it('reads .CSV and .JSONL whatever the case of the extension, and names the results by the batch ref', async () => {
+    writeFileSync(join(dir, 'UPPER.CSV'), [HEADER, ROW('CASE-1')].join('\n') + '\n');
+    const fields = HEADER.split(',');
+    const cells = ROW('CASE-2').split(',');
+    writeFileSync(join(dir, 'Lines.JsonL'), JSON.stringify(Object.fromEntries(fields.map((f, i) => [f, cells[i]]))) + '\n');
+    await connector().scan();
+    expect(readdirSync(join(dir, 'done')).sort()).toEqual(['Lines.JsonL', 'UPPER.CSV']);
+    expect((await batchRows(t.db, 'ICBC', 'loans', 'UPPER', 0, 10)).map((r) => r.loan_id)).toEqual(['CASE-1']);
+    expect((await batchRows(t.db, 'ICBC', 'loans', 'Lines', 0, 10)).map((r) => r.loan_id)).toEqual(['CASE-2']);
+    await t.db.transaction((tx) => recordOutcomes(tx, [{ id: 'test:case', outcomes: { bank: 'ICBC', kind: 'loans', batchRef: 'UPPER', firstRow: 1, row: [1], codes: [[]] } }]));
+    await connector().scan();
+    expect(existsSync(join(dir, 'results', 'UPPER.jsonl'))).toBe(true);
+  });
+
+  it('resumes a file a crash left in processing/ once it was claimed longer ago than the settle time', async () => {
+    let clock = Date.now();
+    const c = connector({ settleMs: 2_000, now: () => clock });
+    mkdirSync(join(dir, 'processing'));
+    // as a process that claimed them and died leaves them: under a claim's name, and under the file's own
+    writeFileSync(join(dir, 'processing', 'CRASHED~1a2b-0123456789ab.csv'), [HEADER, ROW('CR-1')].join('\n') + '\n');
+    writeFileSync(join(dir, 'processing', 'EARLIER.csv'), [HEADER, ROW('CR-2')].join('\n') + '\n');
+    await c.scan();
+    // just claimed, perhaps by another process that is about to file it: left alone
+    expect(readdirSync(join(dir, 'processing')).sort()).toEqual(['CRASHED~1a2b-0123456789ab.csv', 'EARLIER.csv']);
+    expect(await t.db.query(`select 1 from ${SCHEMA}.batches where batch_ref in ('CRASHED', 'EARLIER')`)).toEqual([]);
+    clock += 2_000;
+    await c.scan();
+    expect(readdirSync(join(dir, 'processing'))).toEqual([]);
+    expect(readdirSync(join(dir, 'done')).sort()).toEqual(['CRASHED.csv', 'EARLIER.csv']);
+    expect((await batchRows(t.db, 'ICBC', 'loans', 'CRASHED', 0, 10)).map((r) => r.loan_id)).toEqual(['CR-1']);
+  });
+
+  it('refuses a file name with a control character as BAD_BATCH_REF, and logs every name escaped', async () => {
+    const lines: string[] = [];
+    const names = ['bell\u0007.csv', 'two\nlines.csv', 'esc\u001b[31m.csv', '\u202ecod.csv'];
+    for (const name of names) writeFileSync(join(dir, name), [HEADER, ROW('CC-1')].join('\n') + '\n');
+    await connector({ log: (line) => lines.push(line) }).scan();
+    for (const name of names) {
+      expect(existsSync(join(dir, 'failed', name))).toBe(true);
+      const reason = JSON.parse(readFileSync(join(dir, 'failed', name.replace(/\.csv$/, '.error.json')), 'utf8'));
+      expect(reason).toMatchObject({ code: 'BAD_BATCH_REF', file: name });
+    }
+    expect(lines.filter((l) => l.includes('refused: BAD_BATCH_REF'))).toHaveLength(names.length);
+    expect(lines.join('\n')).toContain('bell\\u0007.csv');
+    expect(lines.join('\n')).toContain('\\u202ecod.csv');
+    for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(await t.db.query(`select 1 from ${SCHEMA}.filed_loans where loan_id = 'CC-1'`)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { migrate, storeMigrations } from '@g2g/event-store';
 import { Authenticator, Caller, OPERATOR_ACTION_EVENT, hashKey, keyIdOf } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase, freshServerDatabase } from '@g2g/testing';
 import { underwritingMigrations } from '../migrations';
+import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
 import { PublishReferenceData, SCHEMA } from './publish-reference-data';
 
 const BOOTSTRAP_KEY = 'g2g_bootstrap-operator';
@@ -140,5 +141,38 @@ describe.each(databases)('API keys in underwriting, on %s', (_name, open) => {
       ['OPS-1', 'OPERATOR'],
       ['CCB', 'OPS-1'],
     ]);
+  });
+});
+
+describe('programmes in underwriting', () => {
+  let t: TestDatabase;
+  let publish: PublishReferenceData;
+
+  beforeAll(async () => {
+    t = await embeddedDatabase();
+    await migrate(t.db, SCHEMA, [...storeMigrations, ...underwritingMigrations]);
+    publish = new PublishReferenceData(t.db);
+    const participants = [
+      { code: 'ICBC', kind: 'bank', name: 'ICBC' },
+      { code: 'BOC', kind: 'bank', name: 'BOC' },
+      { code: 'BJ-GUOHUA', kind: 'guarantor', name: 'Guohua', net_assets: '2000000000.00' },
+      { code: 'BJ-REG', kind: 'reguarantor', name: 'Beijing re-guarantee' },
+      { code: 'NFGF', kind: 'fund', name: 'the Fund' },
+    ];
+    expect(await publish.registerParticipants(participants, bootstrap, now)).toEqual({ ok: true, value: { registered: 5 } });
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  it('refuses a programme whose bank_quotas name codes that are not registered banks, and publishes it once they are', async () => {
+    // JSON as an operator sends it: "__proto__" is then a key like any other
+    const quotas = '{"ICBC": "1000000.00", "GHOST": "1.00", "BJ-GUOHUA": "1.00", "constructor": "1.00", "__proto__": "1.00"}';
+    const document = { ...demoProgrammeDocument, id: 'QUOTAS', bank_quotas: JSON.parse(quotas) };
+    const refused = await publish.publishProgramme(document, bootstrap, now);
+    expect(refused).toMatchObject({ ok: false, code: 'INVALID_PROGRAMME' });
+    const problems = refused.ok ? [] : (refused as { problems: { field: string; message: string }[] }).problems;
+    expect(problems.map((p) => p.field)).toEqual(['bank_quotas.GHOST', 'bank_quotas.BJ-GUOHUA', 'bank_quotas.constructor', 'bank_quotas.__proto__']);
+    expect(problems[0].message).toBe('GHOST is not a registered bank');
+
+    expect(await publish.publishProgramme({ ...demoProgrammeDocument, id: 'QUOTAS', bank_quotas: { ICBC: '1000000.00' } }, bootstrap, now)).toMatchObject({ ok: true });
   });
 });

@@ -10,7 +10,7 @@ import {
   participantRegisteredV1,
   programmePublishedV1,
 } from '@g2g/contracts';
-import { ProgrammeProblem, LENDING_BANK, isValidDate, parseYuan, readProgramme } from '@g2g/domain';
+import { ProgrammeProblem, LENDING_BANK, isValidDate, parseYuan, readProgramme, shown } from '@g2g/domain';
 import { Database, EventStore, Sql, enqueue } from '@g2g/event-store';
 import {
   BOOTSTRAP_OPERATOR,
@@ -124,6 +124,11 @@ export class PublishReferenceData {
     for (const bank of p.banks) {
       const found = await participantOn(this.db, SCHEMA, bank);
       if (found?.kind !== 'bank') problems.push({ field: 'banks', message: `${bank} is not a registered bank` });
+    }
+    // a bank's line for a code that is no registered bank would be a limit on nobody, kept unseen
+    for (const bank of p.bankQuotas.keys()) {
+      const found = await participantOn(this.db, SCHEMA, bank);
+      if (found?.kind !== 'bank') problems.push({ field: `bank_quotas.${shown(bank)}`, message: `${shown(bank)} is not a registered bank` });
     }
     for (const party of p.parties) {
       if (party.participant === LENDING_BANK) continue;

@@ -43,7 +43,8 @@ export interface Programme {
   maxInterestRate: Rate;
   excludedIndustrySections: readonly string[];
   programmeQuota: Fen;
-  bankQuotas: Readonly<Record<string, Fen>>;
+  /** a bank's line in the programme, by bank code (a Map: no code is taken for a property of every object) */
+  bankQuotas: ReadonlyMap<string, Fen>;
   reguaranteeFee: { defaultPct: Rate; principalAtMost5mPct: Rate };
   claimGraceDays: number;
   claimCoversInterest: boolean;
@@ -121,10 +122,12 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
   if (termMin > termMax) problems.push({ field: 'term_months', message: 'term_months.min must not exceed term_months.max' });
 
   const excluded = Array.isArray(d.excluded_industry_sections) ? d.excluded_industry_sections : [];
-  for (const s of excluded) if (!(s in INDUSTRY_SECTIONS)) problems.push({ field: 'excluded_industry_sections', message: `unknown industry section ${s}` });
+  for (const s of excluded) if (typeof s !== 'string' || !Object.hasOwn(INDUSTRY_SECTIONS, s)) problems.push({ field: 'excluded_industry_sections', message: `unknown industry section ${s}` });
 
-  const bankQuotas: Record<string, Fen> = {};
-  for (const [bank, amount] of Object.entries(d.bank_quotas ?? {})) bankQuotas[bank] = yuan(`bank_quotas.${bank}`, amount);
+  const bankQuotas = new Map<string, Fen>();
+  const quotas: unknown = d.bank_quotas ?? {};
+  if (typeof quotas !== 'object' || Array.isArray(quotas)) problems.push({ field: 'bank_quotas', message: 'bank_quotas must be an object of bank code to yuan' });
+  else for (const [bank, amount] of Object.entries(quotas as Record<string, unknown>)) bankQuotas.set(bank, yuan(`bank_quotas.${bank}`, amount));
 
   const programme: Programme = {
     id,

@@ -75,7 +75,7 @@ export const underwritingRules: readonly Rule[] = [
     code: 'QUOTA',
     passes: (p, l, b) => {
       if (b.programmeOutstanding + l.principal > p.programmeQuota) return false;
-      const line = p.bankQuotas[l.bank];
+      const line = p.bankQuotas.get(l.bank);
       return line === undefined || b.bankOutstanding + l.principal <= line;
     },
   },

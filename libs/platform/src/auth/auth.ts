@@ -114,7 +114,7 @@ export const Allow = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES, ro
 /** The authenticated caller of the request. */
 export const CallerOf = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => ctx.switchToHttp().getRequest().caller);
 
-/** `Authorization: Bearer <key>` (or `X-Api-Key`), checked against the route's @Allow. */
+/** `Authorization: Bearer <key>` (the scheme in any case; or `X-Api-Key`), checked against the route's @Allow. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -126,8 +126,9 @@ export class ApiKeyGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, [context.getHandler(), context.getClass()]);
     if (!roles) return true;
     const request = context.switchToHttp().getRequest();
-    const header: string | undefined = request.headers['authorization'];
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers['x-api-key'];
+    // the scheme's name is case-insensitive (RFC 9110 11.1): Bearer, bearer and BEARER alike
+    const bearer = /^[ \t]*bearer[ \t]+(.*)$/is.exec(request.headers['authorization'] ?? '');
+    const key = bearer ? bearer[1].trim() : request.headers['x-api-key'];
     if (!key) throw new UnauthorizedException({ code: 'NO_API_KEY', message: 'send your API key as Authorization: Bearer <key>' });
     const identified = await this.authenticator.identify(String(key));
     if ('refused' in identified) throw new UnauthorizedException({ code: identified.refused, message: REFUSALS[identified.refused] });
