@@ -283,7 +283,9 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
           }
           // A pipeline with nothing in flight for three samples in a row, or where nothing at all
           // moved for 60 s (a consumer stuck or dead with lag left), will not finish: say why.
-          const last = timeline.slice(-4);
+          // (only samples taken before this poll began count: a poll can take longer than the
+          // samples' interval, the figures of a million loans for one, and what it saw was older)
+          const last = timeline.filter((x) => x.t <= tick).slice(-4);
           const stuck = timeline.filter((x) => x.t >= sinceStart() - 60);
           const isIdle = last.length === 4 && last.slice(1).every((x, i) => idle(last[i], x));
           const isStuck = stuck.length >= 20 && timeline.length > stuck.length && stuck.slice(1).every((x, i) => unchanged(stuck[i], x));
