@@ -95,6 +95,12 @@ export function humanReport(s: BenchSummary): string {
     out.push('pipeline over time (filed/decided: intake batch counters; unrelayed: outbox rows behind the relay checkpoint;');
     out.push('lag: Kafka consumer group lag in messages, or events behind an in-database log follower\'s checkpoint)');
     out.push(timelineTable(p.timeline, 25));
+    const slices = sliceRates(p.timeline, s.rows);
+    if (slices.length > 1) {
+      out.push('');
+      out.push('throughput per slice of the batch (when the decided count crossed each boundary, from the samples above, interpolated)');
+      out.push(table(['rows decided', 'from s', 'to s', 'loans/s'], slices.map((x) => [x.slice, n1(x.from), n1(x.to), n0(x.perSecond)]), [false, true, true, true]));
+    }
 
     out.push('');
     out.push('consumer transactions (from each inbox: handled_at is the transaction start; seconds after the upload started)');
@@ -217,4 +223,31 @@ function ceilingReport(s: BenchSummary): string {
 /** The platform's own processes in the CPU table: not the benchmark, nor the rest of the machine. */
 function isPlatform(group: string): boolean {
   return group.startsWith('node: ') ? group !== 'node: bench (this process)' : group === 'kafka broker' || (group.startsWith('postgres: backends of ') && group !== 'postgres: backends of g2g-bench');
+}
+
+/**
+ * Decided rows per second within each slice of the batch (100,000 rows, or a tenth of smaller
+ * batches): the time each boundary was crossed, interpolated between the two samples around it.
+ * A rate that falls from slice to slice is a cost that grows with the log.
+ */
+export function sliceRates(samples: readonly PipelineSample[], rows: number): { slice: string; from: number; to: number; perSecond: number }[] {
+  const size = rows >= 200_000 ? 100_000 : Math.max(1, Math.round(rows / 10));
+  const crossed = (n: number): number | null => {
+    if (n === 0) return 0;
+    for (let i = 1; i < samples.length; i++) {
+      const a = samples[i - 1];
+      const b = samples[i];
+      if (b.decided >= n && a.decided < n) return a.t + ((b.t - a.t) * (n - a.decided)) / (b.decided - a.decided);
+    }
+    return null;
+  };
+  const out: { slice: string; from: number; to: number; perSecond: number }[] = [];
+  for (let start = 0; start < rows; start += size) {
+    const end = Math.min(rows, start + size);
+    const from = crossed(start);
+    const to = crossed(end);
+    if (from === null || to === null || to <= from) continue;
+    out.push({ slice: `${start.toLocaleString('en-US')}-${end.toLocaleString('en-US')}`, from, to, perSecond: (end - start) / (to - from) });
+  }
+  return out;
 }
