@@ -1,5 +1,5 @@
 import { Database, EventRow, LogSubscription, OutboxRow, StoppedPartWay, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
-import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Admin, CompressionTypes, ConfigResourceTypes, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
 import { installKafkajsIdleFix } from './kafkajs-idle-fix';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
@@ -19,6 +19,8 @@ export interface KafkaTransportOptions {
    * runs) can share one cluster without seeing each other's messages. Empty by default.
    */
   namespace?: string;
+  /** how produce requests are compressed: gzip (node's zlib) or none */
+  compression?: 'gzip' | 'none';
   log?: (line: string) => void;
 }
 
@@ -247,7 +249,7 @@ export class KafkaTransport implements MessageTransport {
       byTopic.set(topic, list);
     }
     try {
-      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.kafkaTopic(topic), messages: list })) });
+      await this.producer!.sendBatch({ acks: -1, compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None, topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.kafkaTopic(topic), messages: list })) });
       progress.sent += messages.length;
     } catch (error) {
       if (!refusedForSize(error)) throw error;

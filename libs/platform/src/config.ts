@@ -8,6 +8,8 @@ export interface PlatformConfig {
   kafkaBrokers: string[];
   /** prefix of every Kafka topic and group name (KAFKA_NAMESPACE), to share a cluster between environments */
   kafkaNamespace: string;
+  /** how the relays compress what they produce (KAFKA_COMPRESSION: gzip or none) */
+  kafkaCompression: 'gzip' | 'none';
   /** HTTP port; in distributed mode each service has its own default */
   port?: number;
   host: string;
@@ -30,6 +32,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/g2g',
     dataDir: env.G2G_DATA_DIR ?? '.g2g/data',
     kafkaNamespace: env.KAFKA_NAMESPACE ?? '',
+    kafkaCompression: env.KAFKA_COMPRESSION === 'gzip' ? 'gzip' : 'none',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     port: env.PORT ? Number(env.PORT) : undefined,
     host: env.HOST ?? '127.0.0.1',

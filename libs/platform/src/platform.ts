@@ -62,6 +62,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
           clientId: `g2g-${services.map((s) => s.name).join('-')}`,
           relaySchemas: services.map((s) => s.schema),
           namespace: config.kafkaNamespace,
+          compression: config.kafkaCompression,
           log: (line) => log.warn(line),
         });
   const platform: Platform = { db, transport, config };
