@@ -244,13 +244,14 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
               lastCounts.set(text, { n, at: tick });
               return n;
             };
-            if (pending.done) {
-              const at = tick;
+            const fees = async () => {
+              const at = sinceStart();
               if ((await counted(`select count(*) from reporting.r_reguarantee_fees where participant = 'BJ-REG'`)) === approved) {
                 pending.done = false;
                 mark(`reporting has every re-guarantee fee (figures complete)`, at);
               }
-            }
+            };
+            if (pending.done) await fees();
             if (pending.reporting) {
               const at = tick;
               if ((await counted(`select count(*) from reporting.r_guarantees`)) === approved) {
@@ -259,6 +260,8 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
                   pending.reporting = false;
                   mark(`reporting caught up with underwriting (figures: new_guarantees.count = ${approved})`, at);
                 }
+                // the figures of a million loans take seconds to answer: look at the fees again now
+                if (!pending.reporting && pending.done) await fees();
               }
             }
             if (pending.cession) {
@@ -281,6 +284,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
             }
             interval = Math.min(1_000, Math.max(250, 5 * (performance.now() - q0)));
           }
+          if (!Object.values(pending).some(Boolean)) break;
           // A pipeline with nothing in flight for three samples in a row, or where nothing at all
           // moved for 60 s (a consumer stuck or dead with lag left), will not finish: say why.
           // (only samples taken before this poll began count: a poll can take longer than the
