@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { writeBatchFile } from '../../apps/cli/src/generate/generate-batch';
-import { ParsedRecord, parseBatch } from '../../apps/intake/src/file-batch/batch-parser';
+import { ParsedRecord, parseBatchPieces } from '../../apps/intake/src/file-batch/batch-parser';
 import { BatchHeader, batchKinds } from '../../apps/intake/src/file-batch/batch-kinds';
 import { checkChunk, chunkEvents, digestOf, lengthOf } from '../../apps/intake/src/file-batch/file-batch';
 import { fmt, parseOptions, runMain, stamp, table } from './tool-kit';
@@ -86,10 +86,12 @@ async function run(bytes: Buffer, header: BatchHeader): Promise<Omit<RunFigures,
     characters = 0;
   };
   const start = performance.now();
-  for await (const record of parseBatch(body(bytes), header.format)) {
-    pending.push(record);
-    characters += lengthOf(record);
-    if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) flush();
+  for await (const records of parseBatchPieces(body(bytes), header.format)) {
+    for (const record of records) {
+      pending.push(record);
+      characters += lengthOf(record);
+      if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) flush();
+    }
   }
   flush();
   const total = performance.now() - start;

@@ -2,7 +2,7 @@ import { MAX_LOAN_ID_LENGTH, RowError, keptText, trimSpacesAndTabs, visibleText 
 import { Database, EventStore, NewEvent, Sql, isConnectionError } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { createHash, randomUUID } from 'node:crypto';
-import { BatchFormatError, ParsedRecord, parseBatch } from './batch-parser';
+import { BatchFormatError, ParsedRecord, parseBatchPieces } from './batch-parser';
 import { BatchHeader, BatchKindName, Candidate, SCHEMA, batchKinds } from './batch-kinds';
 import { RowsCheckedV2, applyIntakeEvents } from '../projection/intake-projection';
 
@@ -137,14 +137,16 @@ export class FileBatch {
 
     let failure: { code: string; message: string; status: 400 | 408 } | null = null;
     try {
-      for await (const record of parseBatch(source, format, batchKinds[kind].fields)) {
-        if (prefix.covers(record.row)) {
-          if (!prefix.matches(record)) throw new Interrupted('BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`);
-          continue;
+      for await (const records of parseBatchPieces(source, format, batchKinds[kind].fields)) {
+        for (const record of records) {
+          if (prefix.covers(record.row)) {
+            if (!prefix.matches(record)) throw new Interrupted('BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`);
+            continue;
+          }
+          pending.push(record);
+          characters += lengthOf(record);
+          if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) await flush();
         }
-        pending.push(record);
-        characters += lengthOf(record);
-        if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) await flush();
       }
       if (!prefix.complete) throw new Interrupted('BATCH_CONFLICT', `${kind} batch ${batchRef} of ${bank} has ${prefix.lastRow} rows filed; this file has fewer`);
       await flush();
@@ -512,7 +514,8 @@ export function digestOf(records: readonly ParsedRecord[], fields: readonly stri
 /** The characters of a record's fields. */
 export function lengthOf(record: ParsedRecord): number {
   let n = 0;
-  for (const value of Object.values(record.fields ?? {})) n += value.length;
+  const values = record.fields;
+  for (const name in values) n += values[name].length;
   return n;
 }
 
