@@ -120,7 +120,8 @@ async function* decodeUtf8(input: AsyncIterable<Buffer | string>): AsyncGenerato
         throw notUtf8(`an invalid byte sequence at byte ${bytesRead - carried.length + bad}`);
       }
       bytesRead += chunk.length;
-      carried = incompleteTail(Buffer.concat([carried.subarray(-3), chunk.subarray(-3)]));
+      // an unfinished character has at most 3 bytes: in a chunk of 3 or more they are all its own
+      carried = incompleteTail(chunk.length >= 3 ? chunk.subarray(-3) : Buffer.concat([carried.subarray(-3), chunk]));
     }
     text = withoutBom(text);
     if (text !== '') yield text;

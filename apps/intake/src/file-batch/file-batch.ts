@@ -346,7 +346,7 @@ export class FileBatch {
     const { bank, kind, batchRef } = header;
     const spec = batchKinds[kind];
     // a rerun of the transaction starts from the rows' own checks again
-    const outcomes = chunk.outcomes.map((o) => ({ ...o, ...(o.candidate ? { candidate: { ...o.candidate, errors: undefined } } : {}) }));
+    const outcomes = chunk.outcomes.map(rerunnable);
     const candidates = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
     await spec.admit(tx, header, candidates);
     for (const o of outcomes) {
@@ -410,6 +410,14 @@ export function checkChunk(kind: BatchKindName, records: ParsedRecord[]): Checke
     return { row: r.row, loanId, errors: [], candidate: { row: r.row, loanId: checked.loanId, value: checked.value } };
   });
   return { outcomes, firstRow: records[0].row, lastRow: records[records.length - 1].row, digest: digestOf(records, spec.fields) };
+}
+
+/** A copy of an outcome whose candidate admit() may refuse, without what an earlier try of the transaction set. */
+export function rerunnable(o: Outcome): Outcome {
+  // written out rather than spread: this runs for every row of every chunk
+  if (!o.candidate) return { row: o.row, loanId: o.loanId, errors: o.errors };
+  const c = o.candidate;
+  return { row: o.row, loanId: o.loanId, errors: o.errors, candidate: { row: c.row, loanId: c.loanId, value: c.value, errors: undefined } };
 }
 
 /** The events of a chunk whose rows were checked and admitted: its outcomes, and the filed rows' message. */
