@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { decimalDigits } from './decimal';
 import { checkIndustryCode, checkRegionCode, checkUscc, INDUSTRY_SECTIONS, PROVINCE_PREFIXES, USCC_ALPHABET, usccCheckCharacter } from './identifiers';
+import { compareDates, formatDate, fromDayNumber, toDayNumber } from './dates';
 import { trimSpacesAndTabs } from './loan-row';
 import { readRate } from './rate';
 import { keptText, textProblem, visibleText } from './text';
@@ -148,5 +149,16 @@ describe('the character-code readings of the row checks, beside the readings the
   it('trimSpacesAndTabs', () => {
     const before = (t: string) => t.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
     fc.assert(fc.property(fc.oneof(text, fc.string({ unit: fc.constantFrom(' ', '\t', 'a', '\u00a0', '\n') })), (t) => expect(trimSpacesAndTabs(t)).toBe(before(t))), params);
+  });
+
+  it('real dates YYYY-MM-DD compare as strings as compareDates compares them (maturity after disbursement)', () => {
+    const day = fc.integer({ min: toDayNumber('1900-01-01'), max: toDayNumber('2199-12-31') }).map(fromDayNumber);
+    fc.assert(
+      fc.property(day, day, (a, b) => {
+        expect(a <= b).toBe(compareDates(a, b) <= 0);
+        expect(formatDate({ year: Number(a.slice(0, 4)), month: Number(a.slice(5, 7)), day: Number(a.slice(8)) })).toBe(a);
+      }),
+      params,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { businessDateProblem, compareDates, EARLIEST_BUSINESS_DATE, IsoDate, LATEST_BUSINESS_DATE } from './dates';
+import { businessDateProblem, EARLIEST_BUSINESS_DATE, IsoDate, LATEST_BUSINESS_DATE } from './dates';
 import {
   BORROWER_TYPES,
   BorrowerIdType,
@@ -131,7 +131,8 @@ export function validateLoanRow(raw: Readonly<Record<string, string | undefined>
       report(fit.reason, 'borrower_id', `borrower_id ${show(id)}: a USCC starting ${id.slice(0, 2)} belongs to an ${owner}, not ${borrowerType}`);
     }
   }
-  if (disbursedOn !== undefined && maturesOn !== undefined && compareDates(maturesOn, disbursedOn) <= 0) {
+  // both are real dates YYYY-MM-DD here, which compare as strings as they do as dates
+  if (disbursedOn !== undefined && maturesOn !== undefined && maturesOn <= disbursedOn) {
     report('MATURITY_NOT_AFTER_DISBURSEMENT', 'matures_on', `matures_on ${maturesOn} is not after disbursed_on ${disbursedOn}`);
   }
 
