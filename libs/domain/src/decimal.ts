@@ -13,15 +13,25 @@ export interface DecimalDigits {
   fraction: string;
 }
 
-const GRAMMARS = new Map<number, RegExp>();
-
+/** `^(\d+)(?:\.(\d{1,places}))?$`, read by character codes (it runs on every amount and rate of a row). */
 export function decimalDigits(text: string, places: number): DecimalDigits | null {
-  let grammar = GRAMMARS.get(places);
-  if (!grammar) GRAMMARS.set(places, (grammar = new RegExp(`^(\\d+)(?:\\.(\\d{1,${places}}))?$`)));
-  const m = grammar.exec(text);
-  if (!m) return null;
-  const digits = m[1];
+  const n = text.length;
+  let point = 0;
+  while (point < n && isDigit(text.charCodeAt(point))) point++;
+  if (point === 0) return null;
+  let fraction = '';
+  if (point < n) {
+    if (text.charCodeAt(point) !== 0x2e) return null;
+    const decimals = n - point - 1;
+    if (decimals < 1 || decimals > places) return null;
+    for (let i = point + 1; i < n; i++) if (!isDigit(text.charCodeAt(i))) return null;
+    fraction = text.slice(point + 1);
+  }
   let start = 0;
-  while (start < digits.length - 1 && digits.charCodeAt(start) === 0x30) start++;
-  return { whole: digits.slice(start), fraction: m[2] ?? '' };
+  while (start < point - 1 && text.charCodeAt(start) === 0x30) start++;
+  return { whole: start === 0 && point === n ? text : text.slice(start, point), fraction };
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }

@@ -18,20 +18,39 @@ export type UsccReason = 'BAD_LENGTH' | 'BAD_ALPHABET' | 'BAD_CHECK_CHARACTER';
 /** The check character for the first 17 characters, or null when they are not 17 alphabet symbols. */
 export function usccCheckCharacter(first17: string): string | null {
   if (first17.length !== 17) return null;
+  const sum = usccWeightedSum(first17);
+  return sum < 0 ? null : USCC_ALPHABET[(31 - (sum % 31)) % 31];
+}
+
+/** Each ASCII character's value in USCC_ALPHABET, or -1 (by character code: this runs on every row). */
+const USCC_VALUES: Int8Array = (() => {
+  const values = new Int8Array(128).fill(-1);
+  for (let v = 0; v < USCC_ALPHABET.length; v++) values[USCC_ALPHABET.charCodeAt(v)] = v;
+  return values;
+})();
+
+function usccValue(code: number): number {
+  return code < 128 ? USCC_VALUES[code] : -1;
+}
+
+/** The weighted sum of characters 1-17, or -1 when one of them is not of the alphabet. */
+function usccWeightedSum(code: string): number {
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const value = USCC_ALPHABET.indexOf(first17[i]);
-    if (value < 0) return null;
+    const value = usccValue(code.charCodeAt(i));
+    if (value < 0) return -1;
     sum += value * USCC_WEIGHTS[i];
   }
-  return USCC_ALPHABET[(31 - (sum % 31)) % 31];
+  return sum;
 }
 
 /** 18 symbols of the alphabet (no I, O, S, V, Z, no lower case) and a correct character 18. Nothing else. */
 export function checkUscc(code: string): Check<UsccReason> {
   if (code.length !== 18) return fail('BAD_LENGTH');
-  for (const ch of code) if (!USCC_ALPHABET.includes(ch)) return fail('BAD_ALPHABET');
-  return usccCheckCharacter(code.slice(0, 17)) === code[17] ? OK : fail('BAD_CHECK_CHARACTER');
+  // a UTF-16 unit outside the alphabet, a surrogate included, is a character outside it
+  for (let i = 0; i < 18; i++) if (usccValue(code.charCodeAt(i)) < 0) return fail('BAD_ALPHABET');
+  const sum = usccWeightedSum(code);
+  return USCC_VALUES[code.charCodeAt(17)] === (31 - (sum % 31)) % 31 ? OK : fail('BAD_CHECK_CHARACTER');
 }
 
 // ---- Resident ID number (GB 11643) ----
@@ -82,8 +101,14 @@ export type RegionReason = 'BAD_LENGTH' | 'BAD_ALPHABET' | 'UNKNOWN_PROVINCE';
 /** Six ASCII digits whose first two are a province. No finer table is consulted. */
 export function checkRegionCode(code: string): Check<RegionReason> {
   if (code.length !== 6) return fail('BAD_LENGTH');
-  if (!/^\d{6}$/.test(code)) return fail('BAD_ALPHABET');
-  return PROVINCE_PREFIXES.includes(code.slice(0, 2)) ? OK : fail('UNKNOWN_PROVINCE');
+  for (let i = 0; i < 6; i++) if (!isAsciiDigit(code.charCodeAt(i))) return fail('BAD_ALPHABET');
+  return PROVINCES.has(code.slice(0, 2)) ? OK : fail('UNKNOWN_PROVINCE');
+}
+
+const PROVINCES: ReadonlySet<string> = new Set(PROVINCE_PREFIXES);
+
+function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** Programme rule (domain.md 5 `regions`): the region code lies in the programme's province, e.g. "11". */
@@ -104,10 +129,12 @@ export type IndustryReason = 'BAD_LENGTH' | 'BAD_ALPHABET' | 'UNKNOWN_SECTION' |
 /** An upper-case section letter A-T plus four ASCII digits whose first two fall in the section's range. */
 export function checkIndustryCode(code: string): Check<IndustryReason> {
   if (code.length !== 5) return fail('BAD_LENGTH');
-  if (!/^[A-Z]\d{4}$/.test(code)) return fail('BAD_ALPHABET');
+  const section = code.charCodeAt(0);
+  if (section < 0x41 || section > 0x5a) return fail('BAD_ALPHABET');
+  for (let i = 1; i < 5; i++) if (!isAsciiDigit(code.charCodeAt(i))) return fail('BAD_ALPHABET');
   const range = INDUSTRY_SECTIONS[code[0]];
   if (!range) return fail('UNKNOWN_SECTION');
-  const division = Number(code.slice(1, 3));
+  const division = (code.charCodeAt(1) - 0x30) * 10 + (code.charCodeAt(2) - 0x30);
   return division >= range[0] && division <= range[1] ? OK : fail('INDUSTRY_SECTION_MISMATCH');
 }
 

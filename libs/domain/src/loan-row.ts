@@ -1,4 +1,4 @@
-import { businessDateProblem, compareDates, EARLIEST_BUSINESS_DATE, IsoDate, LATEST_BUSINESS_DATE } from './dates';
+import { businessDateProblem, EARLIEST_BUSINESS_DATE, IsoDate, LATEST_BUSINESS_DATE } from './dates';
 import {
   BORROWER_TYPES,
   BorrowerIdType,
@@ -19,7 +19,7 @@ import {
   usccCheckCharacter,
 } from './identifiers';
 import { Fen, MAX_AMOUNT_FEN, readYuan } from './money';
-import { MAX_RATE_WHOLE_DIGITS, parseRate, readRate as readRateText } from './rate';
+import { MAX_RATE_WHOLE_DIGITS, Rate, readRate as readRateText } from './rate';
 import { TEXT_PROBLEM_MESSAGES, shown as show, textProblem } from './text';
 
 /**
@@ -107,11 +107,12 @@ export function validateLoanRow(raw: Readonly<Record<string, string | undefined>
   const agriRelated = readFlag('agri_related', text.agri_related, report);
   const principalFen = readPrincipal(text.principal, report);
   const currency = readCurrency(text.currency, report);
-  const interestRatePct = readRate('interest_rate_pct', text.interest_rate_pct, report);
-  if (interestRatePct !== undefined && parseRate(interestRatePct) === 0n) {
-    report('INTEREST_RATE_ZERO', 'interest_rate_pct', `interest_rate_pct ${show(interestRatePct)}: must be more than 0`);
+  const interest = readRate('interest_rate_pct', text.interest_rate_pct, report);
+  const interestRatePct = interest?.text;
+  if (interest !== undefined && interest.rate === 0n) {
+    report('INTEREST_RATE_ZERO', 'interest_rate_pct', `interest_rate_pct ${show(interest.text)}: must be more than 0`);
   }
-  const guaranteeFeeRatePct = readRate('guarantee_fee_rate_pct', text.guarantee_fee_rate_pct, report);
+  const guaranteeFeeRatePct = readRate('guarantee_fee_rate_pct', text.guarantee_fee_rate_pct, report)?.text;
   const disbursedOn = readDate('disbursed_on', text.disbursed_on, report);
   const maturesOn = readDate('matures_on', text.matures_on, report);
   // The identifier comes after the dates it is checked against; errors stay in field order below.
@@ -130,7 +131,8 @@ export function validateLoanRow(raw: Readonly<Record<string, string | undefined>
       report(fit.reason, 'borrower_id', `borrower_id ${show(id)}: a USCC starting ${id.slice(0, 2)} belongs to an ${owner}, not ${borrowerType}`);
     }
   }
-  if (disbursedOn !== undefined && maturesOn !== undefined && compareDates(maturesOn, disbursedOn) <= 0) {
+  // both are real dates YYYY-MM-DD here, which compare as strings as they do as dates
+  if (disbursedOn !== undefined && maturesOn !== undefined && maturesOn <= disbursedOn) {
     report('MATURITY_NOT_AFTER_DISBURSEMENT', 'matures_on', `matures_on ${maturesOn} is not after disbursed_on ${disbursedOn}`);
   }
 
@@ -163,12 +165,15 @@ export function validateLoanRow(raw: Readonly<Record<string, string | undefined>
  * of spaces took time in the square of its length (100,000 of them: 10 s).
  */
 export function trimSpacesAndTabs(text: string): string {
-  const blank = (i: number) => text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09;
   let start = 0;
   let end = text.length;
-  while (start < end && blank(start)) start++;
-  while (end > start && blank(end - 1)) end--;
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
   return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /**
@@ -192,6 +197,8 @@ function readFields(raw: Readonly<Record<string, string | undefined>>, report: R
 
 function readLoanId(text: string | undefined, report: Report): string | undefined {
   if (text === undefined) return undefined;
+  // a text has no more code points than UTF-16 units: a short one need not be counted
+  if (text.length <= MAX_LOAN_ID_LENGTH) return text;
   const length = codePoints(text);
   if (length > MAX_LOAN_ID_LENGTH) {
     return report('MALFORMED_LOAN_ID', 'loan_id', `loan_id ${show(text)}: ${length} characters, at most ${MAX_LOAN_ID_LENGTH}`);
@@ -206,6 +213,7 @@ function readIdType(text: string | undefined, report: Report): BorrowerIdType | 
 
 function readName(text: string | undefined, report: Report): string | undefined {
   if (text === undefined) return undefined;
+  if (text.length <= MAX_BORROWER_NAME_LENGTH) return text; // as for loan_id
   const length = codePoints(text);
   if (length > MAX_BORROWER_NAME_LENGTH) {
     return report('NAME_LENGTH', 'borrower_name', `borrower_name has ${length} characters (Unicode code points), at most ${MAX_BORROWER_NAME_LENGTH}`);
@@ -270,11 +278,11 @@ function readCurrency(text: string | undefined, report: Report): 'CNY' | undefin
   return report('CURRENCY_NOT_CNY', 'currency', `currency ${show(text)}: only CNY is accepted`);
 }
 
-/** The rate as written, when it is `digits[.d{1,4}]` below 10,000 percent. */
-function readRate(field: 'interest_rate_pct' | 'guarantee_fee_rate_pct', text: string | undefined, report: Report): string | undefined {
+/** The rate as written and its value, when it is `digits[.d{1,4}]` below 10,000 percent. */
+function readRate(field: 'interest_rate_pct' | 'guarantee_fee_rate_pct', text: string | undefined, report: Report): { text: string; rate: Rate } | undefined {
   if (text === undefined) return undefined;
   const read = readRateText(text);
-  if (read.ok) return text;
+  if (read.ok) return { text, rate: read.rate };
   if (read.reason === 'TOO_LARGE') {
     return report('RATE_TOO_LARGE', field, `${field} ${show(text)}: at most ${MAX_RATE_WHOLE_DIGITS} digits before the point (below 10000 percent a year)`);
   }

@@ -35,7 +35,8 @@ export function readYuan(text: string, max: Fen = MAX_AMOUNT_FEN): YuanReading {
 }
 
 function toFen({ whole, fraction }: DecimalDigits): Fen {
-  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+  // whole * 100 + the two decimals, as one conversion of the digits side by side
+  return BigInt(whole + fraction.padEnd(2, '0'));
 }
 
 /** 150000000n -> "1500000.00"; negative amounts keep their sign. */

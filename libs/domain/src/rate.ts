@@ -37,7 +37,8 @@ export function readRate(text: string): RateReading {
 }
 
 function toRate({ whole, fraction }: DecimalDigits): Rate {
-  return BigInt(whole) * RATE_SCALE + BigInt(fraction.padEnd(4, '0'));
+  // whole * 10^4 + the four decimals, as one conversion of the digits side by side
+  return BigInt(whole + fraction.padEnd(4, '0'));
 }
 
 /**

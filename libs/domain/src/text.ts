@@ -23,6 +23,9 @@ const INVISIBLE_IN_NAMES = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\
 
 /** The first problem of a field's text, or null when it may be stored and shown as it is. */
 export function textProblem(text: string, kind: TextKind): TextProblem | null {
+  // Nearly every field is printable ASCII, which holds none of the characters below: one pass of
+  // character codes then answers for the three patterns.
+  if (isPrintableAscii(text)) return null;
   if (CONTROL.test(text)) return 'CONTROL_CHARACTER';
   if (UNPAIRED_SURROGATE.test(text)) return 'MALFORMED_TEXT';
   if ((kind === 'identifier' ? INVISIBLE_IN_IDENTIFIERS : INVISIBLE_IN_NAMES).test(text)) return 'INVISIBLE_CHARACTER';
@@ -36,6 +39,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\
  * store, to log and to show (used for the loan id of an invalid row, so the bank can find it).
  */
 export function visibleText(text: string): string {
+  if (isPrintableAscii(text)) return text; // nothing to escape (the common case: skip the pattern)
   return text.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -61,6 +65,15 @@ export function shown(text: string): string {
   if (/^[\x21-\x7E]{1,40}$/.test(text)) return text;
   const end = codePointsEnd(text, 40);
   return JSON.stringify(end < text.length ? `${text.slice(0, end)}…` : text);
+}
+
+/** Every character is U+0020 to U+007E (true for ''). */
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /** Where the first `max` code points of the text end (a UTF-16 index), found without reading further. */

@@ -1,7 +1,7 @@
 import { LOAN_ROW_FIELDS, validateClaimRow, validateLoanRow } from '@g2g/domain';
 import { VALID_LOAN_ROW } from '../../../../libs/domain/src/loan-row.fixture';
 import fc from 'fast-check';
-import { BatchFormat, BatchFormatError, ParsedRecord, parseBatch } from './batch-parser';
+import { BatchFormat, BatchFormatError, ParsedRecord, parseBatch, parseBatchPieces } from './batch-parser';
 
 // Whatever bytes a bank sends, the reader either gives every data row exactly one record, numbered
 // 1, 2, 3, ... in file order, or stops with a BatchFormatError after the rows it read; nothing else
@@ -89,6 +89,28 @@ describe('the batch reader on mutated files', () => {
         const a = await read(pieces(bytes, cuts), format);
         const b = await read(pieces(bytes, otherCuts), format);
         expect(b).toEqual(a);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('hands intake the same records a piece of input at a time: none empty, at most one per piece and one at the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(fileArb, async ({ format, rows, mutations, cuts }) => {
+        const parts = pieces(mutate(format === 'csv' ? validCsv(rows) : validJsonl(rows), mutations), cuts);
+        const handed: ParsedRecord[][] = [];
+        let error: string | undefined;
+        try {
+          for await (const records of parseBatchPieces((async function* () {
+            yield* parts;
+          })(), format)) handed.push(records);
+        } catch (e) {
+          if (!(e instanceof BatchFormatError)) throw e;
+          error = e.code;
+        }
+        expect(handed.every((records) => records.length > 0)).toBe(true);
+        expect(handed.length).toBeLessThanOrEqual(parts.length + 1);
+        expect({ records: handed.flat(), ...(error ? { error } : {}) }).toEqual(await read(parts, format));
       }),
       { numRuns: 2_000 },
     );

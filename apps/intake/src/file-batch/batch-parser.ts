@@ -54,6 +54,20 @@ export async function* parseBatch(
   format: BatchFormat,
   fields: readonly string[] = LOAN_ROW_FIELDS,
 ): AsyncGenerator<ParsedRecord> {
+  for await (const records of parseBatchPieces(input, format, fields)) yield* records;
+}
+
+/**
+ * parseBatch's records, handed over a piece of the input at a time: the records of the rows that
+ * end in each piece, in order (an array is never empty). The same records and the same errors at
+ * the same places: a BatchFormatError comes after the records of the rows that ended before it.
+ * A step of an async generator costs more than reading a row, so intake takes them this way.
+ */
+export async function* parseBatchPieces(
+  input: AsyncIterable<Buffer | string>,
+  format: BatchFormat,
+  fields: readonly string[] = LOAN_ROW_FIELDS,
+): AsyncGenerator<ParsedRecord[]> {
   if (format === 'csv') yield* parseCsv(decodeUtf8(input), fields);
   else if (format === 'jsonl') yield* parseJsonLines(decodeUtf8(input), fields);
   else throw new BatchFormatError('UNKNOWN_FORMAT', `unknown batch format ${JSON.stringify(format)}: csv or jsonl`);
@@ -106,7 +120,8 @@ async function* decodeUtf8(input: AsyncIterable<Buffer | string>): AsyncGenerato
         throw notUtf8(`an invalid byte sequence at byte ${bytesRead - carried.length + bad}`);
       }
       bytesRead += chunk.length;
-      carried = incompleteTail(Buffer.concat([carried.subarray(-3), chunk.subarray(-3)]));
+      // an unfinished character has at most 3 bytes: in a chunk of 3 or more they are all its own
+      carried = incompleteTail(chunk.length >= 3 ? chunk.subarray(-3) : Buffer.concat([carried.subarray(-3), chunk]));
     }
     text = withoutBom(text);
     if (text !== '') yield text;
@@ -165,35 +180,63 @@ const BLANK = /^[ \t]*$/;
 
 // ---- CSV ----
 
-async function* parseCsv(text: AsyncIterable<string>, fields: readonly string[]): AsyncGenerator<ParsedRecord> {
-  let header: { columns: Map<string, number>; cells: number } | undefined;
+async function* parseCsv(text: AsyncIterable<string>, fields: readonly string[]): AsyncGenerator<ParsedRecord[]> {
+  let header: CsvHeader | undefined;
   let row = 0;
-  for await (const record of csvRecords(text)) {
+  let out: ParsedRecord[] = [];
+  const take = (record: CsvRecord) => {
     if (header === undefined) {
       header = readHeader(record, fields);
-      continue;
+      return;
     }
     row++;
     if (record.problem !== undefined) {
-      yield { row, error: { code: 'MALFORMED_CSV', message: record.problem } };
+      out.push({ row, error: { code: 'MALFORMED_CSV', message: record.problem } });
     } else if (record.cells.length !== header.cells) {
-      yield { row, error: { code: 'CELL_COUNT', message: `row has ${cellCount(record.cells.length)}, the header has ${header.cells}` } };
+      out.push({ row, error: { code: 'CELL_COUNT', message: `row has ${cellCount(record.cells.length)}, the header has ${header.cells}` } });
     } else {
-      const fields: Record<string, string> = {};
-      for (const [name, index] of header.columns) fields[name] = record.cells[index];
-      yield { row, fields };
+      const values: Record<string, string> = {};
+      for (let k = 0; k < header.names.length; k++) values[header.names[k]] = record.cells[header.indexes[k]];
+      out.push({ row, fields: values });
     }
+  };
+  const tokenizer = csvTokenizer(take);
+  for await (const chunk of text) {
+    yield* finished(out, () => tokenizer.feed(chunk));
+    out = [];
   }
+  yield* finished(out, () => tokenizer.end());
   if (header === undefined) throw new BatchFormatError('EMPTY_FILE', 'the file is empty: no header line and no rows');
   if (row === 0) throw new BatchFormatError('EMPTY_FILE', 'the file has a header line but no rows');
+}
+
+/**
+ * The records `read` puts in `out` (those of one piece of text), if any; when it throws (a problem
+ * that stops reading), the records before the problem, then the problem.
+ */
+function* finished(out: ParsedRecord[], read: () => void): Generator<ParsedRecord[]> {
+  try {
+    read();
+  } catch (error) {
+    if (out.length > 0) yield out;
+    throw error;
+  }
+  if (out.length > 0) yield out;
 }
 
 function cellCount(n: number): string {
   return n === 1 ? '1 cell' : `${n} cells`;
 }
 
+/** The interface's fields in the order of their columns, the index of each, and how many cells a row has. */
+interface CsvHeader {
+  names: string[];
+  indexes: number[];
+  cells: number;
+}
+
 /** Where each field of the interface sits in the header; other columns are ignored. */
-function readHeader(record: CsvRecord, fields: readonly string[]): { columns: Map<string, number>; cells: number } {
+function readHeader(record: CsvRecord, fields: readonly string[]): CsvHeader {
   if (record.problem !== undefined) throw new BatchFormatError('MALFORMED_HEADER', `the header line is malformed: ${record.problem}`);
   const columns = new Map<string, number>();
   const duplicated = new Set<string>();
@@ -209,20 +252,13 @@ function readHeader(record: CsvRecord, fields: readonly string[]): { columns: Ma
   if (missing.length > 0) {
     throw new BatchFormatError('MISSING_COLUMNS', `the header lacks these columns (names are exact and case-sensitive): ${missing.join(', ')}`);
   }
-  return { columns, cells: record.cells.length };
+  return { names: [...columns.keys()], indexes: [...columns.values()], cells: record.cells.length };
 }
 
 interface CsvRecord {
   cells: string[];
   /** Why the record breaks RFC 4180; its cells are then not to be trusted. */
   problem?: string;
-}
-
-/** The CSV records of a text stream, blank lines left out. */
-async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  const tokenizer = csvTokenizer();
-  for await (const chunk of text) yield* tokenizer.feed(chunk);
-  yield* tokenizer.end();
 }
 
 const COMMA = 0x2c;
@@ -237,7 +273,7 @@ const LF = 0x0a;
  * reading resumes at the next line end. Records end at LF or CRLF outside quotes; quoted fields
  * keep their commas, CRs and LFs as written, with `""` read as one quote.
  */
-function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Generator<CsvRecord> } {
+function csvTokenizer(emit: (record: CsvRecord) => void): { feed(text: string): void; end(): void } {
   // 'start': at a field's first character; 'quoteSeen': a quote inside a quoted field, which
   // either closes it or, doubled, stands for one quote.
   let state: 'start' | 'unquoted' | 'quoted' | 'quoteSeen' = 'start';
@@ -270,8 +306,8 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
     append('\r');
     state = 'unquoted';
   };
-  /** The finished record, or undefined for a blank line. */
-  const endRecord = (): CsvRecord | undefined => {
+  /** Emits the finished record, unless the line was blank. */
+  const endRecord = () => {
     endCell();
     const record: CsvRecord = problem === undefined ? { cells } : { cells, problem };
     const blank = problem === undefined && !quoted && cells.length === 1 && BLANK.test(cells[0]);
@@ -279,17 +315,16 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
     length = 0;
     quoted = false;
     problem = undefined;
-    return blank ? undefined : record;
+    if (!blank) emit(record);
   };
 
-  function* feed(text: string): Generator<CsvRecord> {
+  function feed(text: string): void {
     let i = 0;
     if (pendingCR && text.length > 0) {
       pendingCR = false;
       if (text.charCodeAt(0) === LF) {
         i = 1;
-        const record = endRecord();
-        if (record) yield record;
+        endRecord();
       } else {
         loneCR();
       }
@@ -310,15 +345,13 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
         endCell();
         i++;
       } else if (c === LF) {
-        const record = endRecord();
-        if (record) yield record;
+        endRecord();
         i++;
       } else if (c === CR) {
         if (i + 1 === text.length) {
           pendingCR = true; // decided by the next piece's first character
         } else if (text.charCodeAt(i + 1) === LF) {
-          const record = endRecord();
-          if (record) yield record;
+          endRecord();
           i++;
         } else {
           loneCR();
@@ -348,14 +381,13 @@ function csvTokenizer(): { feed(text: string): Generator<CsvRecord>; end(): Gene
     }
   }
 
-  function* end(): Generator<CsvRecord> {
+  function end(): void {
     if (pendingCR) {
       pendingCR = false;
       loneCR();
     }
     if (state === 'quoted') malformed('the file ends inside a quoted field (a quote is never closed)');
-    const record = endRecord();
-    if (record) yield record;
+    endRecord();
   }
 
   return { feed, end };
@@ -367,13 +399,31 @@ function isSpecial(c: number): boolean {
 
 // ---- JSON Lines ----
 
-async function* parseJsonLines(text: AsyncIterable<string>, fields: readonly string[]): AsyncGenerator<ParsedRecord> {
+async function* parseJsonLines(text: AsyncIterable<string>, fields: readonly string[]): AsyncGenerator<ParsedRecord[]> {
   let row = 0;
-  for await (const line of lines(text)) {
-    if (BLANK.test(line)) continue;
+  let pending = '';
+  let out: ParsedRecord[] = [];
+  /** A line without its LF or CRLF end. */
+  const take = (line: string) => {
+    if (BLANK.test(line)) return;
     row++;
-    yield readJsonRow(row, line, fields);
+    out.push(readJsonRow(row, line, fields));
+  };
+  for await (const chunk of text) {
+    yield* finished(out, () => {
+      let start = 0;
+      for (let lf = chunk.indexOf('\n'); lf >= 0; lf = chunk.indexOf('\n', start)) {
+        take(withoutCR(checkedLength(pending + chunk.slice(start, lf))));
+        pending = '';
+        start = lf + 1;
+      }
+      pending = checkedLength(pending + chunk.slice(start));
+    });
+    out = [];
   }
+  yield* finished(out, () => {
+    if (pending !== '') take(withoutCR(pending));
+  });
   if (row === 0) throw new BatchFormatError('EMPTY_FILE', 'the file has no rows');
 }
 
@@ -406,21 +456,6 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/** The lines of a text stream, without their LF or CRLF ends. */
-async function* lines(text: AsyncIterable<string>): AsyncGenerator<string> {
-  let pending = '';
-  for await (const chunk of text) {
-    let start = 0;
-    for (let lf = chunk.indexOf('\n'); lf >= 0; lf = chunk.indexOf('\n', start)) {
-      yield withoutCR(checkedLength(pending + chunk.slice(start, lf)));
-      pending = '';
-      start = lf + 1;
-    }
-    pending = checkedLength(pending + chunk.slice(start));
-  }
-  if (pending !== '') yield withoutCR(pending);
 }
 
 function checkedLength(line: string): string {

@@ -2,7 +2,7 @@ import { MAX_LOAN_ID_LENGTH, RowError, keptText, trimSpacesAndTabs, visibleText 
 import { Database, EventStore, NewEvent, Sql, isConnectionError } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { createHash, randomUUID } from 'node:crypto';
-import { BatchFormatError, ParsedRecord, parseBatch } from './batch-parser';
+import { BatchFormatError, ParsedRecord, parseBatchPieces } from './batch-parser';
 import { BatchHeader, BatchKindName, Candidate, SCHEMA, batchKinds } from './batch-kinds';
 import { RowsCheckedV2, applyIntakeEvents } from '../projection/intake-projection';
 
@@ -124,7 +124,7 @@ export class FileBatch {
     const flush = async () => {
       if (pending.length === 0) return inflight;
       // the rows are checked while the chunk before them commits
-      const checked = this.check(header, pending);
+      const checked = checkChunk(header.kind, pending);
       pending = [];
       characters = 0;
       await inflight;
@@ -137,14 +137,16 @@ export class FileBatch {
 
     let failure: { code: string; message: string; status: 400 | 408 } | null = null;
     try {
-      for await (const record of parseBatch(source, format, batchKinds[kind].fields)) {
-        if (prefix.covers(record.row)) {
-          if (!prefix.matches(record)) throw new Interrupted('BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`);
-          continue;
+      for await (const records of parseBatchPieces(source, format, batchKinds[kind].fields)) {
+        for (const record of records) {
+          if (prefix.covers(record.row)) {
+            if (!prefix.matches(record)) throw new Interrupted('BATCH_CONFLICT', `rows 1-${prefix.lastRow} of ${kind} batch ${batchRef} of ${bank} were filed with other content`);
+            continue;
+          }
+          pending.push(record);
+          characters += lengthOf(record);
+          if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) await flush();
         }
-        pending.push(record);
-        characters += lengthOf(record);
-        if (pending.length >= CHUNK || characters >= CHUNK_CHARACTERS) await flush();
       }
       if (!prefix.complete) throw new Interrupted('BATCH_CONFLICT', `${kind} batch ${batchRef} of ${bank} has ${prefix.lastRow} rows filed; this file has fewer`);
       await flush();
@@ -339,27 +341,12 @@ export class FileBatch {
     return { kind: 'refused', status: 503, code: 'DATABASE_UNAVAILABLE', message: DATABASE_UNAVAILABLE.message, retryAfterSeconds: 5 };
   }
 
-  /** Each row's own checks (no database): run while the chunk before is committing. */
-  private check(header: BatchHeader, records: ParsedRecord[]): CheckedChunk {
-    const spec = batchKinds[header.kind];
-    const outcomes = records.map((r): Outcome => {
-      const raw = r.fields?.loan_id !== undefined ? trimSpacesAndTabs(r.fields.loan_id) : '';
-      // what the outcome names: a valid loan id whole, a longer one cut to as many code points
-      const loanId = raw === '' ? null : keptText(raw, MAX_LOAN_ID_LENGTH);
-      if (r.error) return { row: r.row, loanId, errors: [{ code: r.error.code, message: visibleText(r.error.message).slice(0, 1_000) }] };
-      const checked = spec.check(r.fields ?? {});
-      if (!checked.ok) return { row: r.row, loanId, errors: checked.errors };
-      return { row: r.row, loanId, errors: [], candidate: { row: r.row, loanId: checked.loanId, value: checked.value } };
-    });
-    return { outcomes, firstRow: records[0].row, lastRow: records[records.length - 1].row, digest: digestOf(records, spec.fields) };
-  }
-
   /** Admits and files one checked chunk; returns the batch stream's new version. */
   private async fileChunk(tx: Sql, header: BatchHeader, uploadId: string, chunk: CheckedChunk, version: number, now: Date): Promise<number> {
     const { bank, kind, batchRef } = header;
     const spec = batchKinds[kind];
     // a rerun of the transaction starts from the rows' own checks again
-    const outcomes = chunk.outcomes.map((o) => ({ ...o, ...(o.candidate ? { candidate: { ...o.candidate, errors: undefined } } : {}) }));
+    const outcomes = chunk.outcomes.map(rerunnable);
     const candidates = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
     await spec.admit(tx, header, candidates);
     for (const o of outcomes) {
@@ -371,22 +358,9 @@ export class FileBatch {
 
     // the batch row is locked (the fence) only now, for the writes, so that it is held briefly
     const batch = await this.fence(tx, header, uploadId);
-    const filedAt = now.toISOString();
-    const admitted = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
-    const checked: RowsCheckedV2 = {
-      bank,
-      kind,
-      batchRef,
-      firstRow: chunk.firstRow,
-      lastRow: chunk.lastRow,
-      digest: chunk.digest,
-      loanIds: outcomes.map((o) => o.loanId ?? ''),
-      invalid: outcomes.filter((o) => !o.candidate).map((o) => ({ row: o.row, errors: o.errors })),
-    };
     const events: NewEvent[] = [
       ...(version === 0 ? [{ type: 'intake.batch-opened.v1', data: { bank, kind, batchRef, programme: header.programme, format: header.format, receivedAt: new Date(batch.received_at).toISOString() } }] : []),
-      { type: 'intake.rows-checked.v2', data: checked },
-      ...(admitted.length > 0 ? [spec.filed(header, checked.firstRow, admitted, filedAt)] : []),
+      ...chunkEvents(header, chunk, outcomes, now.toISOString()),
     ];
     await this.store.append(tx, [{ streamId: streamOf(header), expected: version === 0 ? 'no_stream' : version, events }]);
     await applyIntakeEvents(tx, events, { loansReserved: true });
@@ -421,6 +395,49 @@ export class FileBatch {
 }
 
 /**
+ * Each row's own checks (no database), and the chunk's digest: run while the chunk before is
+ * committing. Pure, so that it can be measured alone (scripts/bench/intake-parse.ts).
+ */
+export function checkChunk(kind: BatchKindName, records: ParsedRecord[]): CheckedChunk {
+  const spec = batchKinds[kind];
+  const outcomes = records.map((r): Outcome => {
+    const raw = r.fields?.loan_id !== undefined ? trimSpacesAndTabs(r.fields.loan_id) : '';
+    // what the outcome names: a valid loan id whole, a longer one cut to as many code points
+    const loanId = raw === '' ? null : keptText(raw, MAX_LOAN_ID_LENGTH);
+    if (r.error) return { row: r.row, loanId, errors: [{ code: r.error.code, message: visibleText(r.error.message).slice(0, 1_000) }] };
+    const checked = spec.check(r.fields ?? {});
+    if (!checked.ok) return { row: r.row, loanId, errors: checked.errors };
+    return { row: r.row, loanId, errors: [], candidate: { row: r.row, loanId: checked.loanId, value: checked.value } };
+  });
+  return { outcomes, firstRow: records[0].row, lastRow: records[records.length - 1].row, digest: digestOf(records, spec.fields) };
+}
+
+/** A copy of an outcome whose candidate admit() may refuse, without what an earlier try of the transaction set. */
+export function rerunnable(o: Outcome): Outcome {
+  // written out rather than spread: this runs for every row of every chunk
+  if (!o.candidate) return { row: o.row, loanId: o.loanId, errors: o.errors };
+  const c = o.candidate;
+  return { row: o.row, loanId: o.loanId, errors: o.errors, candidate: { row: c.row, loanId: c.loanId, value: c.value, errors: undefined } };
+}
+
+/** The events of a chunk whose rows were checked and admitted: its outcomes, and the filed rows' message. */
+export function chunkEvents(header: BatchHeader, chunk: Pick<CheckedChunk, 'firstRow' | 'lastRow' | 'digest'>, outcomes: readonly Outcome[], filedAt: string): NewEvent[] {
+  const { bank, kind, batchRef } = header;
+  const admitted = outcomes.flatMap((o) => (o.candidate ? [o.candidate] : []));
+  const checked: RowsCheckedV2 = {
+    bank,
+    kind,
+    batchRef,
+    firstRow: chunk.firstRow,
+    lastRow: chunk.lastRow,
+    digest: chunk.digest,
+    loanIds: outcomes.map((o) => o.loanId ?? ''),
+    invalid: outcomes.filter((o) => !o.candidate).map((o) => ({ row: o.row, errors: o.errors })),
+  };
+  return [{ type: 'intake.rows-checked.v2', data: checked }, ...(admitted.length > 0 ? [batchKinds[kind].filed(header, checked.firstRow, admitted, filedAt)] : [])];
+}
+
+/**
  * A batch's counts, summed over its chunks: each chunk keeps its own, so that recording outcomes
  * never waits for the upload that is filing the next chunk (nor the other way round).
  */
@@ -434,8 +451,8 @@ async function countsOf(sql: Sql, bank: string, kind: BatchKindName, batchRef: s
   return c;
 }
 
-type Outcome = { row: number; loanId: string | null; errors: RowError[]; candidate?: Candidate<unknown> };
-interface CheckedChunk {
+export type Outcome = { row: number; loanId: string | null; errors: RowError[]; candidate?: Candidate<unknown> };
+export interface CheckedChunk {
   outcomes: Outcome[];
   firstRow: number;
   lastRow: number;
@@ -483,29 +500,33 @@ class PrefixCheck {
 }
 
 /** A digest of rows as read: row numbers, every interface field as written, or the row's error. */
-function digestOf(records: readonly ParsedRecord[], fields: readonly string[]): string {
+export function digestOf(records: readonly ParsedRecord[], fields: readonly string[]): string {
   // the parts (row, error, each field, end of record), every one after the first preceded by
-  // U+0001: built as one string, without an array per record
+  // U+0001, hashed a few kilobytes at a time: a rope of a whole chunk's parts cost more to
+  // flatten for the hash than to build
+  const hash = createHash('sha256');
   let text = '';
-  let first = true;
-  const part = (p: string) => {
-    text += first ? p : `\u0001${p}`;
-    first = false;
-  };
-  for (const r of records) {
-    part(String(r.row));
-    part(r.error ? `!${r.error.code}` : '');
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    let record = `${i > 0 ? '\u0001' : ''}${r.row}\u0001${r.error ? `!${r.error.code}` : ''}`;
     const values = r.fields;
-    for (const f of fields) part(values?.[f] ?? '\u0004');
-    part('\u0003');
+    for (const f of fields) record += `\u0001${values?.[f] ?? '\u0004'}`;
+    text += `${record}\u0001\u0003`;
+    if (text.length >= DIGEST_PIECE) {
+      hash.update(text);
+      text = '';
+    }
   }
-  return createHash('sha256').update(text).digest('hex');
+  return hash.update(text).digest('hex');
 }
 
+const DIGEST_PIECE = 8192;
+
 /** The characters of a record's fields. */
-function lengthOf(record: ParsedRecord): number {
+export function lengthOf(record: ParsedRecord): number {
   let n = 0;
-  for (const value of Object.values(record.fields ?? {})) n += value.length;
+  const values = record.fields;
+  for (const name in values) n += values[name].length;
   return n;
 }
 
