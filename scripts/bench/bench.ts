@@ -22,10 +22,10 @@ import { packageVersion } from './tool-kit';
  * until every projection has caught up, next to what the same broker and database do raw. See
  * docs/performance.md.
  *
- *   npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--keep-database]
+ *   npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--logs DIR] [--keep-database]
  */
 
-const USAGE = `usage: npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--keep-database]
+const USAGE = `usage: npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--logs DIR] [--keep-database]
   --embedded        the embedded platform instead: one process (node dist/apps/embedded/src/main.js, as npm start)
                     with its embedded PostgreSQL, a fresh data folder and a port of its own; no Kafka, no ceilings
   --instances N     distributed with N processes of every service (same consumer groups, each its own port;
@@ -44,6 +44,7 @@ const USAGE = `usage: npm run bench -- [--embedded | --instances N [--compare-in
   --activity        sample pg_stat_activity every 100 ms: where each service's database time goes
   --idle SECONDS    measure the platform at rest for this long before the upload (default 5; 0: not)
   --cpu-prof DIR    write a V8 CPU profile of each service process to DIR (summarise: node dist/scripts/bench/profile-summary.js DIR)
+  --logs DIR        write everything each platform process prints to DIR/<run>-<process>.log
   --keep-database   do not drop the benchmark's database (or the embedded data folder) at the end; prints its name`;
 
 interface Args {
@@ -56,6 +57,7 @@ interface Args {
   feedWalk: boolean;
   keepDatabase: boolean;
   cpuProfDir: string | null;
+  logsDir: string | null;
   jsonOut: string | null;
   activity: boolean;
   idleSeconds: number;
@@ -65,7 +67,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, physicalCeiling: false, feedWalk: true, keepDatabase: false, cpuProfDir: null, jsonOut: null, activity: false, idleSeconds: 5, embedded: false, instances: 0, compareInstances: false };
+  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, physicalCeiling: false, feedWalk: true, keepDatabase: false, cpuProfDir: null, logsDir: null, jsonOut: null, activity: false, idleSeconds: 5, embedded: false, instances: 0, compareInstances: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -91,6 +93,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--activity') args.activity = true;
     else if (a === '--idle') args.idleSeconds = Number(value());
     else if (a === '--cpu-prof') args.cpuProfDir = resolve(value());
+    else if (a === '--logs') args.logsDir = resolve(value());
     else if (a === '--embedded') args.embedded = true;
     else if (a === '--instances') args.instances = whole(value());
     else if (a === '--compare-instances') args.compareInstances = true;
@@ -143,6 +146,7 @@ async function main(): Promise<void> {
   const root = join(__dirname, '..', '..', '..');
   if (!existsSync(join(root, 'dist/apps/intake/src/main.js'))) fail('dist/ is missing: run npm run build first');
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  if (args.logsDir) mkdirSync(args.logsDir, { recursive: true });
   if (args.cpuProfDir) {
     mkdirSync(args.cpuProfDir, { recursive: true });
     // --cpu-prof is refused in NODE_OPTIONS; forked services inherit the parent's execArgv, so
@@ -271,6 +275,7 @@ async function main(): Promise<void> {
       sampleEveryMs: 2_000,
       idleSeconds: args.idleSeconds,
       log,
+      logFile: args.logsDir ? (name: string) => join(args.logsDir!, `${stamp}${suffix || (args.embedded ? '_embedded' : '')}-${name}.log`) : undefined,
     };
     let databaseUrl: string | null = null;
     let namespace: string | null = null;

@@ -40,7 +40,7 @@ export async function runEmbedded(o: EmbeddedRunOptions): Promise<PlatformResult
       G2G_OPERATOR_KEY_FILE: join(o.dir, 'operator-key'),
       PORT: '0',
     },
-    { timeoutMs: 120_000 },
+    { timeoutMs: 120_000, logFile: o.logFile?.('embedded') },
   );
   o.onStarted(platform);
   const startupSeconds = (performance.now() - startT) / 1000;

@@ -1,7 +1,7 @@
 import { ServiceName, ServiceProcess, namedProcesses, startPlatformInstances } from '@g2g/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { sleep } from './http';
+import { sleep, waitFor } from './http';
 import { ActivitySampler } from './activity';
 import { PipelineProbe, PipelineSample, deadLetterSummary, idle, unchanged } from './pipeline-probe';
 import { CpuMeter, RssSampler, pidsNamed } from './proc';
@@ -37,6 +37,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
     o.root,
     { DATABASE_URL: o.databaseUrl, KAFKA_NAMESPACE: o.namespace, KAFKA_BROKERS: o.brokers.join(','), G2G_OPERATOR_KEY: o.operatorKey },
     o.instances,
+    { logFile: o.logFile && ((service, instance) => o.logFile!(o.instances === 1 ? service : `${service}-${instance}`)) },
   );
   const processes = namedProcesses(services);
   o.onStarted(processes);
@@ -55,6 +56,10 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
     // Reference data, as the e2e test publishes it.
     const keys = await publishReferenceData(url, o.operatorKey, sql);
     log('reference data published; participants, programme and keys known to every service');
+    // a group still rebalancing (the processes join one by one) would stall the timed part: wait until every group is stable with all its members
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(o.namespace));
+    await waitFor(async () => (await admin.describeGroups(groups)).groups.every((g) => g.state === 'Stable' && g.members.length === o.instances), 120_000, `every consumer group stable with ${o.instances} member(s)`, 500);
+    log(`${groups.length} consumer groups stable, ${o.instances} member(s) each`);
 
     // ---- samplers: memory every 500 ms, CPU and the pipeline's stages every sampleEveryMs ----
     const pids: Record<string, number | 'self'> = { bench: 'self' };

@@ -38,6 +38,8 @@ export interface RunOptions {
   /** seconds to measure the platform at rest before the upload (0: not) */
   idleSeconds: number;
   log: (line: string) => void;
+  /** where each platform process's output is written as well, by its name (none: kept in memory only) */
+  logFile?: (process: string) => string;
 }
 
 export interface Milestone {
