@@ -1,95 +1,28 @@
-import { formatYuan } from '@g2g/domain';
-import { SERVICES, ServiceName, ServiceProcess, startPlatformProcesses } from '@g2g/testing';
+import { ServiceName, ServiceProcess, namedProcesses, startPlatformInstances } from '@g2g/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { Client } from 'pg';
-import { call, sleep } from './http';
-import { ActivitySampler, ActivitySummary } from './activity';
-import { FEED_TOPICS, PipelineProbe, PipelineSample, deadLetterSummary, idle, unchanged } from './pipeline-probe';
-import { CpuMeter, RssSampler, pidsNamed, statusKb } from './proc';
-import { BENCH_PROGRAMME, publishReferenceData } from './reference-data';
+import { sleep, waitFor } from './http';
+import { ActivitySampler } from './activity';
+import { PipelineProbe, PipelineSample, deadLetterSummary, idle, unchanged } from './pipeline-probe';
+import { CpuMeter, RssSampler, pidsNamed } from './proc';
+import { publishReferenceData } from './reference-data';
+import { BANK, Milestone, PlatformResult, RunOptions, TimeoutError, batchSummary, databaseReadings, figuresOf, measuredNow, restingCpu, runResult, uploadBatch, verifyOverHttp } from './run-steps';
 
-const BANK = 'ICBC';
-const FIGURES_PERIOD = 'from=2025-01-01&to=2026-12-31';
+export type { PlatformResult } from './run-steps';
+export { TimeoutError } from './run-steps';
 
-export interface PlatformRunOptions {
-  root: string;
+export interface PlatformRunOptions extends RunOptions {
   databaseUrl: string;
   databaseName: string;
   namespace: string;
-  operatorKey: string;
   brokers: string[];
   kafkaPid: number | null;
-  batchFile: string;
-  rows: number;
-  batchRef: string;
-  timeoutMs: number;
-  feedWalk: boolean;
-  sampleEveryMs: number;
-  /** seconds to measure the platform at rest before the upload (0: not) */
-  idleSeconds: number;
   /** sample pg_stat_activity every 100 ms during the timed part (where the services' database time goes) */
   activity: boolean;
-  log: (line: string) => void;
-  /** the processes, as soon as they run: the caller stops them whatever happens */
-  onStarted: (services: Record<ServiceName, ServiceProcess>) => void;
-}
-
-export interface Milestone {
-  name: string;
-  /** seconds after the upload started */
-  seconds: number;
-}
-
-export interface PlatformResult {
-  /** CPU of each process group while nothing was sent, per second of wall time (null: not measured) */
-  idle: { seconds: number; groups: Record<string, number> } | null;
-  rows: number;
-  approved: number;
-  rejected: number;
-  invalid: number;
-  startupSeconds: number;
-  milestones: Milestone[];
-  /** when the figures, the re-guarantee fees and BJ-REG's feed were complete */
-  figuresCompleteSeconds: number;
-  /** the last milestone: the figures complete and the whole pipeline quiet */
-  endToEndSeconds: number;
-  loansPerSecond: number;
-  uploadRowsPerSecond: number;
-  memory: { process: string; pid: number; peakRssMb: number | null; maxSampledRssMb: number | null }[];
-  cpu: { wallSeconds: number; machineBusySeconds: number; machineCores: number; groups: Record<string, number>; systemGroups: Record<string, number> };
-  timeline: PipelineSample[];
-  verification: {
-    figuresCount: number;
-    figuresReguaranteeFees: Record<string, string>;
-    cessionReguaranteeFees: Record<string, string>;
-    feesAgree: boolean;
-    /** BJ-REG's feed read over HTTP page by page: messages returned, distinct ones, expected (2 x approved) */
-    feed: { returned: number; distinct: number; issued: number; ceded: number; expected: number; seconds: number; pages: number } | null;
-    /** the read models rebuilt from reporting's log from scratch: same figures before and after? */
-    rebuild: { events: number; seconds: number; sameFigures: boolean };
-    /** each service's state rebuilt from its own log (reporting's is the rebuild above) */
-    stateRebuilds: { service: string; events: number; rows: number; seconds: number; identical: boolean; loansPerSecond: number }[];
-    /** the audit: invariants and figures recomputed from the events alone */
-    audit: { events: number; guarantees: number; violations: string[]; differences: number; figuresCompared: number; seconds: number };
-  };
-  storage: {
-    databaseBytes: number;
-    outbox: { schema: string; topic: string; messages: number; avgValueBytes: number }[];
-    /** the largest tables, with their indexes and TOAST */
-    largestTables: { table: string; bytes: number }[];
-  };
-  /**
-   * Each consumer's transactions, from its inbox (handled_at is the transaction's start): messages,
-   * transactions, and when the first and last began, in seconds after the upload started.
-   */
-  consumers: { consumer: string; messages: number; transactions: number; firstSeconds: number; lastSeconds: number }[];
-  /** messages some consumer parked as poison (should be none) */
-  deadLetters: { schema: string; topic: string; error: string; count: number }[];
-  activity: ActivitySummary | null;
-  /** the timed part on CLOCK_MONOTONIC, microseconds (V8 CPU profiles use the same clock) */
-  monotonicWindowUs: { fromUs: number; toUs: number };
+  /** processes of each service, in the same consumer groups, each on its own HTTP port (the upload goes to the first intake) */
+  instances: number;
+  /** the processes, as soon as they run, by name (`intake`, or `intake #2` with more instances): the caller stops them whatever happens */
+  onStarted: (processes: Record<string, ServiceProcess>) => void;
 }
 
 /**
@@ -99,17 +32,19 @@ export interface PlatformResult {
 export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult> {
   const { log } = o;
   const startT = performance.now();
-  log(`starting the five services (distributed, database ${o.databaseName}, Kafka namespace ${o.namespace})`);
-  const services = await startPlatformProcesses(o.root, {
-    DATABASE_URL: o.databaseUrl,
-    KAFKA_NAMESPACE: o.namespace,
-    KAFKA_BROKERS: o.brokers.join(','),
-    G2G_OPERATOR_KEY: o.operatorKey,
-  });
-  o.onStarted(services);
+  log(`starting the five services (distributed, ${o.instances} process${o.instances === 1 ? '' : 'es'} each, database ${o.databaseName}, Kafka namespace ${o.namespace})`);
+  const services = await startPlatformInstances(
+    o.root,
+    { DATABASE_URL: o.databaseUrl, KAFKA_NAMESPACE: o.namespace, KAFKA_BROKERS: o.brokers.join(','), G2G_OPERATOR_KEY: o.operatorKey },
+    o.instances,
+    { logFile: o.logFile && ((service, instance) => o.logFile!(o.instances === 1 ? service : `${service}-${instance}`)) },
+  );
+  const processes = namedProcesses(services);
+  o.onStarted(processes);
   const startupSeconds = (performance.now() - startT) / 1000;
-  log(`services ready in ${startupSeconds.toFixed(1)} s: ${SERVICES.map((s) => `${s} ${services[s].url} (pid ${services[s].child.pid})`).join(', ')}`);
-  const url = (s: ServiceName) => services[s].url;
+  log(`services ready in ${startupSeconds.toFixed(1)} s: ${Object.entries(processes).map(([name, p]) => `${name} ${p.url} (pid ${p.child.pid})`).join(', ')}`);
+  // every request to the first process of a service (the upload to the first intake)
+  const url = (s: ServiceName) => services[s][0].url;
 
   const sql = new Client({ connectionString: o.databaseUrl, application_name: 'g2g-bench' });
   sql.on('error', () => undefined); // the database is dropped under it on Ctrl-C
@@ -121,10 +56,14 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
     // Reference data, as the e2e test publishes it.
     const keys = await publishReferenceData(url, o.operatorKey, sql);
     log('reference data published; participants, programme and keys known to every service');
+    // a group still rebalancing (the processes join one by one) would stall the timed part: wait until every group is stable with all its members
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(o.namespace));
+    await waitFor(async () => (await admin.describeGroups(groups)).groups.every((g) => g.state === 'Stable' && g.members.length === o.instances), 120_000, `every consumer group stable with ${o.instances} member(s)`, 500);
+    log(`${groups.length} consumer groups stable, ${o.instances} member(s) each`);
 
     // ---- samplers: memory every 500 ms, CPU and the pipeline's stages every sampleEveryMs ----
     const pids: Record<string, number | 'self'> = { bench: 'self' };
-    for (const s of SERVICES) pids[s] = services[s].child.pid!;
+    for (const [name, p] of Object.entries(processes)) pids[name] = p.child.pid!;
     const rss = new RssSampler(() => pids);
     rss.start(500);
     const cpu = new CpuMeter();
@@ -136,7 +75,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
         [o.databaseName],
       );
       for (const b of backends.rows) groups[b.pid] = `postgres: backends of ${b.application_name || '?'}`;
-      for (const s of SERVICES) groups[services[s].child.pid!] = `node: ${s}`;
+      for (const [name, p] of Object.entries(processes)) groups[p.child.pid!] = `node: ${name}`;
       groups[process.pid] = 'node: bench (this process)';
       if (o.kafkaPid) groups[o.kafkaPid] = 'kafka broker';
       return groups;
@@ -160,17 +99,8 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       }
     })();
 
-    let atRest: PlatformResult['idle'] = null;
-    if (o.idleSeconds > 0) {
-      // what the platform costs while nothing arrives: pollers, heartbeats, relays (and these samplers)
-      log(`measuring the platform at rest for ${o.idleSeconds} s`);
-      const rest = new CpuMeter();
-      rest.start(await cpuGroups());
-      await sleep(o.idleSeconds * 1000);
-      rest.see(await cpuGroups());
-      const t = rest.totals();
-      atRest = { seconds: t.wallSeconds, groups: Object.fromEntries(Object.entries(t.groups).map(([g, sec]) => [g, sec / t.wallSeconds])) };
-    }
+    // what the platform costs while nothing arrives: pollers, heartbeats, relays (and these samplers)
+    const atRest = o.idleSeconds > 0 ? await restingCpu(cpuGroups, o.idleSeconds, log) : null;
 
     try {
       return { ...(await timedRun()), idle: atRest };
@@ -198,16 +128,8 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       log(`uploading ${o.rows.toLocaleString('en-US')} rows`);
       t0 = performance.now();
       timeline.length = 0; // samples taken at rest are not part of the run
-      const put = await fetch(`${url('intake')}/banks/${BANK}/batches/${o.batchRef}?programme=${BENCH_PROGRAMME.id}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${keys.ICBC}`, 'content-type': 'text/csv' },
-        body: Readable.toWeb(createReadStream(o.batchFile)) as unknown as ReadableStream,
-        duplex: 'half',
-      } as RequestInit);
-      const putBody: any = await put.json().catch(() => undefined);
+      await uploadBatch(url, keys, o);
       const uploadSeconds = sinceStart();
-      if (put.status !== 202) throw new Error(`the upload answered ${put.status}: ${JSON.stringify(putBody).slice(0, 500)}`);
-      if (putBody?.rows !== o.rows) throw new Error(`intake filed ${putBody?.rows} rows, not ${o.rows}`);
       mark('upload finished (PUT answered 202)', uploadSeconds);
 
       const deadline = t0 + o.timeoutMs;
@@ -224,53 +146,53 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
           }
           const tick = sinceStart();
           if (pending.decided) {
-            summary = (await call(url('intake'), 'GET', `/banks/${BANK}/batches/${o.batchRef}`, keys.ICBC)).body;
+            summary = await batchSummary(url, keys, o.batchRef);
             if (summary?.complete === true) {
               approved = summary.approved;
               pending.decided = false;
-              mark(`all rows decided (summary complete: ${summary.approved} approved, ${summary.rejected} rejected, ${summary.invalid} invalid)`, tick);
+              mark(`all rows decided (summary complete: ${summary.approved} approved, ${summary.rejected} rejected, ${summary.invalid} invalid)`);
             }
           }
           if (!pending.decided) {
             // Exact counts in the services' own tables (read-only), far cheaper than the figures
             // query. Later stages are checked first: counts only grow, so an earlier stage is then
-            // never seen later than a stage that depends on it. Milestones are stamped with the start
-            // of the poll that saw them; the figures are asked over HTTP once, to confirm.
+            // never seen later than a stage that depends on it. The stages a poll saw are stamped
+            // with the time its last check answered; the figures are asked over HTTP once, to confirm.
             let sqlMs = 0;
+            const seen: string[] = [];
             const counted = async (text: string) => {
               const q0 = performance.now();
               const n = await count(sql, text);
               sqlMs += performance.now() - q0;
-              lastCounts.set(text, { n, at: tick });
+              lastCounts.set(text, { n, at: sinceStart() });
               return n;
             };
             const fees = async () => {
-              const at = sinceStart();
               if ((await counted(`select count(*) from reporting.r_reguarantee_fees where participant = 'BJ-REG'`)) === approved) {
                 pending.done = false;
-                mark(`reporting has every re-guarantee fee (figures complete)`, at);
+                seen.push(`reporting has every re-guarantee fee (figures complete)`);
               }
             };
             if (pending.done) await fees();
             if (pending.reporting) {
-              const at = tick;
               if ((await counted(`select count(*) from reporting.r_guarantees`)) === approved) {
-                const figures = (await call(url('reporting'), 'GET', `/figures?${FIGURES_PERIOD}`, keys.NFRA)).body;
+                const figures = await figuresOf(url, keys);
                 if (figures?.new_guarantees?.count === approved) {
                   pending.reporting = false;
-                  mark(`reporting caught up with underwriting (figures: new_guarantees.count = ${approved})`, at);
+                  seen.push(`reporting caught up with underwriting (figures: new_guarantees.count = ${approved})`);
+                  // the figures of a million loans take seconds to answer: look at the fees again now
+                  if (pending.done) await fees();
                 }
-                // the figures of a million loans take seconds to answer: look at the fees again now
-                if (!pending.reporting && pending.done) await fees();
               }
             }
             if (pending.cession) {
-              const at = tick;
               if ((await counted(`select coalesce(sum(loans), 0) as count from cession.cession_chunks`)) === 2 * approved) {
                 pending.cession = false;
-                mark(`cession booked every approved guarantee (${2 * approved} cessions)`, at);
+                seen.push(`cession booked every approved guarantee (${2 * approved} cessions)`);
               }
             }
+            const answered = sinceStart();
+            for (const name of seen.reverse()) mark(name, answered);
             // the polling's own cost stays under about a fifth of the wait
             interval = Math.min(1_000, Math.max(250, 5 * sqlMs));
           }
@@ -280,7 +202,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
             const now = await probe.sample(tick);
             if (Object.values(now.lag).every((v) => v === 0) && Object.values(now.unrelayed).every((v) => v === 0)) {
               pending.quiet = false;
-              mark('every consumer group and log follower caught up, nothing left to relay (quiet)', tick);
+              mark('every consumer group and log follower caught up, nothing left to relay (quiet)');
             }
             interval = Math.min(1_000, Math.max(250, 5 * (performance.now() - q0)));
           }
@@ -319,165 +241,20 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       const toUs = Number(process.hrtime.bigint() / 1000n);
       const activitySummary = (await activity?.stop()) ?? null;
       await activitySql?.end();
-      milestones.sort((a, b) => a.seconds - b.seconds);
-      const figuresCompleteSeconds = milestones.find((m) => m.name.endsWith('(figures complete)'))!.seconds;
-      const endToEndSeconds = Math.max(...milestones.map((m) => m.seconds));
       sampling = false;
       cpu.see(await cpuGroups());
-      rss.sample();
       await sampler;
       timeline.push(await probe.sample(sinceStart()));
-
-      // ---- memory: peak resident set of each process, read before anything stops ----
-      const memory = Object.entries(pids).map(([name, pid]) => ({
-        process: name === 'bench' ? 'bench (this process, so far)' : name,
-        pid: pid === 'self' ? process.pid : pid,
-        peakRssMb: mb(statusKb(pid, 'VmHWM')),
-        maxSampledRssMb: mb(rss.maxKb(name)),
-      }));
-      const cpuTotals = cpu.totals();
+      // memory: peak resident set of each process, read before anything stops
+      const measured = measuredNow({ mode: 'distributed', instances: o.instances, rows: o.rows, startupSeconds, milestones, pids, rss, cpu, timeline, monotonicWindowUs: { fromUs, toUs } });
 
       // ---- verification, not timed ----
-      log('verifying (not timed): figures against cession, the BJ-REG feed over HTTP');
-      const figures = (await call(url('reporting'), 'GET', `/figures?${FIGURES_PERIOD}`, keys.NFRA)).body;
-      const cessionFees = Object.fromEntries(
-        (await sql.query<{ participant: string; fees: string }>(`select participant, sum(fee_fen)::text as fees from cession.cession_chunks group by participant order by participant`)).rows.map(
-          (r) => [r.participant, formatYuan(BigInt(r.fees))],
-        ),
-      );
-      const figuresFees = figures?.reguarantee_fees ?? {};
-      const feesAgree = JSON.stringify(figuresFees) === JSON.stringify(cessionFees) && Object.keys(cessionFees).length === 2;
-      let feed: PlatformResult['verification']['feed'] = null;
-      if (o.feedWalk) {
-        // Walks the feed as a client would (after = the previous page's next), and counts what
-        // it got: every message returned, the distinct ones (by seq), and the distinct ones by topic.
-        const f0 = performance.now();
-        let after = 0;
-        let pages = 0;
-        let returned = 0;
-        const seen = new Map<number, string>();
-        for (;;) {
-          const page = (await call(url('reporting'), 'GET', `/feed?after=${after}&limit=5000`, keys['BJ-REG'])).body;
-          pages++;
-          if (!page?.messages?.length) break;
-          returned += page.messages.length;
-          for (const m of page.messages) seen.set(m.seq, m.topic);
-          if (!(page.next > after) || pages > 10 + (4 * approved) / 5000) break;
-          after = page.next;
-        }
-        const distinct = [...seen.values()];
-        feed = {
-          returned,
-          distinct: distinct.length,
-          issued: distinct.filter((t) => t === FEED_TOPICS.issued).length,
-          ceded: distinct.filter((t) => t === FEED_TOPICS.ceded).length,
-          expected: 2 * approved,
-          seconds: (performance.now() - f0) / 1000,
-          pages,
-        };
-      }
-      log('verifying (not timed): rebuilding the read models from scratch, then the audit');
-      const r0 = performance.now();
-      const rebuilt = (await call(url('reporting'), 'POST', '/projections/rebuild', o.operatorKey)).body;
-      const rebuildSeconds = (performance.now() - r0) / 1000;
-      const figuresAfter = (await call(url('reporting'), 'GET', `/figures?${FIGURES_PERIOD}`, keys.NFRA)).body;
-      const a0 = performance.now();
-      const audited = (await call(url('reporting'), 'GET', '/audit', o.operatorKey)).body;
-      const auditSeconds = (performance.now() - a0) / 1000;
-      log("verifying (not timed): rebuilding every other service's state from its own log");
-      const stateRebuilds: PlatformResult['verification']['stateRebuilds'] = [];
-      for (const service of ['intake', 'underwriting', 'cession', 'compensation'] as const) {
-        const s0 = performance.now();
-        const r = (await call(url(service), 'POST', `/projections/${service}/rebuild`, o.operatorKey)).body;
-        const seconds = (performance.now() - s0) / 1000;
-        stateRebuilds.push({ service, events: r?.events ?? 0, rows: r?.rows ?? 0, seconds, identical: r?.identical === true, loansPerSecond: o.rows / seconds });
-      }
-      stateRebuilds.push({ service: 'reporting', events: rebuilt?.events ?? 0, rows: rebuilt?.rows ?? 0, seconds: rebuildSeconds, identical: rebuilt?.identical === true, loansPerSecond: o.rows / rebuildSeconds });
-      const final = (await call(url('intake'), 'GET', `/banks/${BANK}/batches/${o.batchRef}`, keys.ICBC)).body;
-
-      const outbox: PlatformResult['storage']['outbox'] = [];
-      for (const schema of ['intake', 'underwriting', 'cession']) {
-        const rows = await sql.query<{ topic: string; n: string; avg: string }>(
-          `select topic, count(*)::text as n, avg(octet_length(value::text))::text as avg from ${schema}.outbox group by topic order by topic`,
-        );
-        for (const r of rows.rows) outbox.push({ schema, topic: r.topic, messages: Number(r.n), avgValueBytes: Math.round(Number(r.avg)) });
-      }
-      const deadLetters = await deadLetterSummary(sql);
-      const consumers: PlatformResult['consumers'] = [];
-      for (const schema of ['intake', 'underwriting', 'cession', 'reporting']) {
-        const rows = await sql.query<{ consumer: string; n: string; tx: string; first: number; last: number }>(
-          `select consumer, count(*)::text as n, count(distinct handled_at)::text as tx,
-                  extract(epoch from min(handled_at))::float8 - $1 as first, extract(epoch from max(handled_at))::float8 - $1 as last
-             from ${schema}.inbox where consumer not like '%.reference-data' group by consumer order by consumer`,
-          [dbT0],
-        );
-        for (const r of rows.rows) consumers.push({ consumer: r.consumer, messages: Number(r.n), transactions: Number(r.tx), firstSeconds: r.first, lastSeconds: r.last });
-      }
-      const largestTables = (
-        await sql.query<{ t: string; b: string }>(
-          `select n.nspname || '.' || c.relname as t, pg_total_relation_size(c.oid)::text as b
-             from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where c.relkind = 'r' and n.nspname in ('intake', 'underwriting', 'cession', 'compensation', 'reporting')
-            order by pg_total_relation_size(c.oid) desc limit 12`,
-        )
-      ).rows.map((r) => ({ table: r.t, bytes: Number(r.b) }));
-      const [size] = (await sql.query<{ b: string }>(`select pg_database_size($1)::text as b`, [o.databaseName])).rows;
-
-      return {
-        rows: final.rows,
-        approved: final.approved,
-        rejected: final.rejected,
-        invalid: final.invalid,
-        startupSeconds,
-        milestones,
-        figuresCompleteSeconds,
-        endToEndSeconds,
-        loansPerSecond: o.rows / endToEndSeconds,
-        uploadRowsPerSecond: o.rows / uploadSeconds,
-        memory,
-        cpu: { wallSeconds: cpuTotals.wallSeconds, machineBusySeconds: cpuTotals.machineBusy, machineCores: cpuTotals.machineCores, groups: cpuTotals.groups, systemGroups: cpuTotals.systemGroups },
-        timeline,
-        verification: {
-          figuresCount: figures?.new_guarantees?.count,
-          figuresReguaranteeFees: figuresFees,
-          cessionReguaranteeFees: cessionFees,
-          feesAgree,
-          feed,
-          rebuild: { events: rebuilt?.events ?? 0, seconds: rebuildSeconds, sameFigures: JSON.stringify(figuresAfter) === JSON.stringify(figures) },
-          stateRebuilds,
-          audit: {
-            events: audited?.events ?? 0,
-            guarantees: audited?.guarantees ?? 0,
-            violations: audited?.violations ?? ['the audit did not answer'],
-            differences: audited?.differences?.length ?? -1,
-            figuresCompared: audited?.checked?.figures ?? 0,
-            seconds: auditSeconds,
-          },
-        },
-        storage: { databaseBytes: Number(size.b), outbox, largestTables },
-        consumers,
-        deadLetters,
-        activity: activitySummary,
-        monotonicWindowUs: { fromUs, toUs },
-      };
+      const verification = await verifyOverHttp(url, keys, { ...o, approved });
+      return runResult(measured, verification, await databaseReadings(sql, o.databaseName, dbT0), activitySummary);
     }
   } finally {
     await admin.disconnect().catch(() => undefined);
     await sql.end().catch(() => undefined);
-  }
-}
-
-/** The run did not finish in time; carries the pipeline samples taken so far, for the diagnosis. */
-export class TimeoutError extends Error {
-  activity: ActivitySummary | null = null;
-  monotonicWindowUs: { fromUs: number; toUs: number } | null = null;
-  milestones: Milestone[] = [];
-
-  constructor(
-    message: string,
-    readonly timeline: PipelineSample[],
-  ) {
-    super(message);
   }
 }
 
@@ -486,4 +263,3 @@ async function count(sql: Client, text: string): Promise<number> {
   return Number(r.rows[0].count);
 }
 
-const mb = (kb: number | null) => (kb === null ? null : Math.round(kb / 102.4) / 10);

@@ -4,8 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux x86-64
 
-/** A field of /proc/<pid>/status in kB (VmRSS, VmHWM), or null when the process is gone. */
-export function statusKb(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number | null {
+/** A field of /proc/<pid>/status in kB (VmRSS, VmHWM; RssAnon and RssFile, the two parts of VmRSS that matter here), or null when the process is gone. */
+export function statusKb(pid: number | 'self', field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number | null {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
@@ -42,6 +42,30 @@ export function commOf(pid: number): string | null {
   }
 }
 
+/** The processes a process started (its direct children, by the parent pid in /proc/<pid>/stat). */
+export function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** The command line of a process, argument by argument, or null when it is gone. */
+export function argvOf(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+  } catch {
+    return null;
+  }
+}
+
 /** Every process whose comm is `name` (e.g. every postgres process of the server). */
 export function pidsNamed(name: string): number[] {
   return readdirSync('/proc')
@@ -63,6 +87,7 @@ export function machineCpu(): { busy: number; total: number } {
 /** Samples VmRSS of a set of processes every `everyMs`, keeping each one's maximum. */
 export class RssSampler {
   private readonly max = new Map<string, number>();
+  private maxTotal = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly pids: () => Record<string, number | 'self'>) {}
@@ -79,14 +104,22 @@ export class RssSampler {
   }
 
   sample(): void {
+    let platform = 0;
     for (const [name, pid] of Object.entries(this.pids())) {
       const kb = statusKb(pid, 'VmRSS');
       if (kb !== null && kb > (this.max.get(name) ?? 0)) this.max.set(name, kb);
+      if (kb !== null && pid !== 'self') platform += kb;
     }
+    this.maxTotal = Math.max(this.maxTotal, platform);
   }
 
   maxKb(name: string): number | null {
     return this.max.get(name) ?? null;
+  }
+
+  /** The highest sum of VmRSS over the processes other than this one, at one sample: what they held together. */
+  maxTotalKb(): number {
+    return this.maxTotal;
   }
 }
 

@@ -1,5 +1,5 @@
 import { ensureDatabase } from '@g2g/platform';
-import { DEMO_PARTICIPANTS, SERVICES, ServiceName, ServiceProcess, deleteKafkaNamespace, eventually, kafkaBrokers, startPlatformProcess } from '@g2g/testing';
+import { DEMO_PARTICIPANTS, SERVICES, ServiceName, ServiceProcess, deleteKafkaNamespace, eventually, instanceEnv, kafkaBrokers, startPlatformProcess } from '@g2g/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,16 @@ import { Client } from 'pg';
 
 const ROOT = join(__dirname, '../..');
 
-/** The five services as processes over real Kafka and PostgreSQL, with a database and a Kafka namespace of their own. */
+/**
+ * The five services as processes over real Kafka and PostgreSQL, with a database and a Kafka
+ * namespace of their own; `instances` processes of each (default 1), in the same consumer groups,
+ * each on a port of its own. Calls go to a service's first process unless another is named.
+ */
 export class TestPlatform {
   readonly keys: Record<string, string> = {};
   readonly operatorKey = `op_${randomBytes(12).toString('hex')}`;
-  private services = {} as Record<ServiceName, ServiceProcess>;
+  private services = Object.fromEntries(SERVICES.map((s) => [s, []])) as unknown as Record<ServiceName, ServiceProcess[]>;
+  readonly instances: number;
   private readonly run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   private readonly server = process.env.E2E_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
   /** every line each service process writes, kept whole for the personal-data scan */
@@ -20,7 +25,12 @@ export class TestPlatform {
   /** borrower identifiers and names this suite uploaded: none may appear in a log line */
   readonly personalData = new Set<string>();
 
-  constructor(private readonly extraEnv: NodeJS.ProcessEnv = {}) {}
+  constructor(
+    private readonly extraEnv: NodeJS.ProcessEnv = {},
+    options: { instances?: number } = {},
+  ) {
+    this.instances = options.instances ?? 1;
+  }
 
   get database(): string {
     return `g2g_e2e_${this.run}`;
@@ -30,41 +40,47 @@ export class TestPlatform {
     return `${this.server}/${this.database}`;
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return { DATABASE_URL: this.databaseUrl, KAFKA_NAMESPACE: `e2e-${this.run}.`, G2G_OPERATOR_KEY: this.operatorKey, ...this.extraEnv };
+  /** The Kafka namespace: the prefix of its topics and consumer groups. */
+  get namespace(): string {
+    return `e2e-${this.run}.`;
+  }
+
+  private env(instance: number): NodeJS.ProcessEnv {
+    return instanceEnv({ DATABASE_URL: this.databaseUrl, KAFKA_NAMESPACE: this.namespace, G2G_OPERATOR_KEY: this.operatorKey, ...this.extraEnv }, instance + 1, this.instances);
   }
 
   async start(): Promise<void> {
     await ensureDatabase(this.databaseUrl);
-    await Promise.all(SERVICES.map((s) => this.startService(s)));
+    await Promise.all(SERVICES.flatMap((s) => Array.from({ length: this.instances }, (_, i) => this.startService(s, i))));
   }
 
-  /** Starts (or starts again, after a kill) one service process. */
-  async startService(service: ServiceName): Promise<void> {
-    this.services[service] = await startPlatformProcess(ROOT, service, this.env(), { logFile: join(this.logDir, `${service}.log`) });
+  /** Starts (or starts again, after a kill) one service process (its first unless `instance`, from 0, says). */
+  async startService(service: ServiceName, instance = 0): Promise<void> {
+    const log = join(this.logDir, `${service}${this.instances > 1 ? `-${instance + 1}` : ''}.log`);
+    this.services[service][instance] = await startPlatformProcess(ROOT, service, this.env(instance), { logFile: log });
   }
 
   /** SIGKILL: the process gets no chance to finish anything. */
-  async kill(service: ServiceName): Promise<void> {
-    await this.services[service].kill();
+  async kill(service: ServiceName, instance = 0): Promise<void> {
+    await this.services[service][instance].kill();
   }
 
-  async restart(service: ServiceName): Promise<void> {
-    await this.kill(service);
-    await this.startService(service);
+  async restart(service: ServiceName, instance = 0): Promise<void> {
+    await this.kill(service, instance);
+    await this.startService(service, instance);
   }
 
-  url(service: ServiceName): string {
-    return this.services[service].url;
+  url(service: ServiceName, instance = 0): string {
+    return this.services[service][instance].url;
   }
 
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.services).map((s) => s.stop()));
+    await Promise.all(Object.values(this.services).flatMap((list) => list.map((s) => s.stop())));
     const admin = new Client({ connectionString: `${this.server}/postgres` });
     await admin.connect();
     await admin.query(`drop database if exists ${this.database} with (force)`).catch(() => undefined);
     await admin.end();
-    await deleteKafkaNamespace(kafkaBrokers(), `e2e-${this.run}.`).catch(() => undefined);
+    await deleteKafkaNamespace(kafkaBrokers(), this.namespace).catch(() => undefined);
     rmSync(this.logDir, { recursive: true, force: true });
   }
 
@@ -115,9 +131,9 @@ export class TestPlatform {
     }
   }
 
-  async call(service: ServiceName, method: string, path: string, key: string | undefined, body?: unknown, contentType = 'application/json') {
+  async call(service: ServiceName, method: string, path: string, key: string | undefined, body?: unknown, contentType = 'application/json', instance = 0) {
     if (typeof body === 'string' && method === 'PUT') this.notePersonalData(body);
-    const res = await fetch(`${this.services[service].url}${path}`, {
+    const res = await fetch(`${this.url(service, instance)}${path}`, {
       method,
       headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -138,15 +154,15 @@ export class TestPlatform {
   }
 
   /** Files a batch (`segment`: batches, repayments, claims or recoveries), retrying while intake has not heard of the programme yet. */
-  async file(bank: string, segment: string, ref: string, body: string, options: { programme?: string; format?: 'csv' | 'jsonl'; key?: string } = {}) {
+  async file(bank: string, segment: string, ref: string, body: string, options: { programme?: string; format?: 'csv' | 'jsonl'; key?: string; instance?: number } = {}) {
     const path = `/banks/${bank}/${segment}/${ref}${options.programme ? `?programme=${options.programme}` : ''}`;
     const type = (options.format ?? 'csv') === 'csv' ? 'text/csv' : 'application/x-ndjson';
     const key = options.key ?? this.keys[bank];
-    let answer = await this.call('intake', 'PUT', path, key, body, type);
+    let answer = await this.call('intake', 'PUT', path, key, body, type, options.instance);
     const deadline = Date.now() + 60_000;
     while (answer.status === 404 && answer.body?.code === 'UNKNOWN_PROGRAMME' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
-      answer = await this.call('intake', 'PUT', path, key, body, type);
+      answer = await this.call('intake', 'PUT', path, key, body, type, options.instance);
     }
     return answer;
   }

@@ -4,7 +4,7 @@ import { EventStore, WrongExpectedVersion } from './event-store';
 import { START } from './log';
 import { migrate } from './migrations';
 import { storeMigrations } from './schema';
-import { LogSubscription, StoppedPartWay } from './subscription';
+import { LogSubscription, StoppedPartWay, backlogOf } from './subscription';
 
 /** One contract, run against the server PostgreSQL and the embedded one alike. */
 describe.each(testDatabases)('event store on %s', (_name, open) => {
@@ -148,6 +148,49 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
     stopAt = null;
     expect(await sub.poll()).toBe(2);
     expect((await t.db.query<{ position: number }>(`select position from ${schema}.seen order by position`)).map((r) => r.position)).toEqual([1, 2, 3]);
+  });
+
+  it('says how far behind a running follower is: the rows after its checkpoint that it reads, and none once it has them', async () => {
+    await t.db.transaction((tx) =>
+      store.append(tx, [{ streamId: 'b', expected: 'no_stream', events: [noted(1), { ...noted(2), publish: { topic: 'g2g.test.noted.v1', key: 'b' } }, noted(3)] }]),
+    );
+    // the first follower's handler fails until it is let go (it is not held inside its transaction:
+    // the embedded PostgreSQL is one session, and a held transaction would hold up the backlog's reads)
+    let failing = true;
+    const release = () => (failing = false);
+    const handled: number[] = [];
+    const all = new LogSubscription(t.db, {
+      name: 'all-of-it',
+      checkpointSchema: schema,
+      source: { schema, table: 'events' },
+      batchSize: 1,
+      idleMs: 5,
+      handle: async (rows) => {
+        if (failing) throw new Error('not yet');
+        handled.push(...rows.map((r) => r.stream_position));
+      },
+    });
+    const published = new LogSubscription(t.db, { name: 'published-only', checkpointSchema: schema, source: { schema, table: 'events', published: true }, handle: async () => undefined });
+    const ours = async () => (await backlogOf(t.db)).filter((f) => f.follower.startsWith(`${schema}/`));
+    expect(await ours()).toEqual([]); // not started: not listed
+    all.start();
+    published.start();
+    try {
+      await settled();
+      // the first follower has applied nothing yet: all three rows are still after its checkpoint
+      await eventually(async () => (await ours()).find((f) => f.follower === `${schema}/published-only`)?.behind === 0, 30_000, 'the published-only follower to catch up');
+      expect(await ours()).toEqual([
+        { follower: `${schema}/all-of-it`, source: `${schema}.events`, behind: 3 },
+        { follower: `${schema}/published-only`, source: `${schema}.events`, behind: 0 },
+      ]);
+      release();
+      await eventually(async () => (await ours())[0].behind === 0, 30_000, 'the follower to catch up');
+      expect(handled).toEqual([1, 2, 3]);
+    } finally {
+      release();
+      await Promise.all([all.stop(), published.stop()]);
+    }
+    expect(await ours()).toEqual([]); // stopped: gone
   });
 
   it('runs migrations once, however often it is asked', async () => {

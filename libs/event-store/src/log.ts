@@ -15,6 +15,14 @@ export const START: Checkpoint = { transactionId: '0', position: 0n };
 
 export type LogTable = 'events' | 'outbox';
 
+/** What a reader reads: a schema's events or outbox, all of it, the rows of some topics, or the published events. */
+export interface LogSource {
+  schema: string;
+  table: LogTable;
+  topics?: readonly string[];
+  published?: boolean;
+}
+
 const positionColumn: Record<LogTable, string> = { events: 'global_position', outbox: 'position' };
 
 /**
@@ -25,20 +33,14 @@ const positionColumn: Record<LogTable, string> = { events: 'global_position', ou
  */
 export async function readLogAfter<R extends { transaction_id: string }>(
   sql: Sql,
-  source: { schema: string; table: LogTable; topics?: readonly string[]; published?: boolean },
+  source: LogSource,
   after: Checkpoint,
   limit: number,
 ): Promise<R[]> {
   const s = ident(source.schema);
   const pos = positionColumn[source.table];
   const params: unknown[] = [after.transactionId, after.position.toString(), limit];
-  let topicFilter = '';
-  if (source.topics) {
-    params.push(source.topics);
-    topicFilter = `and topic = any($4::text[])`;
-  } else if (source.published) {
-    topicFilter = 'and topic is not null';
-  }
+  const topicFilter = topicFilterOf(source, params);
   return sql.query<R>(
     `select ${source.table === 'events' ? EVENT_COLUMNS : '*'}
        from ${s}.${source.table}
@@ -49,6 +51,34 @@ export async function readLogAfter<R extends { transaction_id: string }>(
       limit $3`,
     params,
   );
+}
+
+/**
+ * How many rows of a log a reader at `after` has still to read: the committed rows after it that
+ * match its filter (rows of transactions still running are not seen, nor counted).
+ */
+export async function countLogAfter(
+  sql: Sql,
+  source: LogSource,
+  after: Checkpoint,
+): Promise<number> {
+  const pos = positionColumn[source.table];
+  const params: unknown[] = [after.transactionId, after.position.toString()];
+  const topicFilter = topicFilterOf(source, params);
+  const [row] = await sql.query<{ n: string }>(
+    `select count(*)::text as n from ${ident(source.schema)}.${source.table} where (transaction_id, ${pos}) > ($1::xid8, $2::bigint) ${topicFilter}`,
+    params,
+  );
+  return Number(row.n);
+}
+
+/** The condition on topics a reader of `source` reads by; its parameter, if any, is pushed onto `params`. */
+function topicFilterOf(source: LogSource, params: unknown[]): string {
+  if (source.topics) {
+    params.push(source.topics);
+    return `and topic = any($${params.length}::text[])`;
+  }
+  return source.published ? 'and topic is not null' : '';
 }
 
 export function checkpointOf(row: { transaction_id: string } & Record<string, unknown>, table: LogTable): Checkpoint {

@@ -1,12 +1,12 @@
 import { Database, Sql } from './database';
-import { Checkpoint, LogTable, checkpointOf, lockCheckpoint, readCheckpoint, readLogAfter, saveCheckpoint } from './log';
+import { Checkpoint, LogSource, checkpointOf, countLogAfter, lockCheckpoint, readCheckpoint, readLogAfter, saveCheckpoint } from './log';
 
 export interface LogSubscriptionOptions<R> {
   /** the checkpoint's name, unique within checkpointSchema */
   name: string;
   /** where the checkpoint lives: the schema the handler writes to, so both commit together */
   checkpointSchema: string;
-  source: { schema: string; table: LogTable; topics?: readonly string[]; published?: boolean };
+  source: LogSource;
   batchSize?: number;
   /**
    * How long to wait when the log has nothing new, unless nudged. Each further empty look waits
@@ -39,6 +39,32 @@ export class StoppedPartWay extends Error {
   }
 }
 
+/** What a follower has still to read (LogSubscription.backlog). */
+export interface FollowerBacklog {
+  /** `{checkpoint schema}/{checkpoint name}` */
+  follower: string;
+  /** `{schema}.{events|outbox}` */
+  source: string;
+  topics?: string[];
+  /** committed rows after its checkpoint that it reads */
+  behind: number;
+}
+
+const running = new WeakMap<Database, Set<LogSubscription<any>>>();
+
+function followersOn(db: Database): Set<LogSubscription<any>> {
+  let set = running.get(db);
+  if (!set) running.set(db, (set = new Set()));
+  return set;
+}
+
+/** How far behind every follower running on this database (in this process) is, in start order. */
+export async function backlogOf(db: Database): Promise<FollowerBacklog[]> {
+  const out: FollowerBacklog[] = [];
+  for (const follower of [...followersOn(db)]) out.push(await follower.backlog());
+  return out;
+}
+
 /**
  * Follows a log table (gap-safe) and applies each batch in one transaction together with its
  * checkpoint: after a crash it resumes exactly after the last committed batch. Two followers with
@@ -59,14 +85,23 @@ export class LogSubscription<R extends { transaction_id: string } = any> {
   start(): void {
     if (this.running) return;
     this.running = true;
+    followersOn(this.db).add(this);
     this.loop = this.run();
   }
 
   /** Finishes the batch in hand, then stops. */
   async stop(): Promise<void> {
     this.running = false;
+    followersOn(this.db).delete(this);
     this.nudge();
     await this.loop;
+  }
+
+  /** Where this follower stands: its checkpoint's name and schema, what it reads, and how many rows it has still to read. */
+  async backlog(): Promise<FollowerBacklog> {
+    const { name, checkpointSchema, source } = this.options;
+    const behind = await countLogAfter(this.db, source, await readCheckpoint(this.db, checkpointSchema, name));
+    return { follower: `${checkpointSchema}/${name}`, source: `${source.schema}.${source.table}`, ...(source.topics ? { topics: [...source.topics] } : {}), behind };
   }
 
   /** Something was written: look now instead of at the end of the idle wait. */

@@ -23,6 +23,11 @@ export interface PlatformConfig {
   uploadStallMs: number;
   /** the file connector picks up a file once its size and time have not changed for this long (G2G_FILE_SETTLE_MS) */
   fileSettleMs: number;
+  /**
+   * which of several processes of the same service this is (G2G_INSTANCE, e.g. `2`): appended to
+   * its database application name and Kafka client id, so that each can be told apart; none by default
+   */
+  instance: string | null;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -41,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     uploadLeaseMs: milliseconds(env.G2G_UPLOAD_LEASE_MS, 30_000),
     uploadStallMs: milliseconds(env.G2G_UPLOAD_STALL_MS, 60_000),
     fileSettleMs: milliseconds(env.G2G_FILE_SETTLE_MS, 2_000),
+    instance: env.G2G_INSTANCE || null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { describeError } from '@g2g/event-store';
+import { backlogOf, describeError } from '@g2g/event-store';
 import { Controller, Get, HttpCode, HttpException, HttpStatus } from '@nestjs/common';
 import type { Platform } from './platform';
 
@@ -52,5 +52,17 @@ export class HealthController {
     const body = { status: ok ? 'ready' : 'not ready', mode: config.mode, services: this.state.services, checks };
     if (!ok) throw new HttpException(body, HttpStatus.SERVICE_UNAVAILABLE);
     return body;
+  }
+
+  /**
+   * How far behind every in-database follower of this process is: embedded, every consumer
+   * (reading its producers' outbox and log); distributed, the relays to Kafka (Kafka consumers'
+   * lag is the broker's to tell); and reporting's projections of its own log. `behind` counts the
+   * committed rows after each checkpoint that the follower reads; 0 everywhere: nothing waits here.
+   */
+  @Get('backlog')
+  async backlog() {
+    const followers = await backlogOf(this.state.platform.db);
+    return { mode: this.state.platform.config.mode, followers, behind: followers.reduce((n, f) => n + f.behind, 0) };
   }
 }

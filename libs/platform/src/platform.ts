@@ -41,6 +41,7 @@ export interface RunningPlatform {
  */
 export async function runServices(services: readonly ServiceDefinition[], config: PlatformConfig): Promise<RunningPlatform> {
   const log = new Logger('g2g');
+  const instanceSuffix = config.instance ? `#${config.instance}` : '';
   let embedded: EmbeddedPostgres | undefined;
   let db: Database;
   if (config.mode === 'embedded') {
@@ -48,7 +49,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
     db = await Database.connect({ socket: embedded.socket, poolSize: 1, applicationName: 'g2g-embedded' });
   } else {
     await ensureDatabase(config.databaseUrl);
-    db = await Database.connect({ url: config.databaseUrl, poolSize: 10, applicationName: `g2g-${services.map((s) => s.name).join('+')}` });
+    db = await Database.connect({ url: config.databaseUrl, poolSize: 10, applicationName: `g2g-${services.map((s) => s.name).join('+')}${instanceSuffix}` });
   }
   for (const s of services) {
     const applied = await migrate(db, s.schema, [...storeMigrations, ...s.migrations]);
@@ -59,7 +60,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
       ? new EmbeddedTransport(db, { log: (line) => log.warn(line) })
       : new KafkaTransport(db, {
           brokers: config.kafkaBrokers,
-          clientId: `g2g-${services.map((s) => s.name).join('-')}`,
+          clientId: `g2g-${services.map((s) => s.name).join('-')}${instanceSuffix}`,
           relaySchemas: services.map((s) => s.schema),
           namespace: config.kafkaNamespace,
           compression: config.kafkaCompression,

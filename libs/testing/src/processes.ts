@@ -71,12 +71,42 @@ export function startPlatformProcess(root: string, service: ServiceName, env: No
   return startServiceProcess(`${root}/dist/apps/${service}/src/main.js`, [], { G2G_MODE: 'distributed', PORT: '0', ...env }, options);
 }
 
-/** The five services, each its own process (distributed mode), from the build in dist/. */
-export async function startPlatformProcesses(
+/**
+ * `instances` processes of each of the five services (distributed mode), all at once: the same
+ * database, Kafka namespace and consumer groups, each on a free HTTP port of its own. With more
+ * than one, each process is told its number (G2G_INSTANCE), which names its database connections
+ * and Kafka client. If any fails to start, the others are stopped and the error is thrown.
+ */
+export async function startPlatformInstances(
   root: string,
   env: NodeJS.ProcessEnv,
-  logFile?: (service: ServiceName) => string,
-): Promise<Record<ServiceName, ServiceProcess>> {
-  const started = await Promise.all(SERVICES.map((s) => startPlatformProcess(root, s, env, { logFile: logFile?.(s) })));
-  return Object.fromEntries(SERVICES.map((s, i) => [s, started[i]])) as Record<ServiceName, ServiceProcess>;
+  instances: number,
+  options: { logFile?: (service: ServiceName, instance: number) => string } = {},
+): Promise<Record<ServiceName, ServiceProcess[]>> {
+  const wanted = SERVICES.flatMap((service) => Array.from({ length: instances }, (_, i) => ({ service, instance: i + 1 })));
+  const settled = await Promise.allSettled(
+    wanted.map(({ service, instance }) =>
+      startPlatformProcess(root, service, instanceEnv(env, instance, instances), { logFile: options.logFile?.(service, instance) }),
+    ),
+  );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(settled.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  const out = Object.fromEntries(SERVICES.map((s) => [s, [] as ServiceProcess[]])) as Record<ServiceName, ServiceProcess[]>;
+  settled.forEach((r, i) => out[wanted[i].service].push((r as PromiseFulfilledResult<ServiceProcess>).value));
+  return out;
+}
+
+/** The environment of process `instance` (from 1) of `instances` of a service: with more than one, its number as G2G_INSTANCE. */
+export function instanceEnv(env: NodeJS.ProcessEnv, instance: number, instances: number): NodeJS.ProcessEnv {
+  return instances > 1 ? { ...env, G2G_INSTANCE: String(instance) } : env;
+}
+
+/** Each process by name: the service's name, or `intake #2` and so on when a service has more than one. */
+export function namedProcesses(services: Record<ServiceName, ServiceProcess[]>): Record<string, ServiceProcess> {
+  const out: Record<string, ServiceProcess> = {};
+  for (const s of SERVICES) services[s].forEach((p, i) => (out[services[s].length === 1 ? s : `${s} #${i + 1}`] = p));
+  return out;
 }
