@@ -62,8 +62,10 @@ export async function rebuildState(
   const tables = Object.keys(p.tables).map((t) => `${s}.${ident(t)}`);
   try {
     return await db.transaction(async (tx) => {
-      await tx.query(`lock table ${tables.join(', ')} in exclusive mode`);
+      // the checkpoint first, then the tables: the order the live projection takes them in (it
+      // holds its checkpoint while it writes), so that the two never wait on each other
       const bound: Checkpoint | null = p.checkpoint ? await lockCheckpoint(tx, p.checkpoint.schema, p.checkpoint.name) : null;
+      await tx.query(`lock table ${tables.join(', ')} in exclusive mode`);
       for (const [table, columns] of Object.entries(p.tables)) {
         await tx.query(`create temp table g2g_before_${ident(table)} on commit drop as select ${columns.join(', ')} from ${s}.${ident(table)}`);
         await tx.query(`delete from ${s}.${ident(table)}`);
@@ -111,7 +113,8 @@ export async function rebuildState(
       if (mode === 'verify') throw new RolledBack(report);
       await beforeCommit?.(tx, report);
       return report;
-    }, 1);
+      // a deadlock with a writer that touches the tables in another order is rerun from the start
+    }, 5);
   } catch (error) {
     if (error instanceof RolledBack) return error.report;
     throw error;
