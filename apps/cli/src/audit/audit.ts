@@ -1,7 +1,7 @@
 import { Command, Context } from '../context';
 import { SERVICES } from '../config';
 import { formatCount, plural, table } from '../format';
-import { RebuildReport, renderRebuild } from './rebuild';
+import { replayStates } from './rebuild';
 
 /** GET /audit */
 export interface AuditReport {
@@ -76,14 +76,7 @@ Options:
     const client = ctx.client('reporting', { kind: 'operator' });
     const { body } = await client.get<AuditReport>('/audit');
     if (!ctx.json) await ctx.print(renderAudit(body, ctx.opts.switch('all') ? Infinity : FINDINGS_SHOWN));
-    const state: RebuildReport[] = [];
-    if (!ctx.opts.switch('figures-only')) {
-      for (const service of SERVICES) {
-        const { body: report } = await ctx.client(service, { kind: 'operator' }).get<RebuildReport>(`/projections/${service}/verify`);
-        state.push(report);
-        if (!ctx.json) await ctx.print(renderRebuild(report));
-      }
-    }
+    const state = ctx.opts.switch('figures-only') ? [] : await replayStates(ctx, SERVICES, 'verify');
     if (ctx.json) await ctx.printJson(ctx.opts.switch('figures-only') ? body : { ...body, state });
     return auditPassed(body) && state.every((r) => r.identical) ? 0 : 1;
   },

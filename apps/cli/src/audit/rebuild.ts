@@ -23,6 +23,22 @@ export function renderRebuild(r: RebuildReport): string {
   return `${head}: DIFFERENT\n${tables}`;
 }
 
+/**
+ * Each service's state replayed from its own events, one service after the other: rebuilt, or
+ * verified (rolled back). Each answer is printed as it comes, unless --json.
+ */
+export async function replayStates(ctx: Context, services: readonly Service[], mode: 'rebuild' | 'verify'): Promise<RebuildReport[]> {
+  const reports: RebuildReport[] = [];
+  for (const service of services) {
+    const client = ctx.client(service, { kind: 'operator' });
+    const path = `/projections/${service}/${mode}`;
+    const { body } = mode === 'verify' ? await client.get<RebuildReport>(path) : await client.post<RebuildReport>(path);
+    reports.push(body);
+    if (!ctx.json) await ctx.print(renderRebuild(body));
+  }
+  return reports;
+}
+
 export function servicesNamed(name: string | undefined): readonly Service[] {
   if (name === undefined) return ['reporting'];
   if (name === 'all') return SERVICES;
@@ -50,16 +66,7 @@ Options:
                    eventsPerSecond, identical, differences, committed}`,
   async run(ctx: Context) {
     ctx.opts.positionals(0, '');
-    const services = servicesNamed(ctx.opts.string('service'));
-    const verify = ctx.opts.switch('verify');
-    const reports: RebuildReport[] = [];
-    for (const service of services) {
-      const client = ctx.client(service, { kind: 'operator' });
-      const path = `/projections/${service}/${verify ? 'verify' : 'rebuild'}`;
-      const { body } = verify ? await client.get<RebuildReport>(path) : await client.post<RebuildReport>(path);
-      reports.push(body);
-      if (!ctx.json) await ctx.print(renderRebuild(body));
-    }
+    const reports = await replayStates(ctx, servicesNamed(ctx.opts.string('service')), ctx.opts.switch('verify') ? 'verify' : 'rebuild');
     if (ctx.json) await ctx.printJson(reports);
     return reports.every((r) => r.identical) ? 0 : 1;
   },
