@@ -18,8 +18,6 @@ export interface DatabaseOptions {
   socket?: { dir: string; port: number; database: string; user: string };
   /** connections in the pool; 1 for the embedded PostgreSQL, which runs one statement at a time */
   poolSize: number;
-  /** honour `prepare` (named prepared statements); off for the embedded PostgreSQL */
-  prepare?: boolean;
   applicationName?: string;
 }
 
@@ -75,7 +73,8 @@ export class Database implements Sql {
       extra: { max: options.poolSize, idleTimeoutMillis: 30_000 },
     });
     await dataSource.initialize();
-    return new Database(dataSource, options.prepare ?? !options.socket);
+    // named statements only on a server: the embedded PostgreSQL (a socket) runs one at a time anyway
+    return new Database(dataSource, !options.socket);
   }
 
   async query<R = Record<string, any>>(text: string, params: unknown[] = [], options?: { prepare?: boolean }): Promise<R[]> {
