@@ -12,6 +12,9 @@ import { RunReport, runOnce } from './run';
 import { FaultRecord, PlannedFault, planFaults } from './scheduler';
 import { Supervisor } from './supervisor';
 
+/** the fault run's PUTs last at least this long; the intake kill lands at 20-60 % of the rows filed */
+const UPLOAD_PACE_SECONDS = 6;
+
 export interface CampaignOptions {
   /** the repository: dist/ (built) and deploy/kafka/kafka.sh are found from here */
   root: string;
@@ -158,7 +161,7 @@ export class Campaign {
       };
 
       // ---- the clean run: the reference ----
-      clean = await runOnce({ ...common, name: 'clean', env: {}, plan: [], cleanApproved: 0 });
+      clean = await runOnce({ ...common, name: 'clean', env: {}, plan: [], uploadPaceSeconds: 0, cleanApproved: 0 });
       if (clean.error) {
         summary.reason = `the clean run failed: ${clean.error.message}`;
         throw clean.error.kind === 'platform' ? new PlatformFailure(summary.reason) : new ToolError(summary.reason);
@@ -166,7 +169,12 @@ export class Campaign {
 
       // ---- the fault run ----
       summary.plan = planFaults({ seed: o.seed, kills: o.kills, broker: o.broker, postgres: o.postgres });
-      fault = await runOnce({ ...common, name: 'fault', env: { G2G_UPLOAD_LEASE_MS: '3000' }, plan: summary.plan, cleanApproved: clean.collected!.summary.approved });
+      fault = await runOnce({ ...common, name: 'fault', env: { G2G_UPLOAD_LEASE_MS: '3000' }, plan: summary.plan,
+        // the intake kill is aimed into the PUT: on a fast machine an unpaced upload of a small
+        // file is over before the kill lands, and the resend after a crash goes untried
+        uploadPaceSeconds: UPLOAD_PACE_SECONDS,
+        cleanApproved: clean.collected!.summary.approved,
+      });
       summary.faults = [...fault.faults].sort((a, b) => a.at - b.at);
       if (fault.error) {
         summary.reason = `the fault run failed: ${fault.error.message}`;

@@ -1,6 +1,6 @@
 import { ServiceName } from '@g2g/testing';
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { createReadStream, statSync } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
 import { Answer, call, sleep } from '../bench/http';
 import { PlatformFailure, redact } from './errors';
 import { Supervisor } from './supervisor';
@@ -112,6 +112,32 @@ export interface UploadOptions {
   inFlight: (yes: boolean) => void;
   /** every PUT and its answer is appended here as it happens */
   attempts: UploadAttempt[];
+  /**
+   * each PUT sends its body over at least this many seconds (a bank's link, not a loopback one),
+   * so that a fault aimed at the upload finds it in flight; 0: as fast as the socket takes it
+   */
+  paceSeconds?: number;
+}
+
+/**
+ * The bytes of a file, sent no faster than `seconds` for the whole of it: each piece waits until
+ * the share of the time it stands for has passed. The server sees a slower client, nothing else.
+ */
+export function pacedBody(file: string, seconds: number): Readable {
+  const source = createReadStream(file, { highWaterMark: 64 * 1024 });
+  if (seconds <= 0) return source;
+  const total = Math.max(1, statSync(file).size);
+  const started = performance.now();
+  let sent = 0;
+  const pace = new Transform({
+    transform(piece: Buffer, _encoding, done) {
+      sent += piece.length;
+      const due = (sent / total) * seconds * 1000 - (performance.now() - started);
+      setTimeout(() => done(null, piece), Math.max(0, due));
+    },
+  });
+  source.on('error', (error) => pace.destroy(error));
+  return source.pipe(pace);
 }
 
 /**
@@ -135,7 +161,7 @@ export async function uploadLikeABank(o: UploadOptions): Promise<UploadResult> {
       const res = await fetch(`${url}${path}`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${o.key}`, 'content-type': 'text/csv' },
-        body: Readable.toWeb(createReadStream(o.file)) as unknown as ReadableStream,
+        body: Readable.toWeb(pacedBody(o.file, o.paceSeconds ?? 0)) as unknown as ReadableStream,
         duplex: 'half',
         signal: AbortSignal.timeout(Math.max(1_000, o.deadline() - Date.now())),
       } as RequestInit);

@@ -5,7 +5,7 @@ import { Collected, monthsOf } from './collect';
 import { compareRuns } from './compare';
 import { forPrinting, redact } from './errors';
 import { phasesOf } from './observer';
-import { planFaults, progressOf } from './scheduler';
+import { FaultRecord, PlannedFault, executePlan, planFaults, progressOf } from './scheduler';
 
 /** A consistent finished run of `rows` rows: every third row rejected, every tenth invalid, the rest approved. */
 function finishedRun(rows = 30): Collected {
@@ -165,6 +165,35 @@ describe('the fault plan', () => {
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(fractions.every((f) => f > 0 && f < 1)).toBe(true);
     for (const f of plan) expect(f.downMs).toBeGreaterThanOrEqual(500);
+  });
+
+  it('fires a fault aimed into the upload before the others that are due at the same time', async () => {
+    const plan: PlannedFault[] = [
+      { target: 'underwriting', when: { measure: 'progress', fraction: 0.1 }, downMs: 500 },
+      { target: 'reporting', when: { measure: 'progress', fraction: 0.2 }, downMs: 500 },
+      { target: 'intake', when: { measure: 'filed', fraction: 0.4 }, downMs: 500 },
+    ];
+    const fired: string[] = [];
+    const records: FaultRecord[] = [];
+    await executePlan(
+      plan,
+      {
+        t0: performance.now(),
+        rows: 100,
+        approved: 90,
+        // every row filed, none decided: each fault of the plan is due at the first look
+        progressNow: async () => ({ filed: 100, decided: 0, projected: 0 }),
+        settled: async () => false,
+        isUp: () => true,
+        phaseNow: async () => ({ phases: ['upload'], pipeline: null }),
+        inject: async (f) => void fired.push(f.target) ?? 'done',
+        cancelled: () => false,
+        log: () => undefined,
+      },
+      records,
+    );
+    expect(fired).toEqual(['intake', 'underwriting', 'reporting']);
+    expect(records.map((r) => r.recoverySeconds !== null)).toEqual([true, true, true]);
   });
 
   it('measures progress as rows filed, rows decided and guarantees projected', () => {

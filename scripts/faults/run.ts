@@ -30,6 +30,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   /** the faults to inject (the fault run) */
   plan: PlannedFault[];
+  /** each PUT's body is sent over at least this many seconds (0: at socket speed) */
+  uploadPaceSeconds: number;
   /** the clean run's approved rows: what reporting has projected when the run is done (for progress) */
   cleanApproved: number;
   log: (line: string) => void;
@@ -181,6 +183,7 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
       log,
       inFlight: (yes) => (uploading = yes),
       attempts: report.upload.attempts,
+      paceSeconds: o.uploadPaceSeconds,
     }).then(
       (result) => {
         report.upload.status = result.status;

@@ -103,7 +103,8 @@ export function progressOf(p: Progress, rows: number, approved: number): number 
 
 /**
  * Carries out a plan: each fault fires when the run's progress (or the share of rows filed) reaches
- * its fraction, once its target is up, at least half a second after the previous fault. It does not
+ * its fraction, once its target is up, at least half a second after the previous fault (one aimed at
+ * the share of rows filed goes before the others that are due). It does not
  * wait for earlier faults' targets to be back, so faults overlap as they would in life, except that
  * the broker and the database are never down at the same time. When nothing has moved for 3 s and
  * nothing is in flight any more, the faults still planned fire one after another (tagged with the
@@ -138,11 +139,13 @@ export async function executePlan(plan: PlannedFault[], hooks: SchedulerHooks, r
       settledAt = performance.now();
       settled = await hooks.settled();
     }
-    const fault = pending.find((f) => {
+    const due = (f: PlannedFault) => {
       const reached = f.when.measure === 'filed' ? counts.filed / hooks.rows : progress;
       const infrastructure = INFRASTRUCTURE.includes(f.target);
       return (settled || reached >= f.when.fraction) && hooks.isUp(f.target) && !(infrastructure && infrastructureBusy);
-    });
+    };
+    // a fault aimed into the upload goes first: behind the others it could miss the PUT it is aimed at
+    const fault = pending.find((f) => f.when.measure === 'filed' && due(f)) ?? pending.find(due);
     if (!fault) continue;
     pending.splice(pending.indexOf(fault), 1);
     const { phases, pipeline } = await hooks.phaseNow();
