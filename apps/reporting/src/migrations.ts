@@ -6,6 +6,32 @@ import { referenceDataMigrations } from '@g2g/platform';
  * projections are built from, and rebuilt from); the r_* tables are those projections. Every fact
  * carries its business date and the time the platform recorded it, for figures as of a past time.
  */
+/** The figure cells and the repeat borrowers' guarantees, from the facts (a database that had facts before the cells). */
+export const FIGURE_CELLS_FROM_FACTS = `
+      insert into {schema}.r_issued_cells
+      select issued_on, terms_id, bank, industry_section, borrower_type, count(*), sum(principal_fen),
+             coalesce(sum(principal_fen) filter (where inclusive), 0), count(*) filter (where sci_tech),
+             coalesce(sum(principal_fen) filter (where sci_tech), 0), coalesce(sum(principal_fen) filter (where principal_fen <= 500000000), 0),
+             sum(principal_fen * fee_rate_pct * 10000), sum(principal_fen * interest_rate_pct * 10000), sum(guarantee_fee_fen)
+        from {schema}.r_guarantees group by 1, 2, 3, 4, 5;
+      insert into {schema}.r_risk_cells
+      select issued_on, terms_id, bank, industry_section, borrower_type, participant, sum(amount), count(*)
+        from (select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, p->>'participant' as participant,
+                     coalesce(case when p->>'role' = 'guarantor' then null else floor(g.principal_fen * (p->>'sharePct')::numeric / 100) end,
+                              g.principal_fen - coalesce(sum(case when p->>'role' = 'guarantor' then null else floor(g.principal_fen * (p->>'sharePct')::numeric / 100) end)
+                                                           over (partition by g.guarantee_id), 0)) as amount
+                from {schema}.r_guarantees g join {schema}.r_terms t using (terms_id), jsonb_array_elements(t.parties) p) x
+       group by 1, 2, 3, 4, 5, 6;
+      insert into {schema}.r_fee_cells
+      select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, sum(f.fee_fen)
+        from {schema}.r_reguarantee_fees f join {schema}.r_guarantees g using (guarantee_id) group by 1, 2, 3, 4, 5, 6;
+      insert into {schema}.r_borrowers
+      select borrower_id, count(*), min(guarantee_id) from {schema}.r_guarantees group by borrower_id;
+      insert into {schema}.r_repeat_loans
+      select g.guarantee_id, g.borrower_id, g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, g.principal_fen, g.sci_tech
+        from {schema}.r_guarantees g join {schema}.r_borrowers b using (borrower_id) where b.loans > 1;
+`;
+
 export const reportingMigrations: readonly Migration[] = [
   ...referenceDataMigrations,
   {
@@ -252,6 +278,79 @@ export const reportingMigrations: readonly Migration[] = [
         position bigint not null,
         primary key (kind, bank, batch_ref, first_row)
       );
+    `,
+  },
+  {
+    version: 105,
+    name: 'figure cells: new business, risk and re-guarantee fees summed per business date and slice cell; the loans of borrowers with more than one',
+    sql: `
+      -- a cell: one business date, one set of terms (programme version, province, parties, bank), one
+      -- industry section, one borrower type; every slice of the figures is a set of cells
+      create table {schema}.r_issued_cells (
+        issued_on date not null,
+        terms_id text not null,
+        bank text not null,
+        industry_section text not null,
+        borrower_type text not null,
+        loans bigint not null,
+        principal_fen numeric not null,
+        inclusive_fen numeric not null,
+        sci_loans bigint not null,
+        sci_fen numeric not null,
+        -- the principal of the loans of at most 5 million yuan each
+        small_fen numeric not null,
+        -- sums of principal x rate x 10,000, exact
+        fee_weighted numeric not null,
+        interest_weighted numeric not null,
+        fees_fen numeric not null,
+        primary key (issued_on, terms_id, bank, industry_section, borrower_type)
+      );
+      -- each party's part of the principal when issued (floor of its share; the guarantor the rest)
+      create table {schema}.r_risk_cells (
+        issued_on date not null,
+        terms_id text not null,
+        bank text not null,
+        industry_section text not null,
+        borrower_type text not null,
+        participant text not null,
+        amount_fen numeric not null,
+        -- the guarantees the party has a part in
+        loans bigint not null,
+        primary key (issued_on, terms_id, bank, industry_section, borrower_type, participant)
+      );
+      -- re-guarantee fees by the cell of their guarantee, counted once both are known
+      create table {schema}.r_fee_cells (
+        issued_on date not null,
+        terms_id text not null,
+        bank text not null,
+        industry_section text not null,
+        borrower_type text not null,
+        participant text not null,
+        fee_fen numeric not null,
+        primary key (issued_on, terms_id, bank, industry_section, borrower_type, participant)
+      );
+      create table {schema}.r_borrowers (
+        borrower_id text primary key,
+        loans int not null,
+        -- the least guarantee id of the borrower's (while it has one, that one)
+        first_guarantee text not null
+      );
+      -- every guarantee of a borrower with more than one: distinct borrowers are counted from here
+      create table {schema}.r_repeat_loans (
+        guarantee_id text primary key,
+        borrower_id text not null,
+        issued_on date not null,
+        terms_id text not null,
+        bank text not null,
+        industry_section text not null,
+        borrower_type text not null,
+        principal_fen numeric not null,
+        sci_tech boolean not null
+      );
+      create index r_repeat_loans_issued_idx on {schema}.r_repeat_loans (issued_on);
+      alter table {schema}.r_reguarantee_fees add primary key (guarantee_id, participant);
+
+      ${FIGURE_CELLS_FROM_FACTS}
     `,
   },
 ];

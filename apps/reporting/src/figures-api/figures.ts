@@ -27,65 +27,86 @@ const FIVE_MILLION_YUAN = 500_000_000n;
 const big = (v: string | null | undefined) => BigInt(v ?? '0');
 const byParticipant = (rows: { participant: string; amount: string }[]) => Object.fromEntries(rows.map((r) => [r.participant, formatYuan(big(r.amount))]));
 
-/** `where` conditions on r_guarantees g for a slice; parameters numbered from `start`. */
-function sliceFilter(slice: Slice, start: number): { sql: string; params: unknown[] } {
+/**
+ * `where` conditions for a slice; parameters numbered from `start`. On `guarantees`, the columns of
+ * r_guarantees g (its terms looked up for a re-guarantor); on `cells`, a cell table c joined with
+ * its terms r_terms t.
+ */
+function sliceFilter(slice: Slice, start: number, on: 'guarantees' | 'cells' = 'guarantees'): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const add = (condition: (p: string) => string, value: unknown) => {
     params.push(value);
     conditions.push(condition(`$${start + params.length - 1}`));
   };
-  if (slice.programme !== undefined) add((p) => `g.programme = ${p}`, slice.programme);
-  if (slice.bank !== undefined) add((p) => `g.bank = ${p}`, slice.bank);
-  if (slice.fundBacked !== undefined) add((p) => `g.fund_backed = ${p}`, slice.fundBacked);
-  if (slice.guarantor !== undefined) add((p) => `g.guarantor = ${p}`, slice.guarantor);
+  const of = on === 'guarantees' ? 'g' : 't';
+  if (slice.programme !== undefined) add((p) => `${of}.programme = ${p}`, slice.programme);
+  if (slice.bank !== undefined) add((p) => `${on === 'guarantees' ? 'g' : 'c'}.bank = ${p}`, slice.bank);
+  if (slice.fundBacked !== undefined) add((p) => `${of}.fund_backed = ${p}`, slice.fundBacked);
+  if (slice.guarantor !== undefined) add((p) => `${of}.guarantor = ${p}`, slice.guarantor);
   if (slice.reguarantor !== undefined) {
-    add((p) => `exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = g.terms_id and ${p} = any(rt.reguarantors))`, slice.reguarantor);
+    add(
+      (p) => (on === 'guarantees' ? `exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = g.terms_id and ${p} = any(rt.reguarantors))` : `${p} = any(t.reguarantors)`),
+      slice.reguarantor,
+    );
   }
-  if (slice.province !== undefined) add((p) => `g.province = ${p}`, slice.province);
-  if (slice.industrySection !== undefined) add((p) => `g.industry_section = ${p}`, slice.industrySection);
-  if (slice.borrowerType !== undefined) add((p) => `g.borrower_type = ${p}`, slice.borrowerType);
+  if (slice.province !== undefined) add((p) => `${of}.province = ${p}`, slice.province);
+  if (slice.industrySection !== undefined) add((p) => `${on === 'guarantees' ? 'g' : 'c'}.industry_section = ${p}`, slice.industrySection);
+  if (slice.borrowerType !== undefined) add((p) => `${on === 'guarantees' ? 'g' : 'c'}.borrower_type = ${p}`, slice.borrowerType);
   return { sql: conditions.length > 0 ? conditions.join(' and ') : 'true', params };
+}
+
+type ByParticipant = { participant: string; amount: string }[];
+
+/** What the figures are made of, as exact integers (text) from the database. */
+interface Totals {
+  newBusiness: {
+    count: string;
+    principal: string;
+    borrowers: string;
+    inclusive: string;
+    fund_backed: string;
+    sci_borrowers: string;
+    sci_principal: string;
+    fee_weighted: string;
+    interest_weighted: string;
+    fees: string;
+    /** the principal of the borrowers whose guarantees of the period total at most 5 million yuan */
+    small: string;
+  };
+  reguaranteeFees: ByParticipant;
+  released: { count: string; principal: string };
+  compensation: { count: string; amount: string };
+  support: ByParticipant;
+  recoveries: ByParticipant;
+  balance: string;
+  risk: ByParticipant;
+  leverage: { guarantor: string; outstanding: string; net_assets: string | null }[];
 }
 
 /**
  * Every figure of the domain specification (section 7) for a period of business dates (inclusive),
  * a slice, and optionally as the platform knew it at a past time. Exact integer arithmetic in the
- * database; ratios with 10 decimals.
+ * database; ratios with 10 decimals. What the platform knows now is read from the figure cells
+ * (sums per business date and slice cell that the projection keeps, docs/adr/0013); a past time
+ * from the facts themselves.
  */
 export async function figures(sql: Sql, q: FiguresQuery) {
+  return shape(q, q.asOf === undefined ? await totalsFromCells(sql, q) : await totalsFromFacts(sql, q));
+}
+
+/** The figures from every fact recorded by `q.asOf` (or by now), whatever the cells say. */
+export async function figuresFromFacts(sql: Sql, q: FiguresQuery) {
+  return shape(q, await totalsFromFacts(sql, q));
+}
+
+/** Releases, claims, support and recoveries of the period: read from their facts (one row each) in both ways. */
+async function servicingTotals(sql: Sql, q: FiguresQuery): Promise<Pick<Totals, 'released' | 'compensation' | 'support' | 'recoveries'>> {
   // $1 from, $2 to, $3 as of; slice from $4
   const f = sliceFilter(q.slice, 4);
   const params = [q.from, q.to, q.asOf ?? 'infinity', ...f.params];
   const known = (alias: string) => `${alias}.recorded_at <= $3::timestamptz`;
   const inSlice = `${f.sql} and ${known('g')}`;
-  const issuedInPeriod = `g.issued_on between $1::date and $2::date and ${inSlice}`;
-
-  const [n] = await sql.query<Record<string, string>>(
-    `select count(*)::text as count,
-            coalesce(sum(principal_fen), 0)::text as principal,
-            count(distinct borrower_id)::text as borrowers,
-            coalesce(sum(principal_fen) filter (where inclusive), 0)::text as inclusive,
-            coalesce(sum(principal_fen) filter (where fund_backed), 0)::text as fund_backed,
-            count(distinct borrower_id) filter (where sci_tech)::text as sci_borrowers,
-            coalesce(sum(principal_fen) filter (where sci_tech), 0)::text as sci_principal,
-            round(coalesce(sum(principal_fen * fee_rate_pct * 10000), 0))::text as fee_weighted,
-            round(coalesce(sum(principal_fen * interest_rate_pct * 10000), 0))::text as interest_weighted,
-            coalesce(sum(guarantee_fee_fen), 0)::text as fees
-       from ${SCHEMA}.r_guarantees g where ${issuedInPeriod}`,
-    params,
-  );
-  const [small] = await sql.query<{ small: string }>(
-    `select coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN}), 0)::text as small
-       from (select borrower_id, sum(principal_fen) as total from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by borrower_id) b`,
-    params,
-  );
-  const reguaranteeFees = await sql.query<{ participant: string; amount: string }>(
-    `select f.participant, sum(f.fee_fen)::text as amount
-       from ${SCHEMA}.r_reguarantee_fees f join ${SCHEMA}.r_guarantees g using (guarantee_id)
-      where ${issuedInPeriod} and ${known('f')} group by f.participant order by f.participant`,
-    params,
-  );
   const [released] = await sql.query<{ count: string; principal: string }>(
     `select count(*)::text as count, coalesce(sum(g.principal_fen), 0)::text as principal
        from ${SCHEMA}.r_releases r join ${SCHEMA}.r_guarantees g using (guarantee_id)
@@ -110,6 +131,43 @@ export async function figures(sql: Sql, q: FiguresQuery) {
        from ${SCHEMA}.r_recoveries r join ${SCHEMA}.r_guarantees g using (guarantee_id)
       where r.recovered_on between $1::date and $2::date and ${known('r')} and ${inSlice}
       group by r.participant order by r.participant`,
+    params,
+  );
+  return { released, compensation, support, recoveries };
+}
+
+/** Every total from the facts: a pass over the guarantees of the period, and over all issued by its end. */
+async function totalsFromFacts(sql: Sql, q: FiguresQuery): Promise<Totals> {
+  // $1 from, $2 to, $3 as of; slice from $4
+  const f = sliceFilter(q.slice, 4);
+  const params = [q.from, q.to, q.asOf ?? 'infinity', ...f.params];
+  const known = (alias: string) => `${alias}.recorded_at <= $3::timestamptz`;
+  const inSlice = `${f.sql} and ${known('g')}`;
+  const issuedInPeriod = `g.issued_on between $1::date and $2::date and ${inSlice}`;
+
+  const [n] = await sql.query<Omit<Totals['newBusiness'], 'small'>>(
+    `select count(*)::text as count,
+            coalesce(sum(principal_fen), 0)::text as principal,
+            count(distinct borrower_id)::text as borrowers,
+            coalesce(sum(principal_fen) filter (where inclusive), 0)::text as inclusive,
+            coalesce(sum(principal_fen) filter (where fund_backed), 0)::text as fund_backed,
+            count(distinct borrower_id) filter (where sci_tech)::text as sci_borrowers,
+            coalesce(sum(principal_fen) filter (where sci_tech), 0)::text as sci_principal,
+            round(coalesce(sum(principal_fen * fee_rate_pct * 10000), 0))::text as fee_weighted,
+            round(coalesce(sum(principal_fen * interest_rate_pct * 10000), 0))::text as interest_weighted,
+            coalesce(sum(guarantee_fee_fen), 0)::text as fees
+       from ${SCHEMA}.r_guarantees g where ${issuedInPeriod}`,
+    params,
+  );
+  const [small] = await sql.query<{ small: string }>(
+    `select coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN}), 0)::text as small
+       from (select borrower_id, sum(principal_fen) as total from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by borrower_id) b`,
+    params,
+  );
+  const reguaranteeFees = await sql.query<{ participant: string; amount: string }>(
+    `select f.participant, sum(f.fee_fen)::text as amount
+       from ${SCHEMA}.r_reguarantee_fees f join ${SCHEMA}.r_guarantees g using (guarantee_id)
+      where ${issuedInPeriod} and ${known('f')} group by f.participant order by f.participant`,
     params,
   );
 
@@ -137,40 +195,163 @@ export async function figures(sql: Sql, q: FiguresQuery) {
   );
   const leverage = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(
     `${outstanding}
-     select o.guarantor, sum(o.outstanding)::text as outstanding,
-            (select net_assets_fen::text from ${SCHEMA}.ref_participants rp
-              where rp.code = o.guarantor and rp.effective_from <= $2::date order by rp.effective_from desc limit 1) as net_assets
+     select o.guarantor, sum(o.outstanding)::text as outstanding, ${netAssets('o.guarantor', '$2')} as net_assets
        from o group by o.guarantor order by o.guarantor`,
     params,
   );
+  return {
+    newBusiness: { ...n, small: small.small },
+    reguaranteeFees,
+    ...(await servicingTotals(sql, q)),
+    balance: balance.amount,
+    risk,
+    leverage,
+  };
+}
 
+const netAssets = (guarantor: string, date: string) =>
+  `(select net_assets_fen::text from ${SCHEMA}.ref_participants rp where rp.code = ${guarantor} and rp.effective_from <= ${date}::date order by rp.effective_from desc limit 1)`;
+
+/**
+ * Every total of what is known now from the figure cells: the new business, fees and each party's
+ * part when issued are summed per cell, so a figure reads a row per business date and cell, not
+ * per guarantee. What is not a sum is worked out from the few facts it needs: distinct borrowers
+ * and the amounts per borrower from the guarantees of borrowers with more than one (every other
+ * borrower's total is its one loan); the balance and the parts at the end of the period from the
+ * guarantees whose principal changed by then.
+ */
+async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
+  // $1 from, $2 to; slice from $3
+  const f = sliceFilter(q.slice, 3, 'cells');
+  const params = [q.from, q.to, ...f.params];
+  const cells = (table: string, dates: string) => `${SCHEMA}.${table} c join ${SCHEMA}.r_terms t using (terms_id) where ${dates} and ${f.sql}`;
+  const inPeriod = 'c.issued_on between $1::date and $2::date';
+
+  const [n] = await sql.query<Record<string, string>>(
+    `select coalesce(sum(c.loans), 0)::text as count,
+            coalesce(sum(c.principal_fen), 0)::text as principal,
+            coalesce(sum(c.inclusive_fen), 0)::text as inclusive,
+            coalesce(sum(c.principal_fen) filter (where t.fund_backed), 0)::text as fund_backed,
+            coalesce(sum(c.sci_loans), 0)::text as sci_loans,
+            coalesce(sum(c.sci_fen), 0)::text as sci_principal,
+            coalesce(sum(c.small_fen), 0)::text as small,
+            round(coalesce(sum(c.fee_weighted), 0))::text as fee_weighted,
+            round(coalesce(sum(c.interest_weighted), 0))::text as interest_weighted,
+            coalesce(sum(c.fees_fen), 0)::text as fees
+       from ${cells('r_issued_cells', inPeriod)}`,
+    params,
+  );
+  // the loans of repeat borrowers: counted as loans in the cells, replaced here by their borrowers
+  const [r] = await sql.query<Record<string, string>>(
+    `with b as (
+       select c.borrower_id, count(*) as loans, count(*) filter (where c.sci_tech) as sci_loans, sum(c.principal_fen) as total,
+              coalesce(sum(c.principal_fen) filter (where c.principal_fen <= ${FIVE_MILLION_YUAN}), 0) as small_loans
+         from ${cells('r_repeat_loans', inPeriod)} group by c.borrower_id)
+     select coalesce(sum(loans), 0)::text as loans, count(*)::text as borrowers,
+            coalesce(sum(sci_loans), 0)::text as sci_loans, count(*) filter (where sci_loans > 0)::text as sci_borrowers,
+            coalesce(sum(small_loans), 0)::text as small_loans,
+            coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN}), 0)::text as small_borrowers
+       from b`,
+    params,
+  );
+  const reguaranteeFees = await sql.query<{ participant: string; amount: string }>(
+    `select c.participant, sum(c.fee_fen)::text as amount from ${cells('r_fee_cells', inPeriod)} group by c.participant order by c.participant`,
+    params,
+  );
+
+  // At the end of `to`: what was issued by then (cells), and the guarantees whose principal changed by then.
+  const issuedBy = '$1::date <= $2::date and c.issued_on <= $2::date';
+  const g = sliceFilter(q.slice, 3);
+  const changed = `with changed as (
+      select g.guarantee_id, g.guarantor, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
+        from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
+       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${g.sql}
+       group by g.guarantee_id)`;
+  const byGuarantor = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(
+    `${changed},
+          issued as (select t.guarantor, sum(c.principal_fen) as principal from ${cells('r_issued_cells', issuedBy)} group by t.guarantor),
+          less as (select guarantor, sum(changed) as changed from changed group by guarantor)
+     select i.guarantor, (i.principal - coalesce(l.changed, 0))::text as outstanding, ${netAssets('i.guarantor', '$2')} as net_assets
+       from issued i left join less l using (guarantor) order by i.guarantor`,
+    params,
+  );
+  // each party's part now less its part when issued, for the guarantees that changed; and how many of
+  // a party's guarantees have nothing outstanding any more (a party none of whose guarantees is
+  // outstanding bears no risk, and is not listed)
+  const risk = await sql.query<{ participant: string; amount: string }>(
+    `${changed},
+          p as (
+            select c.guarantee_id, q->>'participant' as participant, q->>'role' = 'guarantor' as guarantor, (q->>'sharePct')::numeric as share,
+                   c.principal_fen as was, greatest(c.principal_fen - c.changed, 0) as now
+              from changed c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) q),
+          parts as (
+            select guarantee_id, participant, now,
+                   case when guarantor then null else floor(now * share / 100) end as part_now,
+                   case when guarantor then null else floor(was * share / 100) end as part_was, was
+              from p),
+          filled as (
+            select participant, now,
+                   coalesce(part_now, now - coalesce(sum(part_now) over w, 0)) - coalesce(part_was, was - coalesce(sum(part_was) over w, 0)) as delta
+              from parts window w as (partition by guarantee_id)),
+          deltas as (select participant, sum(delta) as delta, count(*) filter (where now <= 0) as gone from filled group by participant),
+          issued as (select c.participant, sum(c.amount_fen) as amount, sum(c.loans) as loans from ${cells('r_risk_cells', issuedBy)} group by c.participant)
+     select i.participant, (i.amount + coalesce(d.delta, 0))::text as amount
+       from issued i left join deltas d using (participant)
+      where i.loans > coalesce(d.gone, 0) order by i.participant`,
+    params,
+  );
+  const balance = byGuarantor.reduce((sum, l) => sum + big(l.outstanding), 0n);
+  return {
+    newBusiness: {
+      count: n.count,
+      principal: n.principal,
+      borrowers: String(big(n.count) - big(r.loans) + big(r.borrowers)),
+      inclusive: n.inclusive,
+      fund_backed: n.fund_backed,
+      sci_borrowers: String(big(n.sci_loans) - big(r.sci_loans) + big(r.sci_borrowers)),
+      sci_principal: n.sci_principal,
+      fee_weighted: n.fee_weighted,
+      interest_weighted: n.interest_weighted,
+      fees: n.fees,
+      small: String(big(n.small) - big(r.small_loans) + big(r.small_borrowers)),
+    },
+    reguaranteeFees,
+    ...(await servicingTotals(sql, q)),
+    balance: String(balance),
+    risk,
+    leverage: byGuarantor,
+  };
+}
+
+function shape(q: FiguresQuery, t: Totals) {
+  const n = t.newBusiness;
   const principal = big(n.principal);
   return {
     period: { from: q.from, to: q.to },
     as_of: q.asOf ?? null,
     slice: q.slice,
     new_guarantees: { count: Number(n.count), principal: formatYuan(principal) },
-    outstanding_balance: formatYuan(big(balance.amount)),
+    outstanding_balance: formatYuan(big(t.balance)),
     borrowers_served: Number(n.borrowers),
-    share_at_most_5m_per_borrower: decimalRatio(big(small.small), principal, RATIO_DECIMALS),
+    share_at_most_5m_per_borrower: decimalRatio(big(n.small), principal, RATIO_DECIMALS),
     inclusive_share: decimalRatio(big(n.inclusive), principal, RATIO_DECIMALS),
     fund_backed_share: decimalRatio(big(n.fund_backed), principal, RATIO_DECIMALS),
     sci_tech: { borrowers: Number(n.sci_borrowers), principal: formatYuan(big(n.sci_principal)) },
     average_guarantee_fee_rate_pct: decimalRatio(big(n.fee_weighted), principal * 10_000n, RATIO_DECIMALS),
     average_interest_rate_pct: decimalRatio(big(n.interest_weighted), principal * 10_000n, RATIO_DECIMALS),
     guarantee_fees: formatYuan(big(n.fees)),
-    reguarantee_fees: byParticipant(reguaranteeFees),
-    released: { count: Number(released.count), principal: formatYuan(big(released.principal)) },
+    reguarantee_fees: byParticipant(t.reguaranteeFees),
+    released: { count: Number(t.released.count), principal: formatYuan(big(t.released.principal)) },
     compensation: {
-      count: Number(compensation.count),
-      amount: formatYuan(big(compensation.amount)),
-      rate_pct: decimalRatio(big(compensation.amount) * 100n, big(released.principal), RATIO_DECIMALS),
+      count: Number(t.compensation.count),
+      amount: formatYuan(big(t.compensation.amount)),
+      rate_pct: decimalRatio(big(t.compensation.amount) * 100n, big(t.released.principal), RATIO_DECIMALS),
     },
-    support: byParticipant(support),
-    recoveries: byParticipant(recoveries),
-    risk_borne: byParticipant(risk),
+    support: byParticipant(t.support),
+    recoveries: byParticipant(t.recoveries),
+    risk_borne: byParticipant(t.risk),
     leverage: Object.fromEntries(
-      leverage.map((l) => [l.guarantor, l.net_assets && big(l.net_assets) > 0n ? decimalRatio(big(l.outstanding), big(l.net_assets), RATIO_DECIMALS) : null]),
+      t.leverage.map((l) => [l.guarantor, l.net_assets && big(l.net_assets) > 0n ? decimalRatio(big(l.outstanding), big(l.net_assets), RATIO_DECIMALS) : null]),
     ),
   };
 }

@@ -38,24 +38,94 @@ export const READ_MODELS = {
   r_recoveries: ['position', 'idx', 'participant', 'guarantee_id', 'role', 'recovered_on', 'amount_fen', 'recorded_at'],
   r_feed: ['participant', 'position'],
   r_chunks: ['kind', 'bank', 'batch_ref', 'first_row', 'position'],
+  r_issued_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen'],
+  r_risk_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'participant', 'amount_fen', 'loans'],
+  r_fee_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'participant', 'fee_fen'],
+  r_borrowers: ['borrower_id', 'loans', 'first_guarantee'],
+  r_repeat_loans: ['guarantee_id', 'borrower_id', 'issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'principal_fen', 'sci_tech'],
   r_audit_trail: ['seq', 'action_id', 'service', 'action', 'actor', 'actor_key_id', 'subject', 'details', 'recorded_at'],
 } as const;
 export const READ_MODEL_TABLES = Object.keys(READ_MODELS);
 
 export const termsIdOf = (programme: string, t: IssueTermsV2) => createHash('sha256').update(programme).update(JSON.stringify(t)).digest('hex').slice(0, 16);
 
-/** Inserts rows given as columns, each column joined into one parameter and split by the database. */
-async function insertColumns(tx: Sql, table: string, columns: Record<string, [type: string, values: readonly (string | number | bigint)[]]>, conflict = 'on conflict do nothing'): Promise<void> {
+/**
+ * Inserts rows given as columns, each column joined into one parameter and split by the database.
+ * `then`, when given, receives the rows actually inserted as `ins` (a rerun inserts none) and adds
+ * the statements that follow from them, in the same statement.
+ */
+async function insertColumns(
+  tx: Sql,
+  table: string,
+  columns: Record<string, [type: string, values: readonly (string | number | bigint)[]]>,
+  conflict = 'on conflict do nothing',
+  then?: string,
+): Promise<void> {
   const names = Object.keys(columns);
   if (columns[names[0]][1].length === 0) return;
   const splits = names.map((n, i) => `string_to_array($${i + 1}, E'\\x1f')`);
   const casts = names.map((n, i) => (columns[n][0] === 'text' ? `c${i}` : `nullif(c${i}, '')::${columns[n][0]}`));
-  await tx.query(
-    `insert into ${SCHEMA}.${table} (${names.join(', ')})
-     select ${casts.join(', ')} from unnest(${splits.join(', ')}) as t(${names.map((_, i) => `c${i}`).join(', ')}) ${conflict}`,
-    names.map((n) => joined(columns[n][1])),
-  );
+  const insert = `insert into ${SCHEMA}.${table} (${names.join(', ')})
+     select ${casts.join(', ')} from unnest(${splits.join(', ')}) as t(${names.map((_, i) => `c${i}`).join(', ')}) ${conflict}`;
+  await tx.query(then ? `with ins as (${insert} returning *) ${then}` : insert, names.map((n) => joined(columns[n][1])));
 }
+
+const CELL = 'issued_on, terms_id, bank, industry_section, borrower_type';
+const CELL_KEYS = `${CELL}, participant`;
+/** adds `columns` of the rows given to the cells they fall in */
+const addTo = (table: string, key: string, columns: string[]) =>
+  `on conflict (${key}) do update set ${columns.map((c) => `${c} = ${SCHEMA}.${table}.${c} + excluded.${c}`).join(', ')}`;
+
+/**
+ * What follows from newly issued guarantees (`ins`): their new business and each party's part
+ * added to their cells, the re-guarantee fees already known for them added to theirs, and the
+ * borrowers counted; a borrower's guarantees go to r_repeat_loans once it has more than one.
+ */
+const AFTER_ISSUED = `
+  , cells as (
+      insert into ${SCHEMA}.r_issued_cells
+      select ${CELL}, count(*), sum(principal_fen), coalesce(sum(principal_fen) filter (where inclusive), 0),
+             count(*) filter (where sci_tech), coalesce(sum(principal_fen) filter (where sci_tech), 0),
+             coalesce(sum(principal_fen) filter (where principal_fen <= 500000000), 0),
+             sum(principal_fen * fee_rate_pct * 10000), sum(principal_fen * interest_rate_pct * 10000), sum(guarantee_fee_fen)
+        from ins group by ${CELL}
+      ${addTo('r_issued_cells', CELL, ['loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen'])})
+  , risk as (
+      insert into ${SCHEMA}.r_risk_cells
+      select ${CELL}, participant, sum(amount), count(*) from (
+        select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, p->>'participant' as participant,
+               coalesce(case when p->>'role' = 'guarantor' then null else floor(i.principal_fen * (p->>'sharePct')::numeric / 100) end,
+                        i.principal_fen - coalesce(sum(case when p->>'role' = 'guarantor' then null else floor(i.principal_fen * (p->>'sharePct')::numeric / 100) end)
+                                                     over (partition by i.guarantee_id), 0)) as amount
+          from ins i join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) p) x
+       group by ${CELL_KEYS}
+      ${addTo('r_risk_cells', CELL_KEYS, ['amount_fen', 'loans'])})
+  , fees as (
+      insert into ${SCHEMA}.r_fee_cells
+      select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, f.participant, sum(f.fee_fen)
+        from ins i join ${SCHEMA}.r_reguarantee_fees f using (guarantee_id) group by ${CELL_KEYS}
+      ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])})
+  , borrowers as (
+      insert into ${SCHEMA}.r_borrowers
+      select borrower_id, count(*), min(guarantee_id) from ins group by borrower_id
+      on conflict (borrower_id) do update
+        set loans = ${SCHEMA}.r_borrowers.loans + excluded.loans, first_guarantee = least(${SCHEMA}.r_borrowers.first_guarantee, excluded.first_guarantee)
+      returning borrower_id, loans)
+  insert into ${SCHEMA}.r_repeat_loans
+  select i.guarantee_id, i.borrower_id, ${CELL}, i.principal_fen, i.sci_tech from ins i join borrowers b using (borrower_id) where b.loans > 1
+  union all
+  -- the one guarantee of a borrower that had one before this statement (r_borrowers as it was then)
+  select g.guarantee_id, g.borrower_id, g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, g.principal_fen, g.sci_tech
+    from borrowers b join ${SCHEMA}.r_borrowers was using (borrower_id) join ${SCHEMA}.r_guarantees g on g.guarantee_id = was.first_guarantee
+   where was.loans = 1 and b.loans > 1
+  on conflict do nothing`;
+
+/** Re-guarantee fees newly recorded (`ins`) added to the cells of their guarantees already known. */
+const AFTER_FEES = `
+  insert into ${SCHEMA}.r_fee_cells
+  select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, sum(f.fee_fen)
+    from ins f join ${SCHEMA}.r_guarantees g using (guarantee_id) group by ${CELL_KEYS}
+  ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])}`;
 
 /**
  * Applies a page of the log to the read models, with set-based statements. Facts go to their own
@@ -138,7 +208,7 @@ async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>): Promise<void> {
     recorded_at: ['timestamptz', each(() => e.recordedAt)],
     position: ['bigint', each(() => e.position)],
     idx: ['int', g.index],
-  });
+  }, 'on conflict do nothing', AFTER_ISSUED);
   const approved = new Set(g.index);
   const rejected = d.loanId.flatMap((id, k) => (approved.has(k) ? [] : [k]));
   await insertColumns(tx, 'r_rejections', {
@@ -160,7 +230,7 @@ async function ceded(tx: Sql, e: LoggedEvent<GuaranteesCededV2>): Promise<void> 
     fee_fen: ['numeric', rows.map((r) => r.fee)],
     recorded_at: ['timestamptz', rows.map(() => e.recordedAt)],
     position: ['bigint', rows.map(() => e.position)],
-  });
+  }, 'on conflict do nothing', AFTER_FEES);
   await feed(tx, e, [...d.guarantees.guarantor, ...d.parts.map((p) => p.participant)]);
 }
 
