@@ -186,7 +186,10 @@ describe('the fault plan', () => {
         settled: async () => false,
         isUp: () => true,
         phaseNow: async () => ({ phases: ['upload'], pipeline: null }),
-        inject: async (f) => void fired.push(f.target) ?? 'done',
+        inject: async (f) => {
+          fired.push(f.target);
+          return 'done';
+        },
         cancelled: () => false,
         log: () => undefined,
       },
