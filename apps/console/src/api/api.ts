@@ -32,7 +32,12 @@ export class Api {
   }
 
   async get<T>(service: ServiceName, path: string, key: string, query: Query = {}): Promise<T> {
-    const res = await fetch(this.url(service, path, query), { headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });
+    let res: Response;
+    try {
+      res = await fetch(this.url(service, path, query), { headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });
+    } catch {
+      throw new ApiError(502, 'SERVICE_UNREACHABLE', `${service} did not answer at ${this.urlOf(service)}`);
+    }
     const text = await res.text();
     let body: unknown;
     try {

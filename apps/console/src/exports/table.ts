@@ -54,7 +54,8 @@ export function renderTable(table: Table, options: { exportHref?: (format: 'csv'
     table.rows.length === 0 && !table.total
       ? html`<tr><td colspan="${table.columns.length}">${options.empty ?? '-'}</td></tr>`
       : [...table.rows.map((r) => html`<tr${attributes(table, r)}>${table.columns.map((c) => cell(c, r))}</tr>`), table.total ? html`<tr class="total">${table.columns.map((c) => cell(c, table.total!))}</tr>` : ''];
-  return html`<div class="table" id="table-${table.id}">
+  // a region of its own, reachable by keyboard: a wide table scrolls within it
+  return html`<div class="table" id="table-${table.id}" role="region" aria-label="${table.title}" tabindex="0">
 <table><caption>${table.title}</caption>
 <thead><tr>${table.columns.map((c) => html`<th scope="col"${isNumeric(c.kind) ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
 <tbody>${body}</tbody></table>
