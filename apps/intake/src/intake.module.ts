@@ -3,6 +3,7 @@ import { Authenticator, Platform, REFERENCE_STATE, ServiceDefinition, StateProje
 import { INTAKE_STATE, applyIntakeEvents } from './projection/intake-projection';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { FileConnector } from './file-connector/file-connector';
+import { BatchListController } from './batch-list/batch-list.controller';
 import { BatchResultsController } from './batch-results/batch-results.controller';
 import { RecordOutcomesConsumer } from './batch-results/record-outcomes.consumer';
 import { BatchController } from './file-batch/batch.controller';
@@ -17,7 +18,7 @@ export class IntakeModule {
     const filing = new FileBatch(platform.db, { leaseMs: uploadLeaseMs, stallMs: uploadStallMs });
     return {
       module: IntakeModule,
-      controllers: [BatchController, BatchResultsController, RecordOutcomesConsumer, referenceDataConsumer('intake'), stateController(intakeState)],
+      controllers: [BatchController, BatchResultsController, BatchListController, RecordOutcomesConsumer, referenceDataConsumer('intake'), stateController(intakeState)],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: FileBatch, useValue: filing },

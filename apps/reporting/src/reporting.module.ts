@@ -5,6 +5,11 @@ import { AuditController } from './audit/audit.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
 import { FeedController } from './feeds/feed.controller';
 import { FiguresController } from './figures-api/figures.controller';
+import { FiguresSeriesController } from './figures-series/figures-series.controller';
+import { GuaranteesController } from './guarantees-api/guarantees.controller';
+import { PositionsController } from './positions/positions.controller';
+import { RollForwardController } from './roll-forward/roll-forward.controller';
+import { WhoAmIController } from './who-am-i/who-am-i.controller';
 import { LoanHistoryController } from './loan-history/loan-history.controller';
 import { reportingMigrations } from './migrations';
 import { ProjectionRunner } from './projections/projection.runner';
@@ -17,7 +22,9 @@ export class ReportingModule {
   static register(platform: Platform): DynamicModule {
     return {
       module: ReportingModule,
-      controllers: [RecordChunksConsumer, RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, AuditTrailController, referenceDataConsumer('reporting')],
+      controllers: [RecordChunksConsumer, RecordLogConsumer, FiguresController, FeedController, LoanHistoryController, RebuildController, AuditController, AuditTrailController, referenceDataConsumer('reporting'),
+        // the reads the console's pages are made of
+        FiguresSeriesController, GuaranteesController, RollForwardController, PositionsController, WhoAmIController],
       providers: [
         { provide: Database, useValue: platform.db },
         { provide: Authenticator, useValue: new Authenticator(platform.db, 'reporting', operatorKey(process.env, platform.config.operatorKeyFile)) },

@@ -39,7 +39,7 @@ export interface RunningPlatform {
  * transport), or any subset against PostgreSQL and Kafka in distributed mode. The service code is
  * the same either way; only the database and the transport differ.
  */
-export async function runServices(services: readonly ServiceDefinition[], config: PlatformConfig): Promise<RunningPlatform> {
+export async function runServices(services: readonly ServiceDefinition[], config: PlatformConfig, options: { modules?: readonly DynamicModule[] } = {}): Promise<RunningPlatform> {
   const log = new Logger('g2g');
   const instanceSuffix = config.instance ? `#${config.instance}` : '';
   let embedded: EmbeddedPostgres | undefined;
@@ -70,7 +70,8 @@ export async function runServices(services: readonly ServiceDefinition[], config
   const state = new PlatformState(platform, services.map((s) => s.name));
 
   @Module({
-    imports: services.map((s) => s.module(platform)),
+    // other modules served on the same port, which own no schema (the embedded platform's console)
+    imports: [...services.map((s) => s.module(platform)), ...(options.modules ?? [])],
     controllers: [HealthController, ApiDocsController],
     providers: [{ provide: PlatformState, useValue: state }],
   })

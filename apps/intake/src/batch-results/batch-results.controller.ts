@@ -33,18 +33,24 @@ export class BatchResultsController {
     @Query('after') after: string | undefined,
     @Query('limit') limit: string | undefined,
     @CallerOf() caller: Caller,
+    @Query('outcome') outcome?: string,
+    @Query('code') code?: string,
   ) {
     const kind = kindOf(segment);
     ownBank(caller, bank);
     const from = cursorParam('after', after, 0, 2_147_483_647);
     const take = cursorParam('limit', limit, 1_000, 10_000, 1);
-    const rows = await batchRows(this.db, bank, kind, batchRef, from, take);
+    if (outcome !== undefined && !OUTCOMES.includes(outcome)) throw new BadRequestException({ code: 'BAD_OUTCOME', message: `outcome: one of ${OUTCOMES.join(', ')}` });
+    if (code !== undefined && !/^[A-Z][A-Z0-9_]{0,63}$/.test(code)) throw new BadRequestException({ code: 'BAD_CODE', message: 'code: a result code such as QUOTA or MALFORMED_DATE' });
+    const rows = await batchRows(this.db, bank, kind, batchRef, from, take, { outcome, code });
     if (rows.length === 0 && !(await this.filing.summary(this.db, bank, kind, batchRef))) {
       throw new NotFoundException({ code: 'UNKNOWN_BATCH', message: `no ${kind} batch ${batchRef} of ${bank}` });
     }
     return { rows, next: rows.length === take ? rows[rows.length - 1].row : null };
   }
 }
+
+const OUTCOMES = ['invalid', 'pending', 'approved', 'accepted', 'rejected'];
 
 function kindOf(segment: string): BatchKindName {
   const kind = kindOfSegment(segment);

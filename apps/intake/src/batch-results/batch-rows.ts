@@ -11,8 +11,14 @@ export interface RowResult {
   errors?: unknown;
 }
 
-/** Rows of a batch numbered above `after`, at most `limit`, in order: read from its chunks. */
-export async function batchRows(sql: Sql, bank: string, kind: BatchKindName, batchRef: string, after: number, limit: number): Promise<RowResult[]> {
+/** Which rows a page keeps: an outcome, a code among the row's; both optional. */
+export interface RowFilter {
+  outcome?: string;
+  code?: string;
+}
+
+/** Rows of a batch numbered above `after` that pass the filter, at most `limit`, in order: read from its chunks. */
+export async function batchRows(sql: Sql, bank: string, kind: BatchKindName, batchRef: string, after: number, limit: number, filter: RowFilter = {}): Promise<RowResult[]> {
   const out: RowResult[] = [];
   let from = after;
   while (out.length < limit) {
@@ -30,6 +36,8 @@ export async function batchRows(sql: Sql, bank: string, kind: BatchKindName, bat
         const row = c.first_row + i;
         if (row <= from) continue;
         const outcome = OUTCOME_OF[c.outcomes[i]];
+        if (filter.outcome !== undefined && outcome !== filter.outcome) continue;
+        if (filter.code !== undefined && !codes[i].includes(filter.code)) continue;
         const errors = outcome === 'invalid' ? c.errors?.[String(row)] : undefined;
         out.push({ row, loan_id: ids[i] === '' ? null : ids[i], outcome, codes: codes[i], ...(errors ? { errors } : {}) });
       }

@@ -534,7 +534,7 @@ function streamOf({ bank, kind, batchRef }: BatchHeader): string {
   return kind === 'loans' ? `batch:${bank}:${batchRef}` : `batch:${kind}:${bank}:${batchRef}`;
 }
 
-interface BatchRow {
+export interface BatchRow {
   bank: string;
   kind: BatchKindName;
   batch_ref: string;
@@ -553,7 +553,7 @@ interface BatchRow {
   received_at: Date;
 }
 
-function toSummary(r: BatchRow): BatchSummary {
+export function toSummary(r: BatchRow): BatchSummary {
   const pending = r.rows - r.invalid - r.approved - r.accepted - r.rejected;
   // a receiving process that stopped renewing its lease is gone: the upload was interrupted
   const status: BatchStatus = r.lapsed ? 'incomplete' : r.status;

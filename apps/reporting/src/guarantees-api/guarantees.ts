@@ -1,0 +1,118 @@
+import { formatYuan } from '@g2g/domain';
+import { Sql } from '@g2g/event-store';
+import { FiguresQuery } from '../figures-api/figures';
+import { SCHEMA } from '../record-log/record-log.consumer';
+import { Params, fenOf, knownBy, partyCondition, sliceCondition } from '../slices/slice-sql';
+
+/** The figures a list of guarantees can stand behind, each with the guarantees it counts. */
+export const BEHIND = ['new_guarantees', 'outstanding_balance', 'released', 'compensation'] as const;
+export type Behind = (typeof BEHIND)[number];
+
+export interface GuaranteesQuery extends FiguresQuery {
+  behind: Behind;
+  /** only the guarantees this participant is a party to (a guarantor, re-guarantor or the Fund reading its own) */
+  party?: string;
+  /** loan ids starting with this */
+  loanIdPrefix?: string;
+  /** the page: guarantee ids after this one, in order */
+  after?: string;
+  limit: number;
+}
+
+export interface GuaranteeLine {
+  guarantee_id: string;
+  bank: string;
+  loan_id: string;
+  programme: string;
+  guarantor: string;
+  province: string;
+  industry_section: string;
+  borrower_type: string;
+  principal: string;
+  /** at the end of `to` */
+  outstanding: string;
+  issued_on: string;
+  matures_on: string;
+  released_on: string | null;
+  claimed_on: string | null;
+  compensation: string | null;
+}
+
+/** Which guarantees each figure counts, as `GET /figures` counts them (r_guarantees g, its outstanding o.outstanding). */
+const CONDITION: Record<Behind, string> = {
+  new_guarantees: 'g.issued_on between $1::date and $2::date',
+  outstanding_balance: 'g.issued_on <= $2::date and o.outstanding > 0',
+  released: 'r.released_on between $1::date and $2::date',
+  compensation: 'c.claimed_on between $1::date and $2::date',
+};
+
+/**
+ * The guarantees behind a figure (`GET /guarantees`), in guarantee id order, a page at a time,
+ * with the totals of all of them: the count and principal of new guarantees, the outstanding
+ * balance, the released count and principal, the claims' count and compensation, each equal to
+ * the figure of the same period, slice and as-of time.
+ */
+export async function guaranteesBehind(sql: Sql, q: GuaranteesQuery) {
+  const p = new Params(q.from, q.to, q.asOf ?? 'infinity');
+  const conditions = [CONDITION[q.behind], sliceCondition(q.slice, p), knownBy('g', '$3')];
+  if (q.party !== undefined) conditions.push(partyCondition(q.party, p));
+  if (q.loanIdPrefix) conditions.push(`substr(g.guarantee_id, length(g.bank) + 2) like ${p.add(`${q.loanIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  const selected = `
+    with ch as (
+      select guarantee_id, sum(amount_fen) as changed from ${SCHEMA}.r_principal_changes ch
+       where ch.business_date <= $2::date and ${knownBy('ch', '$3')} group by guarantee_id),
+    o as (
+      select g.guarantee_id, g.principal_fen - coalesce(ch.changed, 0) as outstanding
+        from ${SCHEMA}.r_guarantees g left join ch using (guarantee_id) where g.issued_on <= $2::date),
+    picked as (
+      select g.*, coalesce(o.outstanding, g.principal_fen) as outstanding_fen,
+             case when r.released_on <= $2::date then r.released_on end as released_on,
+             case when c.claimed_on <= $2::date then c.claimed_on end as claimed_on,
+             case when c.claimed_on <= $2::date then c.compensation_fen end as compensation_fen
+        from ${SCHEMA}.r_guarantees g
+        left join o using (guarantee_id)
+        left join ${SCHEMA}.r_releases r on r.guarantee_id = g.guarantee_id and ${knownBy('r', '$3')}
+        left join ${SCHEMA}.r_claims c on c.guarantee_id = g.guarantee_id and ${knownBy('c', '$3')}
+       where ${conditions.join(' and ')} and $1::date <= $2::date)`;
+  const [totals] = await sql.query<{ count: number; principal: string; outstanding: string; compensation: string }>(
+    `${selected}
+     select count(*)::int as count, coalesce(sum(principal_fen), 0)::text as principal,
+            coalesce(sum(outstanding_fen), 0)::text as outstanding, coalesce(sum(compensation_fen), 0)::text as compensation
+       from picked`,
+    p.values,
+  );
+  const page = new Params(...p.values);
+  const after = q.after !== undefined ? `where guarantee_id > ${page.add(q.after)}` : '';
+  const rows = await sql.query<Record<string, string>>(
+    `${selected}
+     select guarantee_id, bank, programme, guarantor, province, industry_section, borrower_type,
+            principal_fen::text as principal, outstanding_fen::text as outstanding,
+            to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(matures_on, 'YYYY-MM-DD') as matures_on,
+            to_char(released_on, 'YYYY-MM-DD') as released_on, to_char(claimed_on, 'YYYY-MM-DD') as claimed_on,
+            compensation_fen::text as compensation
+       from picked ${after} order by guarantee_id limit ${page.add(q.limit)}`,
+    page.values,
+  );
+  const lines: GuaranteeLine[] = rows.map((r) => ({
+    guarantee_id: r.guarantee_id,
+    bank: r.bank,
+    loan_id: r.guarantee_id.slice(r.bank.length + 1),
+    programme: r.programme,
+    guarantor: r.guarantor,
+    province: r.province,
+    industry_section: r.industry_section,
+    borrower_type: r.borrower_type,
+    principal: formatYuan(fenOf(r.principal)),
+    outstanding: formatYuan(fenOf(r.outstanding)),
+    issued_on: r.issued_on,
+    matures_on: r.matures_on,
+    released_on: r.released_on,
+    claimed_on: r.claimed_on,
+    compensation: r.compensation === null ? null : formatYuan(fenOf(r.compensation)),
+  }));
+  return {
+    totals: { count: totals.count, principal: formatYuan(fenOf(totals.principal)), outstanding: formatYuan(fenOf(totals.outstanding)), compensation: formatYuan(fenOf(totals.compensation)) },
+    guarantees: lines,
+    next: lines.length === q.limit ? lines[lines.length - 1].guarantee_id : null,
+  };
+}
