@@ -6,6 +6,22 @@ import { programmeStates, ProgrammeState } from '../programme-states/programme-s
 import { Params, fenOf, knownBy, sliceCondition } from '../slices/slice-sql';
 
 const RATIO_DECIMALS = 10;
+
+/**
+ * The new business to sum, with the columns of r_guarantees that slices and breakdowns name: what
+ * is known now from the figure cells (a row per business date and cell, docs/adr/0013), a past
+ * time from the guarantees themselves (a row each, `loans` 1).
+ */
+const newBusiness = (asOf: string | undefined) =>
+  asOf === undefined
+    ? `(select c.issued_on, c.terms_id, c.bank, c.industry_section, c.borrower_type, t.programme, t.guarantor, t.province, t.fund_backed,
+               c.loans, c.principal_fen, c.inclusive_fen, c.small_fen, 'infinity'::timestamptz as recorded_at
+          from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id))`
+    : `(select g.*, 1 as loans, case when g.inclusive then g.principal_fen else 0 end as inclusive_fen from ${SCHEMA}.r_guarantees g)`;
+
+/** The guarantees of borrowers with more than one, with the columns slices name (known now only). */
+const REPEAT_LOANS = `(select r.*, t.programme, t.guarantor, t.province, t.fund_backed, 'infinity'::timestamptz as recorded_at
+   from ${SCHEMA}.r_repeat_loans r join ${SCHEMA}.r_terms t using (terms_id))`;
 const FIVE_MILLION_YUAN_FEN = 500_000_000n;
 
 /** A month of the series: the figures of its days within the period, balances at its last day there. */
@@ -49,23 +65,35 @@ export async function monthlyFigures(sql: Sql, q: FiguresQuery): Promise<MonthFi
   const month = (column: string) => `to_char(${column}, 'YYYY-MM')`;
   const issuedInPeriod = `g.issued_on between $1::date and $2::date and ${inSlice}`;
 
+  const source = newBusiness(q.asOf);
   const issued = await sql.query<{ month: string; count: number; principal: string; inclusive: string }>(
-    `select ${month('g.issued_on')} as month, count(*)::int as count, sum(g.principal_fen)::text as principal,
-            coalesce(sum(g.principal_fen) filter (where g.inclusive), 0)::text as inclusive
-       from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by 1`,
+    `select ${month('g.issued_on')} as month, sum(g.loans)::int as count, sum(g.principal_fen)::text as principal,
+            coalesce(sum(g.inclusive_fen), 0)::text as inclusive
+       from ${source} g where ${issuedInPeriod} group by 1`,
     p.values,
   );
+  // per borrower and month; from the cells, every borrower with one guarantee is its guarantee
+  // (small_fen), and those with more are summed from their guarantees (docs/adr/0013)
   const small = await sql.query<{ month: string; small: string }>(
-    `select month, coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0)::text as small
-       from (select ${month('g.issued_on')} as month, g.borrower_id, sum(g.principal_fen) as total
-               from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by 1, 2) b
-      group by month`,
+    q.asOf === undefined
+      ? `with cells as (select ${month('g.issued_on')} as month, sum(g.small_fen) as small from ${source} g where ${issuedInPeriod} group by 1),
+              repeat as (
+                select month, sum(small_loans) as small_loans, coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_borrowers
+                  from (select ${month('g.issued_on')} as month, g.borrower_id, sum(g.principal_fen) as total,
+                               coalesce(sum(g.principal_fen) filter (where g.principal_fen <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_loans
+                          from ${REPEAT_LOANS} g where ${issuedInPeriod} group by 1, 2) b
+                 group by month)
+         select c.month, (c.small - coalesce(r.small_loans, 0) + coalesce(r.small_borrowers, 0))::text as small from cells c left join repeat r using (month)`
+      : `select month, coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0)::text as small
+           from (select ${month('g.issued_on')} as month, g.borrower_id, sum(g.principal_fen) as total
+                   from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by 1, 2) b
+          group by month`,
     p.values,
   );
   // every month up to `to` (also before the period): the balance at a month's end is their running sum
   const issuedEver = await sql.query<{ month: string; principal: string }>(
     `select ${month('g.issued_on')} as month, sum(g.principal_fen)::text as principal
-       from ${SCHEMA}.r_guarantees g where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice} group by 1`,
+       from ${source} g where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice} group by 1`,
     p.values,
   );
   const changedEver = await sql.query<{ month: string; amount: string }>(
@@ -146,18 +174,22 @@ export async function breakdown(sql: Sql, q: FiguresQuery, dimensions: readonly 
   const grouped = `group by grouping sets (${sets})`;
   type Keyed = Record<Dimension, string | null>;
 
+  const source = newBusiness(q.asOf);
   const issued = await sql.query<Keyed & { count: number; principal: string }>(
-    `select ${keys}, count(*)::int as count, sum(g.principal_fen)::text as principal
-       from ${SCHEMA}.r_guarantees g where g.issued_on between $1::date and $2::date and ${inSlice} ${grouped}`,
+    `select ${keys}, sum(g.loans)::int as count, sum(g.principal_fen)::text as principal
+       from ${source} g where g.issued_on between $1::date and $2::date and ${inSlice} ${grouped}`,
     p.values,
   );
-  const outstanding = await sql.query<Keyed & { amount: string }>(
-    `with ch as (
-       select guarantee_id, sum(amount_fen) as changed from ${SCHEMA}.r_principal_changes ch
-        where ch.business_date <= $2::date and ${knownBy('ch', '$3')} group by guarantee_id)
-     select ${keys}, sum(g.principal_fen - coalesce(ch.changed, 0))::text as amount
-       from ${SCHEMA}.r_guarantees g left join ch using (guarantee_id)
-      where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice} ${grouped}`,
+  // at the end of the period: what was issued by then, less the changes of principal dated by then
+  const issuedBy = await sql.query<Keyed & { amount: string }>(
+    `select ${keys}, sum(g.principal_fen)::text as amount
+       from ${source} g where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice} ${grouped}`,
+    p.values,
+  );
+  const changedBy = await sql.query<Keyed & { amount: string }>(
+    `select ${keys}, sum(ch.amount_fen)::text as amount
+       from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
+      where $1::date <= $2::date and ch.business_date <= $2::date and ${knownBy('ch', '$3')} and g.issued_on <= $2::date and ${inSlice} ${grouped}`,
     p.values,
   );
   const released = await sql.query<Keyed & { count: number; principal: string }>(
@@ -184,7 +216,8 @@ export async function breakdown(sql: Sql, q: FiguresQuery, dimensions: readonly 
     // a row of one grouping set has its own dimension set and every other one null
     const mine = <T extends Keyed>(list: T[]) => list.filter((r) => r[d] !== null && dimensions.every((o) => o === d || r[o] === null));
     for (const r of mine(issued)) Object.assign(at(r[d]!), { count: r.count, principal: fenOf(r.principal) });
-    for (const r of mine(outstanding)) at(r[d]!).outstanding = fenOf(r.amount);
+    for (const r of mine(issuedBy)) at(r[d]!).outstanding += fenOf(r.amount);
+    for (const r of mine(changedBy)) at(r[d]!).outstanding -= fenOf(r.amount);
     for (const r of mine(released)) Object.assign(at(r[d]!), { released: r.count, releasedPrincipal: fenOf(r.principal) });
     for (const r of mine(claims)) Object.assign(at(r[d]!), { claims: r.count, compensation: fenOf(r.amount) });
     out[d] = [...rows]
