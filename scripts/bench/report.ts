@@ -187,6 +187,10 @@ function runReport(s: BenchSummary, p: PlatformResult): string {
   for (const r of v.stateRebuilds ?? []) {
     out.push(`  rebuild of ${r.service}'s state from its own log: ${n0(r.events)} events -> ${n0(r.rows)} rows in ${n1(r.seconds)} s = ${n0(r.loansPerSecond)} loans/s; ${r.identical ? 'the same as before' : 'DIFFERENT  <-- MISMATCH'}`);
   }
+  if (v.reads?.length) {
+    out.push(`  the reads behind the console's pages (GET as NFRA, three calls each, ms):`);
+    for (const r of v.reads) out.push(`    ${r.read.padEnd(62)} ${r.ms.map((x) => x.toFixed(0).padStart(6)).join(' ')}`);
+  }
   const au = v.audit;
   const clean = au.violations.length === 0 && au.differences === 0;
   out.push(

@@ -77,6 +77,35 @@ export interface Verification {
   /** the audit: invariants and figures recomputed from the events alone */
   audit: { events: number; guarantees: number; violations: string[]; differences: number; figuresCompared: number; seconds: number };
   outcomes: OutcomesDigest;
+  /** the reads a console page is made of, as NFRA makes them: milliseconds of each of three calls */
+  reads: { read: string; ms: number[] }[];
+}
+
+/** The reads behind the console's pages, each called three times after the run, the platform at rest. */
+export const CONSOLE_READS: readonly { read: string; path: string }[] = [
+  { read: 'figures (the dashboard)', path: `/figures?${FIGURES_PERIOD}` },
+  { read: 'figures of one bank', path: `/figures?${FIGURES_PERIOD}&bank=ICBC` },
+  { read: 'figures month by month', path: `/figures/monthly?${FIGURES_PERIOD}` },
+  { read: 'breakdown by programme, bank, guarantor, province, industry', path: `/figures/breakdown?${FIGURES_PERIOD}&by=programme,bank,guarantor,province,industry_section` },
+  { read: 'guarantees behind new business, first page', path: `/guarantees?${FIGURES_PERIOD}&behind=new_guarantees&limit=50` },
+  { read: 'roll-forward by guarantor', path: `/roll-forward?${FIGURES_PERIOD}&by=guarantor` },
+  { read: 'position of BJ-REG', path: `/positions/BJ-REG?${FIGURES_PERIOD}` },
+  { read: 'figures as of the run (from the facts)', path: `/figures?${FIGURES_PERIOD}&as_of=2999-01-01T00:00:00Z` },
+];
+
+async function timeReads(url: ServiceUrl, keys: BenchKeys): Promise<Verification['reads']> {
+  const out: Verification['reads'] = [];
+  for (const r of CONSOLE_READS) {
+    const ms: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const answer = await call(url('reporting'), 'GET', r.path, keys.NFRA);
+      if (answer.status !== 200) throw new Error(`GET ${r.path} answered ${answer.status}`);
+      ms.push(performance.now() - t0);
+    }
+    out.push({ read: r.read, ms });
+  }
+  return out;
 }
 
 /** PUT the batch file, streamed; resolves with the seconds it took once intake answered 202 for every row. */
@@ -159,6 +188,8 @@ export async function verifyOverHttp(
   stateRebuilds.push({ service: 'reporting', events: rebuilt?.events ?? 0, rows: rebuilt?.rows ?? 0, seconds: rebuildSeconds, identical: rebuilt?.identical === true, loansPerSecond: o.rows / rebuildSeconds });
   log('verifying (not timed): every row\'s outcome');
   const outcomes = await outcomesDigest(url, keys, o.batchRef);
+  log('timing the reads behind the console\'s pages (not part of the run)');
+  const reads = await timeReads(url, keys);
   return {
     figuresCount: figures?.new_guarantees?.count,
     figures,
@@ -178,6 +209,7 @@ export async function verifyOverHttp(
       seconds: auditSeconds,
     },
     outcomes,
+    reads,
   };
 }
 

@@ -184,6 +184,8 @@ describe('the fault plan', () => {
         // every row filed, none decided: each fault of the plan is due at the first look
         progressNow: async () => ({ filed: 100, decided: 0, projected: 0 }),
         settled: async () => false,
+        uploading: () => true,
+        uploadPaceSeconds: 0,
         isUp: () => true,
         phaseNow: async () => ({ phases: ['upload'], pipeline: null }),
         inject: async (f) => {
@@ -197,6 +199,31 @@ describe('the fault plan', () => {
     );
     expect(fired).toEqual(['intake', 'underwriting', 'reporting']);
     expect(records.map((r) => r.recoverySeconds !== null)).toEqual([true, true, true]);
+  });
+
+  it('fires a fault aimed into the upload at its share of the pace when the rows filed lag behind', async () => {
+    const records: FaultRecord[] = [];
+    await executePlan(
+      [{ target: 'intake', when: { measure: 'filed', fraction: 0.5 }, downMs: 500 }],
+      {
+        t0: performance.now(),
+        rows: 100,
+        approved: 90,
+        progressNow: async () => ({ filed: 0, decided: 0, projected: 0 }),
+        settled: async () => false,
+        uploading: () => true,
+        uploadPaceSeconds: 1,
+        isUp: () => true,
+        phaseNow: async () => ({ phases: ['upload'], pipeline: null }),
+        inject: async () => 'done',
+        cancelled: () => false,
+        log: () => undefined,
+      },
+      records,
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0].at).toBeGreaterThanOrEqual(0.5);
+    expect(records[0].phases).toEqual(['upload']);
   });
 
   it('measures progress as rows filed, rows decided and guarantees projected', () => {

@@ -153,6 +153,8 @@ export async function runOnce(o: RunOptions): Promise<RunReport> {
         rows: o.rows,
         approved: o.cleanApproved,
         progressNow: () => observer.progress(),
+        uploading: () => uploading,
+        uploadPaceSeconds: o.uploadPaceSeconds,
         settled: async () => {
           const sample = await observer.sample(since());
           return report.upload.status !== null && sample !== null && quiet(sample) && sample.filed === o.rows && sample.decided === o.rows;

@@ -85,6 +85,10 @@ export interface SchedulerHooks {
   approved: number;
   /** the counts progress is made of, or null when they cannot be read right now */
   progressNow: () => Promise<Progress | null>;
+  /** whether the bank's PUT is in flight now */
+  uploading: () => boolean;
+  /** the PUT's body is sent over at least this many seconds (0: not paced) */
+  uploadPaceSeconds: number;
   /** true when nothing is in flight any more (then the faults left fire at once) */
   settled: () => Promise<boolean>;
   /** whether the target serves right now (a service that is down is not killed again) */
@@ -104,7 +108,8 @@ export function progressOf(p: Progress, rows: number, approved: number): number 
 /**
  * Carries out a plan: each fault fires when the run's progress (or the share of rows filed) reaches
  * its fraction, once its target is up, at least half a second after the previous fault (one aimed at
- * the share of rows filed goes before the others that are due). It does not
+ * the share of rows filed goes before the others that are due, and fires at that share of the
+ * upload's pace if the rows filed have not got there by then). It does not
  * wait for earlier faults' targets to be back, so faults overlap as they would in life, except that
  * the broker and the database are never down at the same time. When nothing has moved for 3 s and
  * nothing is in flight any more, the faults still planned fire one after another (tagged with the
@@ -140,7 +145,10 @@ export async function executePlan(plan: PlannedFault[], hooks: SchedulerHooks, r
       settled = await hooks.settled();
     }
     const due = (f: PlannedFault) => {
-      const reached = f.when.measure === 'filed' ? counts.filed / hooks.rows : progress;
+      // aimed into the upload: the share of rows filed, or (the PUT being paced) that share of its
+      // pace gone by while it is in flight, whichever comes first
+      const intoUpload = f.when.measure === 'filed' && hooks.uploading() && since() >= f.when.fraction * hooks.uploadPaceSeconds;
+      const reached = intoUpload ? 1 : f.when.measure === 'filed' ? counts.filed / hooks.rows : progress;
       const infrastructure = INFRASTRUCTURE.includes(f.target);
       return (settled || reached >= f.when.fraction) && hooks.isUp(f.target) && !(infrastructure && infrastructureBusy);
     };
