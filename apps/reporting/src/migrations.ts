@@ -6,22 +6,33 @@ import { referenceDataMigrations } from '@g2g/platform';
  * projections are built from, and rebuilt from); the r_* tables are those projections. Every fact
  * carries its business date and the time the platform recorded it, for figures as of a past time.
  */
-/** The figure cells and the repeat borrowers' guarantees, from the facts (a database that had facts before the cells). */
-export const FIGURE_CELLS_FROM_FACTS = `
-      insert into {schema}.r_issued_cells
-      select issued_on, terms_id, bank, industry_section, borrower_type, count(*), sum(principal_fen),
-             coalesce(sum(principal_fen) filter (where inclusive), 0), count(*) filter (where sci_tech),
+const CELL = 'issued_on, terms_id, bank, industry_section, borrower_type';
+const PART = `case when p.party->>'role' = 'guarantor' then null else floor(g.principal_fen * (p.party->>'sharePct')::numeric / 100) end`;
+
+/**
+ * The figure cells of the guarantees in `source` (r_guarantees, or the rows an insert returned):
+ * their sums per cell, and each party's part (the floor of its share, the guarantor the rest) summed
+ * per cell in the order of the parties of the cell's terms.
+ */
+export const issuedCells = (source: string, schema: string) => `
+  insert into ${schema}.r_issued_cells (${CELL}, loans, principal_fen, inclusive_fen, sci_loans, sci_fen, small_fen, fee_weighted, interest_weighted, fees_fen, parts_fen)
+  select s.*, r.parts_fen from (
+      select ${CELL}, count(*), sum(principal_fen), coalesce(sum(principal_fen) filter (where inclusive), 0), count(*) filter (where sci_tech),
              coalesce(sum(principal_fen) filter (where sci_tech), 0), coalesce(sum(principal_fen) filter (where principal_fen <= 500000000), 0),
              sum(principal_fen * fee_rate_pct * 10000), sum(principal_fen * interest_rate_pct * 10000), sum(guarantee_fee_fen)
-        from {schema}.r_guarantees group by 1, 2, 3, 4, 5;
-      insert into {schema}.r_risk_cells
-      select issued_on, terms_id, bank, industry_section, borrower_type, participant, sum(amount), count(*)
-        from (select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, p->>'participant' as participant,
-                     coalesce(case when p->>'role' = 'guarantor' then null else floor(g.principal_fen * (p->>'sharePct')::numeric / 100) end,
-                              g.principal_fen - coalesce(sum(case when p->>'role' = 'guarantor' then null else floor(g.principal_fen * (p->>'sharePct')::numeric / 100) end)
-                                                           over (partition by g.guarantee_id), 0)) as amount
-                from {schema}.r_guarantees g join {schema}.r_terms t using (terms_id), jsonb_array_elements(t.parties) p) x
-       group by 1, 2, 3, 4, 5, 6;
+        from ${source} group by ${CELL}) s
+  join (
+      select ${CELL}, array_agg(amount order by n) as parts_fen from (
+        select ${CELL}, n, sum(amount) as amount from (
+          select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, p.n,
+                 coalesce(${PART}, g.principal_fen - coalesce(sum(${PART}) over (partition by g.guarantee_id), 0)) as amount
+            from ${source} g join ${schema}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality p(party, n)) x
+        group by ${CELL}, n) y
+      group by ${CELL}) r using (${CELL})`;
+
+/** The figure cells and the repeat borrowers' guarantees, from the facts (a database that had facts before the cells). */
+export const FIGURE_CELLS_FROM_FACTS = `
+      ${issuedCells('{schema}.r_guarantees', '{schema}')};
       insert into {schema}.r_fee_cells
       select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, sum(f.fee_fen)
         from {schema}.r_reguarantee_fees f join {schema}.r_guarantees g using (guarantee_id) group by 1, 2, 3, 4, 5, 6;
@@ -303,20 +314,9 @@ export const reportingMigrations: readonly Migration[] = [
         fee_weighted numeric not null,
         interest_weighted numeric not null,
         fees_fen numeric not null,
+        -- each party's part when issued (the floor of its share; the guarantor the rest), in the order of the terms' parties
+        parts_fen numeric[] not null,
         primary key (issued_on, terms_id, bank, industry_section, borrower_type)
-      );
-      -- each party's part of the principal when issued (floor of its share; the guarantor the rest)
-      create table {schema}.r_risk_cells (
-        issued_on date not null,
-        terms_id text not null,
-        bank text not null,
-        industry_section text not null,
-        borrower_type text not null,
-        participant text not null,
-        amount_fen numeric not null,
-        -- the guarantees the party has a part in
-        loans bigint not null,
-        primary key (issued_on, terms_id, bank, industry_section, borrower_type, participant)
       );
       -- re-guarantee fees by the cell of their guarantee, counted once both are known
       create table {schema}.r_fee_cells (

@@ -294,7 +294,10 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
                    coalesce(part_now, now - coalesce(sum(part_now) over w, 0)) - coalesce(part_was, was - coalesce(sum(part_was) over w, 0)) as delta
               from parts window w as (partition by guarantee_id)),
           deltas as (select participant, sum(delta) as delta, count(*) filter (where now <= 0) as gone from filled group by participant),
-          issued as (select c.participant, sum(c.amount_fen) as amount, sum(c.loans) as loans from ${cells('r_risk_cells', issuedBy)} group by c.participant)
+          issued as (
+            select q.party->>'participant' as participant, sum(c.parts_fen[q.n]) as amount, sum(c.loans) as loans
+              from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
+             where ${issuedBy} and ${f.sql} group by 1)
      select i.participant, (i.amount + coalesce(d.delta, 0))::text as amount
        from issued i left join deltas d using (participant)
       where i.loans > coalesce(d.gone, 0) order by i.participant`,

@@ -15,6 +15,7 @@ import {
 } from '@g2g/contracts';
 import { Sql, joined } from '@g2g/event-store';
 import { createHash } from 'node:crypto';
+import { issuedCells } from '../migrations';
 import { SCHEMA } from '../record-log/record-log.consumer';
 
 /** An event of reporting's log as the projector reads it. */
@@ -38,8 +39,7 @@ export const READ_MODELS = {
   r_recoveries: ['position', 'idx', 'participant', 'guarantee_id', 'role', 'recovered_on', 'amount_fen', 'recorded_at'],
   r_feed: ['participant', 'position'],
   r_chunks: ['kind', 'bank', 'batch_ref', 'first_row', 'position'],
-  r_issued_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen'],
-  r_risk_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'participant', 'amount_fen', 'loans'],
+  r_issued_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen', 'parts_fen'],
   r_fee_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'participant', 'fee_fen'],
   r_borrowers: ['borrower_id', 'loans', 'first_guarantee'],
   r_repeat_loans: ['guarantee_id', 'borrower_id', 'issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'principal_fen', 'sci_tech'],
@@ -57,7 +57,7 @@ export const termsIdOf = (programme: string, t: IssueTermsV2) => createHash('sha
 async function insertColumns(
   tx: Sql,
   table: string,
-  columns: Record<string, [type: string, values: readonly (string | number | bigint)[]]>,
+  columns: Columns,
   conflict = 'on conflict do nothing',
   then?: string,
 ): Promise<void> {
@@ -83,23 +83,9 @@ const addTo = (table: string, key: string, columns: string[]) =>
  */
 const AFTER_ISSUED = `
   , cells as (
-      insert into ${SCHEMA}.r_issued_cells
-      select ${CELL}, count(*), sum(principal_fen), coalesce(sum(principal_fen) filter (where inclusive), 0),
-             count(*) filter (where sci_tech), coalesce(sum(principal_fen) filter (where sci_tech), 0),
-             coalesce(sum(principal_fen) filter (where principal_fen <= 500000000), 0),
-             sum(principal_fen * fee_rate_pct * 10000), sum(principal_fen * interest_rate_pct * 10000), sum(guarantee_fee_fen)
-        from ins group by ${CELL}
-      ${addTo('r_issued_cells', CELL, ['loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen'])})
-  , risk as (
-      insert into ${SCHEMA}.r_risk_cells
-      select ${CELL}, participant, sum(amount), count(*) from (
-        select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, p->>'participant' as participant,
-               coalesce(case when p->>'role' = 'guarantor' then null else floor(i.principal_fen * (p->>'sharePct')::numeric / 100) end,
-                        i.principal_fen - coalesce(sum(case when p->>'role' = 'guarantor' then null else floor(i.principal_fen * (p->>'sharePct')::numeric / 100) end)
-                                                     over (partition by i.guarantee_id), 0)) as amount
-          from ins i join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) p) x
-       group by ${CELL_KEYS}
-      ${addTo('r_risk_cells', CELL_KEYS, ['amount_fen', 'loans'])})
+      ${issuedCells('ins', SCHEMA)}
+      ${addTo('r_issued_cells', CELL, ['loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen'])},
+        parts_fen = (select array_agg(a + b order by n) from unnest(${SCHEMA}.r_issued_cells.parts_fen, excluded.parts_fen) with ordinality u(a, b, n)))
   , fees as (
       insert into ${SCHEMA}.r_fee_cells
       select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, f.participant, sum(f.fee_fen)
@@ -127,19 +113,41 @@ const AFTER_FEES = `
     from ins f join ${SCHEMA}.r_guarantees g using (guarantee_id) group by ${CELL_KEYS}
   ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])}`;
 
+type Columns = Record<string, [type: string, values: readonly (string | number | bigint)[]]>;
+
+/** Rows of several events of a page, column by column, written by one statement at the end of the page. */
+class PageRows {
+  private readonly columns = new Map<string, [string, (string | number | bigint)[]]>();
+
+  add(columns: Columns): void {
+    for (const [name, [type, values]] of Object.entries(columns)) {
+      const column = this.columns.get(name) ?? this.columns.set(name, [type, []]).get(name)!;
+      for (const v of values) column[1].push(v);
+    }
+  }
+
+  get(): Columns | null {
+    return this.columns.size > 0 ? Object.fromEntries(this.columns) : null;
+  }
+}
+
 /**
  * Applies a page of the log to the read models, with set-based statements. Facts go to their own
  * tables keyed by the event (its log position and the row within it), so a page's order does not
  * matter and applying it again changes nothing. Feeds point into the log.
  */
 export async function project(tx: Sql, events: readonly LoggedEvent[]): Promise<void> {
+  // the guarantees and the fees of the whole page go in one statement each, so that a page of many
+  // chunks adds to each figure cell once (a projection that is behind catches up in larger steps)
+  const guarantees = new PageRows();
+  const fees = new PageRows();
   for (const e of events) {
     switch (e.type) {
       case loansDecidedV2.topic:
-        await decided(tx, e as LoggedEvent<LoansDecidedV2>);
+        await decided(tx, e as LoggedEvent<LoansDecidedV2>, guarantees);
         break;
       case guaranteesCededV2.topic:
-        await ceded(tx, e as LoggedEvent<GuaranteesCededV2>);
+        await ceded(tx, e as LoggedEvent<GuaranteesCededV2>, fees);
         break;
       case servicingDecidedV2.topic:
         await servicing(tx, e as LoggedEvent<ServicingDecidedV2>);
@@ -152,6 +160,11 @@ export async function project(tx: Sql, events: readonly LoggedEvent[]): Promise<
         if (operatorActionRecordedV1.carries(e.type)) await auditTrail(tx, e as LoggedEvent<OperatorActionRecordedV1>);
     }
   }
+  // whichever of a guarantee and its fee is written second adds the fee to the cell: either order holds
+  const g = guarantees.get();
+  if (g) await insertColumns(tx, 'r_guarantees', g, 'on conflict do nothing', AFTER_ISSUED);
+  const f = fees.get();
+  if (f) await insertColumns(tx, 'r_reguarantee_fees', f, 'on conflict do nothing', AFTER_FEES);
 }
 
 async function chunkAt(tx: Sql, kind: 'decided' | 'ceded', d: { bank: string; batchRef: string; firstRow: number }, position: bigint): Promise<void> {
@@ -170,7 +183,7 @@ async function feed(tx: Sql, e: LoggedEvent, participants: Iterable<string>): Pr
   await insertColumns(tx, 'r_feed', { participant: ['text', list], position: ['bigint', list.map(() => e.position)] });
 }
 
-async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>): Promise<void> {
+async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>, guarantees: PageRows): Promise<void> {
   const d = e.data;
   await chunkAt(tx, 'decided', d, e.position);
   const ids = d.terms.map((t) => termsIdOf(d.programme, t));
@@ -186,7 +199,7 @@ async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>): Promise<void> {
   const n = g.index.length;
   const each = <T>(f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
   const terms = (i: number) => d.terms[g.terms[i]];
-  await insertColumns(tx, 'r_guarantees', {
+  guarantees.add({
     guarantee_id: ['text', each((i) => `${d.bank}/${d.loanId[g.index[i]]}`)],
     programme: ['text', each(() => d.programme)],
     bank: ['text', each(() => d.bank)],
@@ -208,7 +221,7 @@ async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>): Promise<void> {
     recorded_at: ['timestamptz', each(() => e.recordedAt)],
     position: ['bigint', each(() => e.position)],
     idx: ['int', g.index],
-  }, 'on conflict do nothing', AFTER_ISSUED);
+  });
   const approved = new Set(g.index);
   const rejected = d.loanId.flatMap((id, k) => (approved.has(k) ? [] : [k]));
   await insertColumns(tx, 'r_rejections', {
@@ -220,17 +233,17 @@ async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>): Promise<void> {
   await feed(tx, e, d.terms.flatMap((t) => t.parties.filter((p) => p.role !== 'bank').map((p) => p.participant)));
 }
 
-async function ceded(tx: Sql, e: LoggedEvent<GuaranteesCededV2>): Promise<void> {
+async function ceded(tx: Sql, e: LoggedEvent<GuaranteesCededV2>, fees: PageRows): Promise<void> {
   const d = e.data;
   await chunkAt(tx, 'ceded', d, e.position);
   const rows = d.parts.flatMap((part) => part.feeFen.flatMap((fee, i) => (fee === '' ? [] : [{ g: `${d.bank}/${d.guarantees.loanId[i]}`, participant: part.participant, fee }])));
-  await insertColumns(tx, 'r_reguarantee_fees', {
+  fees.add({
     guarantee_id: ['text', rows.map((r) => r.g)],
     participant: ['text', rows.map((r) => r.participant)],
     fee_fen: ['numeric', rows.map((r) => r.fee)],
     recorded_at: ['timestamptz', rows.map(() => e.recordedAt)],
     position: ['bigint', rows.map(() => e.position)],
-  }, 'on conflict do nothing', AFTER_FEES);
+  });
   await feed(tx, e, [...d.guarantees.guarantor, ...d.parts.map((p) => p.participant)]);
 }
 
