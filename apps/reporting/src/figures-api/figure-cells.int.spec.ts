@@ -1,6 +1,6 @@
 import { GuaranteesCededV2, IssueTermsV2, LoansDecidedV2, ServicingDecidedV2, guaranteesCededV2, loansDecidedV2, servicingDecidedV2 } from '@g2g/contracts';
 import { rebuildState } from '@g2g/platform';
-import { TestDatabase, embeddedDatabase, freshServerDatabase } from '@g2g/testing';
+import { TestDatabase, embeddedDatabase, eventually, freshServerDatabase } from '@g2g/testing';
 import { FIGURE_CELLS_FROM_FACTS } from '../migrations';
 import { openReporting } from '../reporting-database.fixture';
 import { SCHEMA, record } from '../record-log/record-log.consumer';
@@ -238,7 +238,19 @@ describe.each(databases)('the figure cells, on %s', (_name, open) => {
     for (const [i, m] of messages.entries()) {
       await t.db.transaction((tx) => record({ tx }, [{ id: `cells:${i}`, topic: m.topic, key: 'k', value: m.value, headers: {} }]));
     }
-    for (let pages = 0; pages < 100 && (await runner.subscription.poll()) > 0; pages++);
+    // until the projection has every event of the log (it reads none while an older transaction
+    // anywhere on the server could still commit one before it: other suites share the server)
+    await eventually(
+      async () => {
+        await runner.subscription.poll();
+        const [{ done }] = await t.db.query<{ done: boolean }>(
+          `select (select position from ${SCHEMA}.checkpoints where name = 'reporting.projections') = (select max(global_position) from ${SCHEMA}.events) as done`,
+        );
+        return done === true;
+      },
+      90_000,
+      'the portfolio projected',
+    );
   }, 120_000);
   afterAll(async () => t?.close());
 
