@@ -126,6 +126,8 @@ describe('the file connector', () => {
     // as a process that claimed them and died leaves them: under a claim's name, and under the file's own
     writeFileSync(join(dir, 'processing', 'CRASHED~1a2b-0123456789ab.csv'), [HEADER, ROW('CR-1')].join('\n') + '\n');
     writeFileSync(join(dir, 'processing', 'EARLIER.csv'), [HEADER, ROW('CR-2')].join('\n') + '\n');
+    // the clock from the claims' own time on: the files' status change times are the machine's
+    clock = Date.now();
     await c.scan();
     // just claimed, perhaps by another process that is about to file it: left alone
     expect(readdirSync(join(dir, 'processing')).sort()).toEqual(['CRASHED~1a2b-0123456789ab.csv', 'EARLIER.csv']);
