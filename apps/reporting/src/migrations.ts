@@ -6,7 +6,8 @@ import { referenceDataMigrations } from '@g2g/platform';
  * projections are built from, and rebuilt from); the r_* tables are those projections. Every fact
  * carries its business date and the time the platform recorded it, for figures as of a past time.
  */
-const CELL = 'issued_on, terms_id, bank, industry_section, borrower_type';
+/** The columns that name a figure cell. */
+export const CELL = 'issued_on, terms_id, bank, industry_section, borrower_type';
 const PART = `case when p.party->>'role' = 'guarantor' then null else floor(g.principal_fen * (p.party->>'sharePct')::numeric / 100) end`;
 
 /**

@@ -15,7 +15,7 @@ import {
 } from '@g2g/contracts';
 import { Sql, joined } from '@g2g/event-store';
 import { createHash } from 'node:crypto';
-import { issuedCells } from '../migrations';
+import { CELL, issuedCells } from '../migrations';
 import { SCHEMA } from '../record-log/record-log.consumer';
 
 /** An event of reporting's log as the projector reads it. */
@@ -70,7 +70,6 @@ async function insertColumns(
   await tx.query(then ? `with ins as (${insert} returning *) ${then}` : insert, names.map((n) => joined(columns[n][1])));
 }
 
-const CELL = 'issued_on, terms_id, bank, industry_section, borrower_type';
 const CELL_KEYS = `${CELL}, participant`;
 /** adds `columns` of the rows given to the cells they fall in */
 const addTo = (table: string, key: string, columns: string[]) =>
