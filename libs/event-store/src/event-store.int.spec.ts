@@ -193,6 +193,12 @@ describe.each(testDatabases)('event store on %s', (_name, open) => {
     expect(await ours()).toEqual([]); // stopped: gone
   });
 
+  it('runs statements without JIT compilation on a server (it cost seconds a statement on chunk-sized writes)', async () => {
+    if (t.kind !== 'server') return; // the embedded PostgreSQL has no JIT
+    const sessions = await Promise.all([1, 2, 3].map(() => t.db.transaction((tx) => tx.query<{ jit: string }>('show jit'))));
+    expect(sessions.map(([r]) => r.jit)).toEqual(['off', 'off', 'off']);
+  });
+
   it('runs migrations once, however often it is asked', async () => {
     expect(await migrate(t.db, schema, storeMigrations)).toEqual([]);
   });
