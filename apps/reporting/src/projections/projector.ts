@@ -13,7 +13,7 @@ import {
   programmeSuspendedV1,
   servicingDecidedV2,
 } from '@g2g/contracts';
-import { Sql, joined } from '@g2g/event-store';
+import { LOOKUP, Sql, joined } from '@g2g/event-store';
 import { createHash } from 'node:crypto';
 import { CELL, issuedCells } from '../migrations';
 import { SCHEMA } from '../record-log/record-log.consumer';
@@ -88,7 +88,8 @@ const AFTER_ISSUED = `
   , fees as (
       insert into ${SCHEMA}.r_fee_cells
       select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, f.participant, sum(f.fee_fen)
-        from ins i join ${SCHEMA}.r_reguarantee_fees f using (guarantee_id) group by ${CELL_KEYS}
+        from ins i cross join lateral (select participant, fee_fen from ${SCHEMA}.r_reguarantee_fees f where f.guarantee_id = i.guarantee_id ${LOOKUP}) f
+       group by ${CELL_KEYS}
       ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])})
   , borrowers as (
       insert into ${SCHEMA}.r_borrowers
@@ -101,7 +102,9 @@ const AFTER_ISSUED = `
   union all
   -- the one guarantee of a borrower that had one before this statement (r_borrowers as it was then)
   select g.guarantee_id, g.borrower_id, g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, g.principal_fen, g.sci_tech
-    from borrowers b join ${SCHEMA}.r_borrowers was using (borrower_id) join ${SCHEMA}.r_guarantees g on g.guarantee_id = was.first_guarantee
+    from borrowers b
+    cross join lateral (select loans, first_guarantee from ${SCHEMA}.r_borrowers was where was.borrower_id = b.borrower_id ${LOOKUP}) was
+    cross join lateral (select * from ${SCHEMA}.r_guarantees g where g.guarantee_id = was.first_guarantee ${LOOKUP}) g
    where was.loans = 1 and b.loans > 1
   on conflict do nothing`;
 
@@ -109,7 +112,8 @@ const AFTER_ISSUED = `
 const AFTER_FEES = `
   insert into ${SCHEMA}.r_fee_cells
   select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, sum(f.fee_fen)
-    from ins f join ${SCHEMA}.r_guarantees g using (guarantee_id) group by ${CELL_KEYS}
+    from ins f cross join lateral (select ${CELL} from ${SCHEMA}.r_guarantees g where g.guarantee_id = f.guarantee_id ${LOOKUP}) g
+   group by ${CELL_KEYS}
   ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])}`;
 
 type Columns = Record<string, [type: string, values: readonly (string | number | bigint)[]]>;

@@ -1,6 +1,6 @@
 import { IssueTermsV2, LoanOutcomesV2, LoansDecidedV2, LoansFiledV2, loanOutcomesV2, loansDecidedV2 } from '@g2g/contracts';
 import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, chunkKey, decideChunk, formatRate, partiesFor, readProgramme } from '@g2g/domain';
-import { NewEvent, Sql, joined } from '@g2g/event-store';
+import { LOOKUP, NewEvent, Sql, joined } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 import { applyBookEvents, bookStream, lockBook, store } from './book-projection';
@@ -23,8 +23,10 @@ export async function decideLoanChunks(tx: Sql, chunks: readonly LoansFiledV2[],
     const borrowers = [...new Set(chunk.loans.map((l) => l.borrowerId))];
     const [exposures, [bank]] = await Promise.all([
       tx.query<{ borrower_id: string; o: string }>(
-        `select e.borrower_id, e.outstanding_fen::text as o
-           from unnest(string_to_array($2, E'\\x1f')) as b(id) join ${SCHEMA}.borrower_exposure e on e.programme = $1 and e.borrower_id = b.id`,
+        // one index lookup per borrower, whatever the table's statistics say (see LOOKUP in @g2g/event-store)
+        `select b.id as borrower_id, e.o
+           from unnest(string_to_array($2, E'\\x1f')) as b(id)
+           cross join lateral (select outstanding_fen::text as o from ${SCHEMA}.borrower_exposure e where e.programme = $1 and e.borrower_id = b.id ${LOOKUP}) e`,
         [filed.programme, joined(borrowers)],
       ),
       tx.query<{ o: string }>(`select outstanding_fen::text as o from ${SCHEMA}.bank_exposure where programme = $1 and bank = $2`, [filed.programme, filed.bank]),
