@@ -1,5 +1,5 @@
 import { formatYuan } from '@g2g/domain';
-import { Sql } from '@g2g/event-store';
+import { LOOKUP, Sql } from '@g2g/event-store';
 import { FiguresQuery } from '../figures-api/figures';
 import { SCHEMA } from '../record-log/record-log.consumer';
 import { Params, fenOf, knownBy, partyCondition, sliceCondition } from '../slices/slice-sql';
@@ -47,6 +47,33 @@ const CONDITION: Record<Behind, string> = {
 };
 
 /**
+ * The guarantees the conditions pick (`with ... picked as (...)`), each with its outstanding
+ * principal at the end of $2 as known at $3: from the principal changes of all guarantees summed at
+ * once (`all`, for totals), or looked up guarantee by guarantee (`each`, for a page in id order).
+ */
+function picked(conditions: readonly string[], outstanding: 'all' | 'each'): string {
+  const changes = `from ${SCHEMA}.r_principal_changes ch where ch.business_date <= $2::date and ${knownBy('ch', '$3')}`;
+  const o =
+    outstanding === 'all'
+      ? `left join (select g.guarantee_id, g.principal_fen - coalesce(ch.changed, 0) as outstanding
+                      from ${SCHEMA}.r_guarantees g
+                      left join (select guarantee_id, sum(amount_fen) as changed ${changes} group by guarantee_id) ch using (guarantee_id)
+                     where g.issued_on <= $2::date) o using (guarantee_id)`
+      : `cross join lateral (select g.principal_fen - coalesce(sum(ch.amount_fen), 0) as outstanding ${changes} and ch.guarantee_id = g.guarantee_id and g.issued_on <= $2::date ${LOOKUP}) o`;
+  return `
+    with picked as (
+      select g.*, coalesce(o.outstanding, g.principal_fen) as outstanding_fen,
+             case when r.released_on <= $2::date then r.released_on end as released_on,
+             case when c.claimed_on <= $2::date then c.claimed_on end as claimed_on,
+             case when c.claimed_on <= $2::date then c.compensation_fen end as compensation_fen
+        from ${SCHEMA}.r_guarantees g
+        ${o}
+        left join ${SCHEMA}.r_releases r on r.guarantee_id = g.guarantee_id and ${knownBy('r', '$3')}
+        left join ${SCHEMA}.r_claims c on c.guarantee_id = g.guarantee_id and ${knownBy('c', '$3')}
+       where ${conditions.join(' and ')} and $1::date <= $2::date)`;
+}
+
+/**
  * The guarantees behind a figure (`GET /guarantees`), in guarantee id order, a page at a time,
  * with the totals of all of them: the count and principal of new guarantees, the outstanding
  * balance, the released count and principal, the claims' count and compensation, each equal to
@@ -57,34 +84,19 @@ export async function guaranteesBehind(sql: Sql, q: GuaranteesQuery) {
   const conditions = [CONDITION[q.behind], sliceCondition(q.slice, p), knownBy('g', '$3')];
   if (q.party !== undefined) conditions.push(partyCondition(q.party, p));
   if (q.loanIdPrefix) conditions.push(`substr(g.guarantee_id, length(g.bank) + 2) like ${p.add(`${q.loanIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
-  const selected = `
-    with ch as (
-      select guarantee_id, sum(amount_fen) as changed from ${SCHEMA}.r_principal_changes ch
-       where ch.business_date <= $2::date and ${knownBy('ch', '$3')} group by guarantee_id),
-    o as (
-      select g.guarantee_id, g.principal_fen - coalesce(ch.changed, 0) as outstanding
-        from ${SCHEMA}.r_guarantees g left join ch using (guarantee_id) where g.issued_on <= $2::date),
-    picked as (
-      select g.*, coalesce(o.outstanding, g.principal_fen) as outstanding_fen,
-             case when r.released_on <= $2::date then r.released_on end as released_on,
-             case when c.claimed_on <= $2::date then c.claimed_on end as claimed_on,
-             case when c.claimed_on <= $2::date then c.compensation_fen end as compensation_fen
-        from ${SCHEMA}.r_guarantees g
-        left join o using (guarantee_id)
-        left join ${SCHEMA}.r_releases r on r.guarantee_id = g.guarantee_id and ${knownBy('r', '$3')}
-        left join ${SCHEMA}.r_claims c on c.guarantee_id = g.guarantee_id and ${knownBy('c', '$3')}
-       where ${conditions.join(' and ')} and $1::date <= $2::date)`;
+  // the totals read every guarantee the conditions pick, their outstanding from all principal changes at once
   const [totals] = await sql.query<{ count: number; principal: string; outstanding: string; compensation: string }>(
-    `${selected}
+    `${picked(conditions, 'all')}
      select count(*)::int as count, coalesce(sum(principal_fen), 0)::text as principal,
             coalesce(sum(outstanding_fen), 0)::text as outstanding, coalesce(sum(compensation_fen), 0)::text as compensation
        from picked`,
     p.values,
   );
+  // a page reads the guarantees in id order and stops at the page's end: the outstanding of each one read
   const page = new Params(...p.values);
   const after = q.after !== undefined ? `where guarantee_id > ${page.add(q.after)}` : '';
   const rows = await sql.query<Record<string, string>>(
-    `${selected}
+    `${picked(conditions, 'each')}
      select guarantee_id, bank, programme, guarantor, province, industry_section, borrower_type,
             principal_fen::text as principal, outstanding_fen::text as outstanding,
             to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(matures_on, 'YYYY-MM-DD') as matures_on,

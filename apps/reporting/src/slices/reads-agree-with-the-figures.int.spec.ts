@@ -1,4 +1,5 @@
 import { BorrowerTypeV1, ClaimPaidV1, LoansDecidedV2, ServicingDecidedV2, loansDecidedV2, programmeSuspendedV1, servicingDecidedV2 } from '@g2g/contracts';
+import { formatYuan } from '@g2g/domain';
 import { TestDatabase, embeddedDatabase, eventually, freshServerDatabase } from '@g2g/testing';
 import { figures } from '../figures-api/figures';
 import { breakdown, monthlyFigures, monthsOf } from '../figures-series/figures-series';
@@ -255,16 +256,20 @@ describe.each(databases)('the reads behind the console, on %s', (_name, open) =>
   it.each(BEHIND)('the guarantees behind %s add up to the figure, page by page', async (behind) => {
     const f = await figuresOf(PERIOD.from, PERIOD.to);
     const seen: string[] = [];
+    let outstanding = 0n;
     let after: string | undefined;
     let totals;
     do {
       const page = await guaranteesBehind(t.db, { ...PERIOD, slice: {}, behind, after, limit: 2 });
       totals = page.totals;
       seen.push(...page.guarantees.map((g) => g.guarantee_id));
+      outstanding += page.guarantees.reduce((sum, g) => sum + BigInt(g.outstanding.replace('.', '')), 0n);
       after = page.next ?? undefined;
     } while (after);
     expect(seen).toEqual([...seen].sort());
     expect(seen.length).toBe(totals.count);
+    // each line's outstanding, looked up guarantee by guarantee, adds up to the totals' sum of them all
+    expect(formatYuan(outstanding)).toBe(totals.outstanding);
     const expected = {
       new_guarantees: [f.new_guarantees.count, totals.principal, f.new_guarantees.principal],
       outstanding_balance: [totals.count, totals.outstanding, f.outstanding_balance],
