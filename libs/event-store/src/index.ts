@@ -7,3 +7,4 @@ export * from './outbox';
 export * from './schema';
 export * from './subscription';
 export * from './packed';
+export * from './statistics';

@@ -1,4 +1,4 @@
-import { Database, Migration, migrate, storeMigrations } from '@g2g/event-store';
+import { Database, Migration, StatisticsKeeper, migrate, storeMigrations } from '@g2g/event-store';
 import { EmbeddedTransport, G2gServer, KafkaTransport, MessageTransport, PassErrorsToTransport } from '@g2g/messaging';
 import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -87,6 +87,8 @@ export async function runServices(services: readonly ServiceDefinition[], config
   await app.listen(port, config.host);
   await app.startAllMicroservices();
   const url = await app.getUrl();
+  const statistics = new StatisticsKeeper(db, services.map((s) => s.schema), { log: (line) => log.warn(line) });
+  statistics.start();
   state.markStarted();
   log.log(`${services.map((s) => s.name).join(', ')} ready (${config.mode}) on ${url}`);
   process.send?.({ ready: url }); // a parent that forked this process (tests, benchmark) learns the address
@@ -96,6 +98,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
     (stopping ??= (async () => {
       state.markStopping();
       await app.close(); // stops consuming (in-flight batches commit or roll back), then HTTP
+      await statistics.stop();
       await db.close();
       await embedded?.stop();
     })());
