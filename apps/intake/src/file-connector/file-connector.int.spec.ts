@@ -1,7 +1,7 @@
 import { migrate, storeMigrations } from '@g2g/event-store';
 import { applyParticipant, applyProgramme } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase } from '@g2g/testing';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/demo-programme.fixture';
@@ -126,8 +126,9 @@ describe('the file connector', () => {
     // as a process that claimed them and died leaves them: under a claim's name, and under the file's own
     writeFileSync(join(dir, 'processing', 'CRASHED~1a2b-0123456789ab.csv'), [HEADER, ROW('CR-1')].join('\n') + '\n');
     writeFileSync(join(dir, 'processing', 'EARLIER.csv'), [HEADER, ROW('CR-2')].join('\n') + '\n');
-    // the clock from the claims' own time on: the files' status change times are the machine's
-    clock = Date.now();
+    // the clock from the claims' own time on: their status change times, which are the machine's and
+    // finer than Date.now()'s whole milliseconds (a clock read after them could still be behind them)
+    clock = Math.max(...['CRASHED~1a2b-0123456789ab.csv', 'EARLIER.csv'].map((f) => lstatSync(join(dir, 'processing', f)).ctimeMs));
     await c.scan();
     // just claimed, perhaps by another process that is about to file it: left alone
     expect(readdirSync(join(dir, 'processing')).sort()).toEqual(['CRASHED~1a2b-0123456789ab.csv', 'EARLIER.csv']);
