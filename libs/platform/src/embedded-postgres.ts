@@ -26,7 +26,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await new Promise<void>((resolveReady, reject) => {
-    child.once('message', () => resolveReady());
+    child.once('message', (m: { ready?: true; error?: string }) =>
+      m.error ? reject(new Error(`embedded PostgreSQL did not start: ${m.error}`)) : resolveReady(),
+    );
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready`)));
   });
   return {
