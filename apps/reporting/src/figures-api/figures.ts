@@ -275,34 +275,9 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
        from issued i left join less l using (guarantor) order by i.guarantor`,
     params,
   );
-  // each party's part now less its part when issued, for the guarantees that changed; and how many of
-  // a party's guarantees have nothing outstanding any more (a party none of whose guarantees is
-  // outstanding bears no risk, and is not listed)
-  const risk = await sql.query<{ participant: string; amount: string }>(
-    `${changed},
-          p as (
-            select c.guarantee_id, q->>'participant' as participant, q->>'role' = 'guarantor' as guarantor, (q->>'sharePct')::numeric as share,
-                   c.principal_fen as was, greatest(c.principal_fen - c.changed, 0) as now
-              from changed c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) q),
-          parts as (
-            select guarantee_id, participant, now,
-                   case when guarantor then null else floor(now * share / 100) end as part_now,
-                   case when guarantor then null else floor(was * share / 100) end as part_was, was
-              from p),
-          filled as (
-            select participant, now,
-                   coalesce(part_now, now - coalesce(sum(part_now) over w, 0)) - coalesce(part_was, was - coalesce(sum(part_was) over w, 0)) as delta
-              from parts window w as (partition by guarantee_id)),
-          deltas as (select participant, sum(delta) as delta, count(*) filter (where now <= 0) as gone from filled group by participant),
-          issued as (
-            select q.party->>'participant' as participant, sum(c.parts_fen[q.n]) as amount, sum(c.loans) as loans
-              from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
-             where ${issuedBy} and ${f.sql} group by 1)
-     select i.participant, (i.amount + coalesce(d.delta, 0))::text as amount
-       from issued i left join deltas d using (participant)
-      where i.loans > coalesce(d.gone, 0) order by i.participant`,
-    params,
-  );
+  const risk = (await partiesAtEndFromCells(sql, q.from, q.to, q.slice))
+    .filter((p) => p.in_force > 0)
+    .map((p) => ({ participant: p.participant, amount: p.risk }));
   const balance = byGuarantor.reduce((sum, l) => sum + big(l.outstanding), 0n);
   return {
     newBusiness: {
@@ -324,6 +299,63 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
     risk,
     leverage: byGuarantor,
   };
+}
+
+/** A party's guarantees at the end of a date, as exact integers (text): what it is a party to and still outstanding, and the risk it bears in them. */
+export interface PartyAtEnd {
+  participant: string;
+  in_force: number;
+  outstanding: string;
+  risk: string;
+}
+
+/**
+ * Each party's guarantees issued by the end of `to` (and not before `from`: an empty period has
+ * none) in the slice, from the figure cells (what was issued, each party's part when issued) and
+ * the guarantees whose principal changed by then (each party's part now less its part when issued;
+ * how many have nothing outstanding any more): a party's risk borne is its part of each
+ * outstanding principal, the guarantor the rest. `participant` narrows the answer to one party.
+ */
+export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, slice: Slice, participant?: string): Promise<PartyAtEnd[]> {
+  // $1 from, $2 to, $3 the participant or null; slice from $4
+  const f = sliceFilter(slice, 4, 'cells');
+  const g = sliceFilter(slice, 4);
+  const params = [from, to, participant ?? null, ...f.params];
+  const issuedBy = '$1::date <= $2::date and c.issued_on <= $2::date';
+  const party = (p: string) => `($3::text is null or ${p} = $3::text)`;
+  return sql.query<PartyAtEnd>(
+    `with changed as (
+            select g.guarantee_id, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
+              from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
+             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${g.sql}
+               and ($3::text is null or exists (select 1 from ${SCHEMA}.r_terms rt, jsonb_array_elements(rt.parties) rp where rt.terms_id = g.terms_id and rp->>'participant' = $3::text))
+             group by g.guarantee_id),
+          p as (
+            select c.guarantee_id, q->>'participant' as participant, q->>'role' = 'guarantor' as guarantor, (q->>'sharePct')::numeric as share,
+                   c.principal_fen as was, greatest(c.principal_fen - c.changed, 0) as now
+              from changed c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) q),
+          parts as (
+            select guarantee_id, participant, now, was,
+                   case when guarantor then null else floor(now * share / 100) end as part_now,
+                   case when guarantor then null else floor(was * share / 100) end as part_was
+              from p),
+          filled as (
+            select participant, now, was,
+                   coalesce(part_now, now - coalesce(sum(part_now) over w, 0)) - coalesce(part_was, was - coalesce(sum(part_was) over w, 0)) as delta
+              from parts window w as (partition by guarantee_id)),
+          deltas as (
+            select participant, sum(delta) as delta, sum(was - now) as less, count(*) filter (where now <= 0) as gone
+              from filled where ${party('participant')} group by participant),
+          issued as (
+            select q.party->>'participant' as participant, sum(c.parts_fen[q.n]) as amount, sum(c.principal_fen) as principal, sum(c.loans) as loans
+              from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
+             where ${issuedBy} and ${f.sql} and ${party("q.party->>'participant'")} group by 1)
+     select i.participant, (i.loans - coalesce(d.gone, 0))::int as in_force, (i.principal - coalesce(d.less, 0))::text as outstanding,
+            (i.amount + coalesce(d.delta, 0))::text as risk
+       from issued i left join deltas d using (participant)
+      order by i.participant`,
+    params,
+  );
 }
 
 function shape(q: FiguresQuery, t: Totals) {

@@ -3,6 +3,7 @@ import { Sql } from '@g2g/event-store';
 import { SCHEMA } from '../record-log/record-log.consumer';
 import { programmeStates } from '../programme-states/programme-states';
 import { fenOf } from '../slices/slice-sql';
+import { partiesAtEndFromCells } from '../figures-api/figures';
 
 export interface PositionQuery {
   participant: string;
@@ -14,16 +15,20 @@ export interface PositionQuery {
 /** How many claim lines a position lists (the totals count them all). */
 const CLAIM_LINES = 500;
 
-/**
- * A guarantor's, re-guarantor's or the Fund's position (`GET /positions/{participant}`): the
- * guarantees in force it is a party to at the end of `to` and the risk it bears in them (its part
- * of the split of each outstanding principal, as the figures' risk borne), the claims of the
- * period it is a party to with its part of each (what it owes under the shares), the support it
- * paid (re-guarantors and the Fund) or received (the guarantor), the compensation it paid (the
- * guarantor), the recoveries it got back, and the breaker state of its programmes.
- */
-export async function positionOf(sql: Sql, q: PositionQuery) {
-  const known = q.asOf ?? 'infinity';
+interface InForce {
+  count: number;
+  outstanding: string;
+  risk: string;
+}
+
+/** What the platform knows now: from the figure cells and the guarantees whose principal changed (as the figures' risk borne). */
+async function inForceFromCells(sql: Sql, q: PositionQuery): Promise<InForce> {
+  const [mine] = await partiesAtEndFromCells(sql, q.to, q.to, {}, q.participant);
+  return mine ? { count: mine.in_force, outstanding: mine.outstanding, risk: mine.risk } : { count: 0, outstanding: '0', risk: '0' };
+}
+
+/** As the platform knew it at `q.asOf`: from every guarantee issued by the end of the period and recorded by then. */
+async function inForceFromFacts(sql: Sql, q: PositionQuery): Promise<InForce> {
   const [inForce] = await sql.query<{ count: number; outstanding: string; risk: string }>(
     `with mine as (
        select t.terms_id, tp->>'role' as role, (tp->>'sharePct')::numeric as pct
@@ -42,8 +47,22 @@ export async function positionOf(sql: Sql, q: PositionQuery) {
                                                    where t.terms_id = o.terms_id and tp->>'role' <> 'guarantor')
                               else floor(outstanding * pct / 100) end), 0)::text as risk
        from o where outstanding > 0`,
-    [q.participant, q.to, known],
+    [q.participant, q.to, q.asOf ?? 'infinity'],
   );
+  return inForce;
+}
+
+/**
+ * A guarantor's, re-guarantor's or the Fund's position (`GET /positions/{participant}`): the
+ * guarantees in force it is a party to at the end of `to` and the risk it bears in them (its part
+ * of the split of each outstanding principal, as the figures' risk borne), the claims of the
+ * period it is a party to with its part of each (what it owes under the shares), the support it
+ * paid (re-guarantors and the Fund) or received (the guarantor), the compensation it paid (the
+ * guarantor), the recoveries it got back, and the breaker state of its programmes.
+ */
+export async function positionOf(sql: Sql, q: PositionQuery) {
+  const known = q.asOf ?? 'infinity';
+  const inForce = q.asOf === undefined ? await inForceFromCells(sql, q) : await inForceFromFacts(sql, q);
   const claimsIn = `
     from ${SCHEMA}.r_claims c join ${SCHEMA}.r_guarantees g using (guarantee_id)
     join ${SCHEMA}.r_claim_amounts part on part.guarantee_id = c.guarantee_id and part.kind = 'part' and part.participant = $1

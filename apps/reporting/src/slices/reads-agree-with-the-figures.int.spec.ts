@@ -337,6 +337,23 @@ describe.each(databases)('the reads behind the console, on %s', (_name, open) =>
     expect(p.recoveries).toBe((f.recoveries as Record<string, string>)[participant] ?? '0.00');
   });
 
+  it.each(['BJ-GUOHUA', 'BJ-REG', 'NFGF', 'SD-GUAR', 'SD-REG', 'ICBC', 'BOC', 'NOBODY'])(
+    "%s's guarantees in force, from the figure cells, are what the facts say at the end of every month",
+    async (participant) => {
+      const ends = ['2024-12-31', '2025-01-15', '2025-01-31', '2025-02-28', '2025-03-31', '2025-04-30', '2025-05-20', '2025-05-31', '2025-06-30'];
+      const counted: number[] = [];
+      for (const to of ends) {
+        const now = await positionOf(t.db, { participant, from: '2025-01-01', to });
+        const facts = await positionOf(t.db, { participant, from: '2025-01-01', to, asOf: '2100-01-01T00:00:00Z' });
+        expect({ to, ...now.in_force }).toEqual({ to, ...facts.in_force });
+        counted.push(now.in_force.count);
+      }
+      // every party of the book has guarantees in force at some month's end; a stranger has none
+      if (participant === 'NOBODY') expect(Math.max(...counted)).toBe(0);
+      else expect(Math.max(...counted)).toBeGreaterThan(0);
+    },
+  );
+
   it("the guarantor of a claim paid the compensation and received the re-guarantor's support; the programme's breaker holds", async () => {
     const p = await positionOf(t.db, { participant: 'SD-GUAR', ...PERIOD });
     expect(p.claims).toEqual({ count: 1, compensation_paid: '420000.00', part: '300000.00', support_paid: '0.00', support_received: '120000.00', loss: '300000.00' });
