@@ -1,6 +1,7 @@
 import { decimalRatio, formatYuan } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
 import { SCHEMA } from '../record-log/record-log.consumer';
+import { Params, knownBy, sliceCondition, sliceConditions } from '../slices/slice-sql';
 
 /** A slice of the guarantees: every filter is optional; all given must hold. */
 export interface Slice {
@@ -27,34 +28,7 @@ const FIVE_MILLION_YUAN = 500_000_000n;
 const big = (v: string | null | undefined) => BigInt(v ?? '0');
 const byParticipant = (rows: { participant: string; amount: string }[]) => Object.fromEntries(rows.map((r) => [r.participant, formatYuan(big(r.amount))]));
 
-/**
- * `where` conditions for a slice; parameters numbered from `start`. On `guarantees`, the columns of
- * r_guarantees g (its terms looked up for a re-guarantor); on `cells`, a cell table c joined with
- * its terms r_terms t.
- */
-function sliceFilter(slice: Slice, start: number, on: 'guarantees' | 'cells' = 'guarantees'): { sql: string; params: unknown[] } {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const add = (condition: (p: string) => string, value: unknown) => {
-    params.push(value);
-    conditions.push(condition(`$${start + params.length - 1}`));
-  };
-  const of = on === 'guarantees' ? 'g' : 't';
-  if (slice.programme !== undefined) add((p) => `${of}.programme = ${p}`, slice.programme);
-  if (slice.bank !== undefined) add((p) => `${on === 'guarantees' ? 'g' : 'c'}.bank = ${p}`, slice.bank);
-  if (slice.fundBacked !== undefined) add((p) => `${of}.fund_backed = ${p}`, slice.fundBacked);
-  if (slice.guarantor !== undefined) add((p) => `${of}.guarantor = ${p}`, slice.guarantor);
-  if (slice.reguarantor !== undefined) {
-    add(
-      (p) => (on === 'guarantees' ? `exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = g.terms_id and ${p} = any(rt.reguarantors))` : `${p} = any(t.reguarantors)`),
-      slice.reguarantor,
-    );
-  }
-  if (slice.province !== undefined) add((p) => `${of}.province = ${p}`, slice.province);
-  if (slice.industrySection !== undefined) add((p) => `${on === 'guarantees' ? 'g' : 'c'}.industry_section = ${p}`, slice.industrySection);
-  if (slice.borrowerType !== undefined) add((p) => `${on === 'guarantees' ? 'g' : 'c'}.borrower_type = ${p}`, slice.borrowerType);
-  return { sql: conditions.length > 0 ? conditions.join(' and ') : 'true', params };
-}
+const known = (alias: string) => knownBy(alias, '$3');
 
 type ByParticipant = { participant: string; amount: string }[];
 
@@ -103,10 +77,9 @@ export async function figuresFromFacts(sql: Sql, q: FiguresQuery) {
 /** Releases, claims, support and recoveries of the period: read from their facts (one row each) in both ways. */
 async function servicingTotals(sql: Sql, q: FiguresQuery): Promise<Pick<Totals, 'released' | 'compensation' | 'support' | 'recoveries'>> {
   // $1 from, $2 to, $3 as of; slice from $4
-  const f = sliceFilter(q.slice, 4);
-  const params = [q.from, q.to, q.asOf ?? 'infinity', ...f.params];
-  const known = (alias: string) => `${alias}.recorded_at <= $3::timestamptz`;
-  const inSlice = `${f.sql} and ${known('g')}`;
+  const p = new Params(q.from, q.to, q.asOf ?? 'infinity');
+  const inSlice = `${sliceCondition(q.slice, p)} and ${known('g')}`;
+  const params = p.values;
   const [released] = await sql.query<{ count: string; principal: string }>(
     `select count(*)::text as count, coalesce(sum(g.principal_fen), 0)::text as principal
        from ${SCHEMA}.r_releases r join ${SCHEMA}.r_guarantees g using (guarantee_id)
@@ -139,10 +112,9 @@ async function servicingTotals(sql: Sql, q: FiguresQuery): Promise<Pick<Totals, 
 /** Every total from the facts: a pass over the guarantees of the period, and over all issued by its end. */
 async function totalsFromFacts(sql: Sql, q: FiguresQuery): Promise<Totals> {
   // $1 from, $2 to, $3 as of; slice from $4
-  const f = sliceFilter(q.slice, 4);
-  const params = [q.from, q.to, q.asOf ?? 'infinity', ...f.params];
-  const known = (alias: string) => `${alias}.recorded_at <= $3::timestamptz`;
-  const inSlice = `${f.sql} and ${known('g')}`;
+  const p = new Params(q.from, q.to, q.asOf ?? 'infinity');
+  const inSlice = `${sliceCondition(q.slice, p)} and ${known('g')}`;
+  const params = p.values;
   const issuedInPeriod = `g.issued_on between $1::date and $2::date and ${inSlice}`;
 
   const [n] = await sql.query<Omit<Totals['newBusiness'], 'small'>>(
@@ -222,9 +194,10 @@ const netAssets = (guarantor: string, date: string) =>
  */
 async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
   // $1 from, $2 to; slice from $3
-  const f = sliceFilter(q.slice, 3, 'cells');
-  const params = [q.from, q.to, ...f.params];
-  const cells = (table: string, dates: string) => `${SCHEMA}.${table} c join ${SCHEMA}.r_terms t using (terms_id) where ${dates} and ${f.sql}`;
+  const p = new Params(q.from, q.to);
+  const f = sliceConditions(q.slice, p);
+  const params = p.values;
+  const cells = (table: string, dates: string) => `${SCHEMA}.${table} c join ${SCHEMA}.r_terms t using (terms_id) where ${dates} and ${f.cells}`;
   const inPeriod = 'c.issued_on between $1::date and $2::date';
 
   const [n] = await sql.query<Record<string, string>>(
@@ -261,11 +234,10 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
 
   // At the end of `to`: what was issued by then (cells), and the guarantees whose principal changed by then.
   const issuedBy = '$1::date <= $2::date and c.issued_on <= $2::date';
-  const g = sliceFilter(q.slice, 3);
   const changed = `with changed as (
       select g.guarantee_id, g.guarantor, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
         from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${g.sql}
+       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees}
        group by g.guarantee_id)`;
   const byGuarantor = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(
     `${changed},
@@ -318,16 +290,16 @@ export interface PartyAtEnd {
  */
 export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, slice: Slice, participant?: string): Promise<PartyAtEnd[]> {
   // $1 from, $2 to, $3 the participant or null; slice from $4
-  const f = sliceFilter(slice, 4, 'cells');
-  const g = sliceFilter(slice, 4);
-  const params = [from, to, participant ?? null, ...f.params];
+  const p = new Params(from, to, participant ?? null);
+  const f = sliceConditions(slice, p);
+  const params = p.values;
   const issuedBy = '$1::date <= $2::date and c.issued_on <= $2::date';
   const party = (p: string) => `($3::text is null or ${p} = $3::text)`;
   return sql.query<PartyAtEnd>(
     `with changed as (
             select g.guarantee_id, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
               from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${g.sql}
+             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees}
                and ($3::text is null or exists (select 1 from ${SCHEMA}.r_terms rt, jsonb_array_elements(rt.parties) rp where rt.terms_id = g.terms_id and rp->>'participant' = $3::text))
              group by g.guarantee_id),
           p as (
@@ -349,7 +321,7 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
           issued as (
             select q.party->>'participant' as participant, sum(c.parts_fen[q.n]) as amount, sum(c.principal_fen) as principal, sum(c.loans) as loans
               from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
-             where ${issuedBy} and ${f.sql} and ${party("q.party->>'participant'")} group by 1)
+             where ${issuedBy} and ${f.cells} and ${party("q.party->>'participant'")} group by 1)
      select i.participant, (i.loans - coalesce(d.gone, 0))::int as in_force, (i.principal - coalesce(d.less, 0))::text as outstanding,
             (i.amount + coalesce(d.delta, 0))::text as risk
        from issued i left join deltas d using (participant)

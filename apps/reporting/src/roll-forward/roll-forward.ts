@@ -2,7 +2,7 @@ import { formatYuan } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
 import { FiguresQuery } from '../figures-api/figures';
 import { SCHEMA } from '../record-log/record-log.consumer';
-import { Params, fenOf, knownBy, sliceCondition } from '../slices/slice-sql';
+import { Params, fenOf, knownBy, sliceConditions } from '../slices/slice-sql';
 
 export const ROLL_FORWARD_BY = ['guarantor', 'programme'] as const;
 export type RollForwardBy = (typeof ROLL_FORWARD_BY)[number];
@@ -50,29 +50,56 @@ const emptyTally = (): Tally => ({ opening: [0, 0n], issued: [0, 0n], decreased:
  * amount), plus the guarantees issued, less the guarantees released and the principal repaid or
  * claimed, gives the balance at the end; with the compensation, support and recoveries of the
  * period. Each column is its own statement, so `balanced` checks the sum rather than restating it.
+ * What is known now reads the balances and the new business from the figure cells (docs/adr/0013).
  */
 export async function rollForward(sql: Sql, q: FiguresQuery, by: RollForwardBy) {
   const p = new Params(q.from, q.to, q.asOf ?? 'infinity');
-  const inSlice = `${sliceCondition(q.slice, p)} and ${knownBy('g', '$3')}`;
+  const slice = sliceConditions(q.slice, p);
+  const inSlice = `${slice.guarantees} and ${knownBy('g', '$3')}`;
   const key = `g.${by}`;
-  /** in force at the end of a date: issued by then, count of those not released by then, outstanding principal */
+  const now = q.asOf === undefined;
+  /**
+   * In force at the end of a date: issued by then, count of those not released by then, outstanding
+   * principal. What is known now from the figure cells (issued by then), less the guarantees
+   * released and the principal changed by then; as of a past time from every guarantee.
+   */
   const inForceAt = (date: string) =>
-    sql.query<{ key: string; count: number; amount: string }>(
-      `with ch as (
-         select guarantee_id, sum(amount_fen) as changed from ${SCHEMA}.r_principal_changes ch
-          where ch.business_date <= ${date} and ${knownBy('ch', '$3')} group by guarantee_id)
-       select ${key} as key, count(*) filter (where r.guarantee_id is null)::int as count,
-              sum(g.principal_fen - coalesce(ch.changed, 0))::text as amount
-         from ${SCHEMA}.r_guarantees g left join ch using (guarantee_id)
-         left join ${SCHEMA}.r_releases r on r.guarantee_id = g.guarantee_id and r.released_on <= ${date} and ${knownBy('r', '$3')}
-        where g.issued_on <= ${date} and $1::date <= $2::date and ${inSlice} group by 1`,
-      p.values,
-    );
+    now
+      ? sql.query<{ key: string; count: number; amount: string }>(
+          `with issued as (
+             select t.${by} as key, sum(c.loans) as loans, sum(c.principal_fen) as principal
+               from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id)
+              where c.issued_on <= ${date} and $1::date <= $2::date and ${slice.cells} and $3::timestamptz = 'infinity' group by 1),
+           released as (
+             select ${key} as key, count(*) as count from ${SCHEMA}.r_releases r join ${SCHEMA}.r_guarantees g using (guarantee_id)
+              where r.released_on <= ${date} and g.issued_on <= ${date} and ${slice.guarantees} group by 1),
+           changed as (
+             select ${key} as key, sum(ch.amount_fen) as amount from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
+              where ch.business_date <= ${date} and g.issued_on <= ${date} and ${slice.guarantees} group by 1)
+           select i.key, (i.loans - coalesce(r.count, 0))::int as count, (i.principal - coalesce(ch.amount, 0))::text as amount
+             from issued i left join released r using (key) left join changed ch using (key)`,
+          p.values,
+        )
+      : sql.query<{ key: string; count: number; amount: string }>(
+          `with ch as (
+             select guarantee_id, sum(amount_fen) as changed from ${SCHEMA}.r_principal_changes ch
+              where ch.business_date <= ${date} and ${knownBy('ch', '$3')} group by guarantee_id)
+           select ${key} as key, count(*) filter (where r.guarantee_id is null)::int as count,
+                  sum(g.principal_fen - coalesce(ch.changed, 0))::text as amount
+             from ${SCHEMA}.r_guarantees g left join ch using (guarantee_id)
+             left join ${SCHEMA}.r_releases r on r.guarantee_id = g.guarantee_id and r.released_on <= ${date} and ${knownBy('r', '$3')}
+            where g.issued_on <= ${date} and $1::date <= $2::date and ${inSlice} group by 1`,
+          p.values,
+        );
   const opening = await inForceAt('($1::date - 1)');
   const closing = await inForceAt('$2::date');
   const issued = await sql.query<{ key: string; count: number; amount: string }>(
-    `select ${key} as key, count(*)::int as count, sum(g.principal_fen)::text as amount
-       from ${SCHEMA}.r_guarantees g where g.issued_on between $1::date and $2::date and ${inSlice} group by 1`,
+    now
+      ? `select t.${by} as key, sum(c.loans)::int as count, sum(c.principal_fen)::text as amount
+           from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id)
+          where c.issued_on between $1::date and $2::date and ${slice.cells} and $3::timestamptz = 'infinity' group by 1`
+      : `select ${key} as key, count(*)::int as count, sum(g.principal_fen)::text as amount
+           from ${SCHEMA}.r_guarantees g where g.issued_on between $1::date and $2::date and ${inSlice} group by 1`,
     p.values,
   );
   const released = await sql.query<{ key: string; count: number }>(

@@ -329,6 +329,21 @@ describe.each(databases)('the reads behind the console, on %s', (_name, open) =>
     expect([r.total.opening.count, r.total.closing.count]).toEqual([2, 4]);
   });
 
+  it.each(['guarantor', 'programme'] as const)('the roll-forward by %s from the figure cells is what the facts say, for every period and slice', async (by) => {
+    const periods = [PERIOD, { from: '2025-01-01', to: '2025-01-31' }, { from: '2025-01-11', to: '2025-05-20' }, { from: '2025-05-21', to: '2025-12-31' }, { from: '2025-07-01', to: '2025-06-30' }];
+    const slices = [{}, { bank: 'BOC' }, { programme: 'P1' }, { reguarantor: 'SD-REG' }, { industrySection: 'C', borrowerType: 'small' as BorrowerTypeV1 }, { fundBacked: false, province: '37' }];
+    let lines = 0;
+    for (const period of periods) {
+      for (const slice of slices) {
+        const now = await rollForward(t.db, { ...period, slice }, by);
+        const facts = await rollForward(t.db, { ...period, slice, asOf: '2100-01-01T00:00:00Z' }, by);
+        expect({ period, slice, ...now }).toEqual({ period, slice, ...facts });
+        lines += now.lines.length;
+      }
+    }
+    expect(lines).toBeGreaterThan(10);
+  });
+
   it.each(['BJ-GUOHUA', 'BJ-REG', 'NFGF', 'SD-GUAR', 'SD-REG'])("%s's position: its risk, support and recoveries are the figures' for it", async (participant) => {
     const p = await positionOf(t.db, { participant, ...PERIOD });
     const f = await figuresOf(PERIOD.from, PERIOD.to);

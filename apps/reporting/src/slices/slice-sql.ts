@@ -18,27 +18,46 @@ export class Params {
   }
 }
 
-/** The slice fields that are columns of r_guarantees, each with its column. */
-const SLICE_COLUMNS: readonly (readonly [keyof Slice, string])[] = [
-  ['programme', 'programme'],
-  ['bank', 'bank'],
-  ['fundBacked', 'fund_backed'],
-  ['guarantor', 'guarantor'],
-  ['province', 'province'],
-  ['industrySection', 'industry_section'],
-  ['borrowerType', 'borrower_type'],
+/**
+ * The slice fields: each a column of r_guarantees, and of a figure cell (`c`: bank, industry,
+ * borrower type) or of the cell's terms (`t`: programme, Fund backing, guarantor, province).
+ */
+const SLICE_COLUMNS: readonly (readonly [keyof Slice, string, 'c' | 't'])[] = [
+  ['programme', 'programme', 't'],
+  ['bank', 'bank', 'c'],
+  ['fundBacked', 'fund_backed', 't'],
+  ['guarantor', 'guarantor', 't'],
+  ['province', 'province', 't'],
+  ['industrySection', 'industry_section', 'c'],
+  ['borrowerType', 'borrower_type', 'c'],
 ];
 
 /**
- * The conditions on a guarantee (`alias` names r_guarantees) for a slice, as the figures read it:
- * every field given must hold; a re-guarantor is one that takes a share in the guarantee's terms.
+ * The conditions for a slice, as the figures read it, each value one placeholder used by both:
+ * on a guarantee (`alias` names r_guarantees) and on a figure cell (`c`, joined with its terms
+ * `t`). Every field given must hold; a re-guarantor is one that takes a share in the terms.
  */
-export function sliceCondition(slice: Slice, p: Params, alias = 'g'): string {
-  const conditions = SLICE_COLUMNS.filter(([field]) => slice[field] !== undefined).map(([field, column]) => `${alias}.${column} = ${p.add(slice[field])}`);
-  if (slice.reguarantor !== undefined) {
-    conditions.push(`exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = ${alias}.terms_id and ${p.add(slice.reguarantor)} = any(rt.reguarantors))`);
+export function sliceConditions(slice: Slice, p: Params, alias = 'g'): { guarantees: string; cells: string } {
+  const guarantees: string[] = [];
+  const cells: string[] = [];
+  for (const [field, column, onCell] of SLICE_COLUMNS) {
+    if (slice[field] === undefined) continue;
+    const value = p.add(slice[field]);
+    guarantees.push(`${alias}.${column} = ${value}`);
+    cells.push(`${onCell}.${column} = ${value}`);
   }
-  return conditions.length > 0 ? conditions.join(' and ') : 'true';
+  if (slice.reguarantor !== undefined) {
+    const value = p.add(slice.reguarantor);
+    guarantees.push(`exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = ${alias}.terms_id and ${value} = any(rt.reguarantors))`);
+    cells.push(`${value} = any(t.reguarantors)`);
+  }
+  const all = (conditions: string[]) => (conditions.length > 0 ? conditions.join(' and ') : 'true');
+  return { guarantees: all(guarantees), cells: all(cells) };
+}
+
+/** The conditions on a guarantee (`alias` names r_guarantees) for a slice (sliceConditions). */
+export function sliceCondition(slice: Slice, p: Params, alias = 'g'): string {
+  return sliceConditions(slice, p, alias).guarantees;
 }
 
 /** The guarantees a participant is a party to, in any role (bank, guarantor, re-guarantor, Fund). */
