@@ -5,6 +5,7 @@ import { figures } from '../figures-api/figures';
 import { breakdown, monthlyFigures, monthsOf } from '../figures-series/figures-series';
 import { BEHIND, guaranteesBehind } from '../guarantees-api/guarantees';
 import { positionOf } from '../positions/positions';
+import { programmeStates } from '../programme-states/programme-states';
 import { ProjectionRunner } from '../projections/projection.runner';
 import { SCHEMA, record } from '../record-log/record-log.consumer';
 import { openReporting } from '../reporting-database.fixture';
@@ -368,6 +369,18 @@ describe.each(databases)('the reads behind the console, on %s', (_name, open) =>
       else expect(Math.max(...counted)).toBeGreaterThan(0);
     },
   );
+
+  it("each programme's loss ratio and breaker, from the figure cells, are what the facts say at every date", async () => {
+    const states: string[] = [];
+    for (const to of ['2024-12-31', '2025-01-10', '2025-02-28', '2025-03-15', '2025-05-19', '2025-05-20', '2025-12-31']) {
+      const now = await programmeStates(t.db, ['P1', 'P2', 'P3'], to);
+      const facts = await programmeStates(t.db, ['P1', 'P2', 'P3'], to, '2100-01-01T00:00:00Z');
+      expect({ to, now }).toEqual({ to, now: facts });
+      states.push(...now.map((s) => `${s.programme} ${s.principal_guaranteed} ${s.loss_ratio_pct}`));
+    }
+    // the claim of 2025-05-20 is in P2's loss ratio from that date on
+    expect(states).toContain('P2 800000.00 52.5000000000');
+  });
 
   it("the guarantor of a claim paid the compensation and received the re-guarantor's support; the programme's breaker holds", async () => {
     const p = await positionOf(t.db, { participant: 'SD-GUAR', ...PERIOD });
