@@ -124,8 +124,8 @@ describe('the console, in a browser, on the embedded platform', () => {
   });
 
   /** A browser of its own for one participant, signed in through the form; the page it lands on. */
-  async function signIn(code: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: platform.url, viewport: { width: 1360, height: 900 }, bypassCSP: true, acceptDownloads: true });
+  async function signIn(code: string, options: { javaScript?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ baseURL: platform.url, viewport: { width: 1360, height: 900 }, bypassCSP: true, acceptDownloads: true, javaScriptEnabled: options.javaScript ?? true });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto('/console');
@@ -396,6 +396,37 @@ describe('the console, in a browser, on the embedded platform', () => {
       const api1 = await api('/banks/ICBC/batches/icbc-002/rows', 'ICBC', { limit: '1' });
       expect(rows[0].slice(0, 3)).toEqual([String(api1.rows[0].row), api1.rows[0].loan_id, api1.rows[0].outcome]);
     }
+  });
+
+  it('a bank without JavaScript uploads a file through the form itself; a form without the session’s token, or from another origin, files nothing', async () => {
+    const page = await signIn('ICBC', { javaScript: false });
+    await cli('generate', '--rows', '120', '--bank', 'ICBC', '--seed', '3', '--out', join(dir, 'icbc-3.csv'));
+    await page.goto('/console/batches');
+    await page.selectOption('#u-kind', 'loans');
+    await page.fill('#u-programme', PROGRAMME);
+    await page.fill('#u-ref', 'icbc-003');
+    await page.setInputFiles('#u-file', join(dir, 'icbc-3.csv'));
+    await Promise.all([page.waitForURL(/\/console\/batches\/loans\/icbc-003$/), page.click('form[data-upload] button[type=submit]')]);
+    expect(await page.textContent('main')).toContain('icbc-003');
+    let summary: { rows: number; complete: boolean } = { rows: 0, complete: false };
+    for (let i = 0; i < 300 && !summary.complete; i++) {
+      summary = await api('/banks/ICBC/batches/icbc-003', 'ICBC');
+      if (!summary.complete) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(summary).toMatchObject({ rows: 120, complete: true });
+
+    const origin = platform.url;
+    await page.goto('/console/batches');
+    const csrf = await page.getAttribute('form[data-upload] input[name=_csrf]', 'value');
+    const file = { name: 'forged.csv', mimeType: 'text/csv', buffer: readFileSync(join(dir, 'icbc-3.csv')) };
+    const post = (fields: Record<string, string>, headers: Record<string, string>) =>
+      page.request.post('/console/batches/upload', { multipart: { ...fields, kind: 'loans', programme: PROGRAMME, ref: 'csrf-2', file }, headers, maxRedirects: 0 });
+    expect((await post({}, { origin })).status()).toBe(403);
+    expect((await post({ _csrf: 'forged' }, { origin })).status()).toBe(403);
+    expect((await post({ _csrf: csrf! }, { origin: 'http://elsewhere.example' })).status()).toBe(403);
+    const res = await fetch(`${platform.url}/banks/ICBC/batches/csrf-2`, { headers: { authorization: `Bearer ${keys.ICBC}` } });
+    expect(res.status).toBe(404); // nothing was filed
+    expect((await post({ _csrf: csrf! }, { origin })).status()).toBe(303); // the same form with the token goes through
   });
 
   it('refuses writes without the session’s CSRF token, or from another origin', async () => {

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 
 export type ServiceName = 'intake' | 'underwriting' | 'cession' | 'compensation' | 'reporting';
 
@@ -67,10 +67,9 @@ export class Api {
    * intake), never holding it whole: the upload is piped, with back-pressure, and the service's
    * answer is handed back as it came.
    */
-  stream(service: ServiceName, method: 'PUT', path: string, key: string, query: Query, body: IncomingMessage, contentType: string): Promise<{ status: number; body: unknown }> {
+  stream(service: ServiceName, method: 'PUT', path: string, key: string, query: Query, body: Readable, contentType: string, length?: string): Promise<{ status: number; body: unknown }> {
     const url = this.url(service, path, query);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const length = body.headers['content-length'];
     return new Promise((resolve, reject) => {
       const upstream = send(url, {
         method,
@@ -87,11 +86,12 @@ export class Api {
             resolve({ status: 502, body: { code: 'BAD_ANSWER', message: `${service} answered ${answer.statusCode} with something that is not JSON` } });
           }
           // an answer before the whole file was sent (a refusal): the rest is not wanted
-          if (!body.complete) body.destroy();
+          if (!body.readableEnded) body.destroy();
         });
       });
       upstream.on('error', reject);
       body.on('aborted', () => upstream.destroy(new Error('the browser stopped the upload')));
+      body.on('error', (error) => upstream.destroy(error));
       body.pipe(upstream);
     });
   }

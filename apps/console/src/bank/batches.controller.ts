@@ -1,4 +1,6 @@
-import { BadRequestException, Controller, Get, Param, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import busboy from 'busboy';
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { Column, Row, Table } from '../exports/table';
 import { respond } from '../exports/respond';
@@ -6,7 +8,8 @@ import { ConsoleErrors } from '../render/error-pages';
 import { display } from '../render/format';
 import { html, queryString } from '../render/html';
 import { Label, Lang, t } from '../render/i18n';
-import { ConsoleSettings, SignedIn, SignedInGuard, VisitorOf } from '../session/signed-in';
+import { ConsoleSettings, CsrfInFormData, SignedIn, SignedInGuard, VisitorOf, csrfHolds, csrfRefused } from '../session/signed-in';
+import { ApiError } from '../api/api';
 import type { BatchSummary } from '../../../intake/src/file-batch/file-batch';
 
 /** A batch kind as the console names it, and intake's path segment for it. */
@@ -75,7 +78,8 @@ export class BatchesController {
     const upload =
       v.kind === 'bank'
         ? html`<h2>${t(lang, 'upload')}</h2>
-<form class="query" data-upload="/console/batches" data-csrf="${v.csrf}" data-uploading="${t(lang, 'uploading')}">
+<form class="query" method="post" action="/console/batches/upload" enctype="multipart/form-data" data-upload="/console/batches" data-csrf="${v.csrf}" data-uploading="${t(lang, 'uploading')}">
+<input type="hidden" name="_csrf" value="${v.csrf}">
 <label for="u-kind">${t(lang, 'kind')}<select id="u-kind" name="kind">${KINDS.map((k) => html`<option value="${k}"${k === kind ? html` selected` : ''}>${t(lang, `kind_${k}`)}</option>`)}</select></label>
 <label for="u-programme">${t(lang, 'programme')}<input id="u-programme" name="programme" value="${lastProgramme}" size="20"></label>
 <label for="u-ref">${t(lang, 'batchRef')}<input id="u-ref" name="ref" required size="20" pattern="[A-Za-z0-9._-]+"></label>
@@ -150,7 +154,59 @@ ${shown('rows')}
       { format, programme: kind === 'loans' && typeof q.programme === 'string' ? q.programme : undefined },
       req,
       format === 'jsonl' ? 'application/x-ndjson' : 'text/csv',
+      req.headers['content-length'],
     );
     res.status(answer.status).json(answer.body ?? {});
+  }
+
+  /**
+   * The same upload posted by the form itself (a browser without JavaScript): a multipart form
+   * whose fields come before the file (the CSRF token first), read as it arrives; the file part is
+   * streamed to intake like the PUT above, and the bank is sent to its batch's page (303), or shown
+   * intake's refusal.
+   */
+  @Post('upload')
+  @CsrfInFormData()
+  async uploadForm(@VisitorOf() { session, visitor: v }: SignedIn, @Req() req: Request, @Res() res: Response) {
+    const fields: Record<string, string> = {};
+    const answer = await new Promise<{ kind: BatchKind; ref: string; status: number; body: unknown }>((resolve, reject) => {
+      let form: busboy.Busboy;
+      try {
+        form = busboy({ headers: req.headers, limits: { files: 1, fields: 8, fieldSize: 4096 } });
+      } catch {
+        return reject(new BadRequestException({ code: 'NOT_A_FORM', message: 'a multipart form with the file last' }));
+      }
+      let file = false;
+      form.on('field', (name, value) => (fields[name] = value));
+      form.on('file', (name, stream: Readable, info) => {
+        file = true;
+        if (!csrfHolds(this.settings, req, fields._csrf)) return stop(stream, csrfRefused());
+        const ref = (fields.ref ?? '').trim();
+        if (name !== 'file' || !/^[A-Za-z0-9._-]+$/.test(ref)) return stop(stream, new BadRequestException({ code: 'BAD_FORM', message: 'kind, programme and a batch reference (letters, digits, . _ -) before the file' }));
+        let kind: BatchKind;
+        try {
+          kind = kindOf(fields.kind ?? '');
+        } catch (error) {
+          return stop(stream, error);
+        }
+        const format = /\.(jsonl|ndjson)$/i.test(info.filename ?? '') ? 'jsonl' : 'csv';
+        const programme = kind === 'loans' && fields.programme?.trim() ? fields.programme.trim() : undefined;
+        this.settings.api
+          .stream('intake', 'PUT', `/banks/${encodeURIComponent(v.code)}/${SEGMENTS[kind]}/${encodeURIComponent(ref)}`, session.key, { format, programme }, stream, format === 'jsonl' ? 'application/x-ndjson' : 'text/csv')
+          .then((a) => resolve({ kind, ref, ...a }), reject);
+      });
+      form.on('close', () => file || reject(new BadRequestException({ code: 'NO_FILE', message: 'the form carried no file' })));
+      form.on('error', reject);
+      const stop = (stream: Readable, error: unknown) => {
+        stream.resume(); // the rest of the form is read and dropped
+        reject(error);
+      };
+      req.pipe(form);
+    });
+    if (answer.status >= 400) {
+      const body = (answer.body ?? {}) as { code?: string; message?: string };
+      throw new ApiError(answer.status, body.code ?? `HTTP_${answer.status}`, body.message ?? '');
+    }
+    res.redirect(303, `/console/batches/${answer.kind}/${encodeURIComponent(answer.ref)}`);
   }
 }

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Api } from '../api/api';
 import { LANG_COOKIE, langOf } from '../render/i18n';
@@ -40,6 +41,22 @@ export function languageOf(req: Request, res: Response) {
   return lang;
 }
 
+const CSRF_IN_FORM_DATA = 'g2g:csrf-in-form-data';
+/**
+ * A route that takes a multipart form (a file streamed through, never held): its CSRF token is the
+ * form's first field, which the route checks (`csrfHolds`) before it reads the file; the guard
+ * still checks the origin. Any other route refuses a write without the token in a header or a
+ * parsed form field.
+ */
+export const CsrfInFormData = () => SetMetadata(CSRF_IN_FORM_DATA, true);
+
+/** Whether `given` is the CSRF token of the request's session. */
+export function csrfHolds(settings: ConsoleSettings, req: Request, given: string | undefined): boolean {
+  return settings.seal.checkCsrf(cookiesOf(req.headers.cookie)[SESSION_COOKIE], given);
+}
+
+export const csrfRefused = () => new ForbiddenException({ code: 'CSRF', message: 'this form did not come from a console page of this session' });
+
 /**
  * Every console page but the sign-in form: a valid session cookie, else the sign-in form; and
  * every write (POST, PUT) carries the session's CSRF token (the form field `_csrf` or the header
@@ -47,7 +64,10 @@ export function languageOf(req: Request, res: Response) {
  */
 @Injectable()
 export class SignedInGuard implements CanActivate {
-  constructor(private readonly settings: ConsoleSettings) {}
+  constructor(
+    private readonly settings: ConsoleSettings,
+    private readonly reflector: Reflector,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request & { signedIn?: SignedIn }>();
@@ -57,9 +77,8 @@ export class SignedInGuard implements CanActivate {
     if (!session || !token) throw new SignInFirst();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const given = (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as Record<string, unknown> | undefined)?._csrf;
-      if (!this.settings.seal.checkCsrf(token, typeof given === 'string' ? given : undefined) || !fromSameOrigin(originOf(req))) {
-        throw new ForbiddenException({ code: 'CSRF', message: 'this form did not come from a console page of this session' });
-      }
+      const checkedByRoute = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') && this.reflector.get<boolean>(CSRF_IN_FORM_DATA, context.getHandler()) === true;
+      if (!fromSameOrigin(originOf(req)) || (!checkedByRoute && !this.settings.seal.checkCsrf(token, typeof given === 'string' ? given : undefined))) throw csrfRefused();
     }
     req.signedIn = {
       session,
