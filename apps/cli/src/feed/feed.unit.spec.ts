@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { run } from '../cli';
 import { Call, fakeFetch, fakeIo } from '../test-fakes';
 import { FeedMessage } from './feed';
-import { businessDateOf, describeMessage, messageName } from './messages';
+import { businessDateOf, describeMessage, messageLabel, messageName } from './messages';
 
 const claimPaid = {
   guaranteeId: 'ICBC/ICBC-1-00000002',
@@ -92,6 +92,27 @@ describe('messages for people', () => {
     ).toBe('programme P suspended: loss ratio 3.13% above the breaker 3% (claim ICBC/L9)');
     expect(describeMessage('g2g.underwriting.programme-resumed.v1', { programme: 'P', resumedOn: '2025-10-01' })).toBe('programme P resumed');
     expect(describeMessage('g2g.underwriting.loan-rejected.v1', { codes: ['INDUSTRY', 'TERM'] })).toBe('rejected: INDUSTRY, TERM');
+  });
+
+  it('in Chinese, for the console: every message of a loan\'s history, with the same amounts', () => {
+    const zh = (topic: string, value: unknown, participant?: string) => describeMessage(topic, value, participant, 'zh');
+    expect(zh('g2g.compensation.claim-paid.v1', claimPaid, 'BJ-REG')).toBe('代偿（逾期自 2025-06-01）：代偿 160,000.00，索赔 200,000.00；分担 BJ-REG 40,000.00, NFGF 40,000.00；BJ-REG 损失 40,000.00');
+    expect(zh('g2g.compensation.claim-paid.v1', { ...claimPaid, fundPaid: false, support: [] })).toBe('代偿（逾期自 2025-06-01）：代偿 160,000.00，索赔 200,000.00；分担 无；国家融担基金未分担（超出其上限）');
+    expect(zh('g2g.compensation.recovery-shared.v1', recovery)).toBe('追偿 50,000.00（累计 50,000.00）：ICBC 10,000.00, BJ-GUOHUA 20,000.00, BJ-REG 10,000.00, NFGF 10,000.00');
+    expect(zh('g2g.compensation.guarantee-repaid.v1', { amountFen: '50000000', outstandingAfterFen: '0', released: true })).toBe('还款 500,000.00，余额 0.00：已解保');
+    expect(zh('g2g.compensation.guarantee-repaid.v1', { amountFen: '1', outstandingAfterFen: '99', released: false })).toBe('还款 0.01，余额 0.99');
+    expect(zh('g2g.underwriting.loan-rejected.v1', { codes: ['INDUSTRY', 'TERM'] })).toBe('未通过：INDUSTRY, TERM');
+    expect(zh('g2g.intake.loan-filed.v1', { batchRef: 'B1', row: 7, principalFen: '100000000', disbursedOn: '2025-03-01', maturesOn: '2026-03-01' })).toBe('批次 B1 第 7 行报送：本金 1,000,000.00，2025-03-01 至 2026-03-01');
+    expect(
+      zh('g2g.underwriting.guarantee-issued.v1', { programme: 'P', principalFen: '100000000', guaranteeFeeFen: '800000', parties: [{ role: 'guarantor', participant: 'BJ-GUOHUA', riskFen: '40000000' }] }),
+    ).toBe('在 P 下担保：本金 1,000,000.00，担保费 8,000.00；风险 BJ-GUOHUA 400,000.00');
+    expect(zh('g2g.cession.guarantee-ceded.v1', { statementMonth: '2025-03', cessions: [{ participant: 'BJ-REG', riskFen: '20000000', reguaranteeFeeFen: '60000' }, { participant: 'NFGF', riskFen: '20000000', reguaranteeFeeFen: '60000' }] })).toBe(
+      '分险（对账月 2025-03）：BJ-REG 风险 200,000.00，再担保费 600.00；NFGF 风险 200,000.00，再担保费 600.00',
+    );
+    expect(zh('g2g.compensation.programme-suspended.v1', { programme: 'P', lossRatio: '0.0312500000', breakerPct: '3.0', guaranteeId: 'ICBC/L9' })).toBe('项目 P 暂停：损失率 3.13% 超过熔断线 3%（代偿 ICBC/L9）');
+    expect(zh('g2g.underwriting.programme-resumed.v1', { programme: 'P' })).toBe('项目 P 恢复');
+    expect(['loan-filed', 'guarantee-issued', 'claim-paid', 'new-thing'].map((n) => messageLabel(`g2g.x.${n}.v1`, 'zh'))).toEqual(['已报送', '担保生效', '代偿', 'new-thing']);
+    expect(messageLabel('g2g.compensation.claim-paid.v1')).toBe('claim-paid');
   });
 
   it('a message the client does not know is shown as compact JSON', () => {

@@ -24,43 +24,88 @@ const fen = (v: unknown): string => formatFen(str(v));
 const parts = (v: unknown): AmountByParty[] => (Array.isArray(v) ? (v as AmountByParty[]) : []);
 const byParty = (list: AmountByParty[]): string => list.map((p) => `${p.participant} ${fen(p.amountFen)}`).join(', ');
 
-/** "; BJ-REG's loss 200,000.00" for the reader, when it is among the parties. */
-function own(list: AmountByParty[], participant: string | undefined, noun: string): string {
-  const mine = participant ? list.find((p) => p.participant === participant) : undefined;
-  return mine ? `; ${mine.participant}'s ${noun} ${fen(mine.amountFen)}` : '';
+/** The language of a line: English (the g2g client) or Chinese (the console's 中文). */
+export type MessageLang = 'en' | 'zh';
+
+/** The names of the messages in Chinese, as the console shows them; English keeps the contract's own names. */
+const ZH_NAMES: Record<string, string> = {
+  'loan-filed': '已报送',
+  'guarantee-issued': '担保生效',
+  'loan-rejected': '未通过',
+  'guarantee-ceded': '再担保分险',
+  'guarantee-repaid': '还款',
+  'claim-paid': '代偿',
+  'recovery-shared': '追偿分配',
+  'programme-suspended': '项目暂停',
+  'programme-resumed': '项目恢复',
+};
+
+/** A message's name for people: the contract's own name in English, its Chinese name in Chinese. */
+export function messageLabel(topic: string, lang: MessageLang = 'en'): string {
+  const name = messageName(topic);
+  return lang === 'zh' ? (ZH_NAMES[name] ?? name) : name;
 }
 
-export function describeMessage(topic: string, value: unknown, participant?: string): string {
+/** "; BJ-REG's loss 200,000.00" (or "；BJ-REG 损失 200,000.00") for the reader, when it is among the parties. */
+function own(list: AmountByParty[], participant: string | undefined, lang: MessageLang): string {
+  const mine = participant ? list.find((p) => p.participant === participant) : undefined;
+  if (!mine) return '';
+  return lang === 'zh' ? `；${mine.participant} 损失 ${fen(mine.amountFen)}` : `; ${mine.participant}'s loss ${fen(mine.amountFen)}`;
+}
+
+export function describeMessage(topic: string, value: unknown, participant?: string, lang: MessageLang = 'en'): string {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Value;
+  const zh = lang === 'zh';
   switch (messageName(topic)) {
     case 'loan-filed':
-      return `filed in batch ${str(v.batchRef)} row ${str(v.row)}: principal ${fen(v.principalFen)}, ${str(v.disbursedOn)} to ${str(v.maturesOn)}`;
+      return zh
+        ? `批次 ${str(v.batchRef)} 第 ${str(v.row)} 行报送：本金 ${fen(v.principalFen)}，${str(v.disbursedOn)} 至 ${str(v.maturesOn)}`
+        : `filed in batch ${str(v.batchRef)} row ${str(v.row)}: principal ${fen(v.principalFen)}, ${str(v.disbursedOn)} to ${str(v.maturesOn)}`;
     case 'guarantee-issued': {
       const risks = parts(v.parties).map((p) => ({ role: p.role, participant: p.participant, amountFen: (p as unknown as { riskFen: string }).riskFen }));
-      return `issued under ${str(v.programme)}: principal ${fen(v.principalFen)}, fee ${fen(v.guaranteeFeeFen)}; risk ${byParty(risks)}`;
+      return zh
+        ? `在 ${str(v.programme)} 下担保：本金 ${fen(v.principalFen)}，担保费 ${fen(v.guaranteeFeeFen)}；风险 ${byParty(risks)}`
+        : `issued under ${str(v.programme)}: principal ${fen(v.principalFen)}, fee ${fen(v.guaranteeFeeFen)}; risk ${byParty(risks)}`;
     }
-    case 'loan-rejected':
-      return `rejected: ${(Array.isArray(v.codes) ? v.codes : []).join(', ')}`;
+    case 'loan-rejected': {
+      const codes = (Array.isArray(v.codes) ? v.codes : []).join(', ');
+      return zh ? `未通过：${codes}` : `rejected: ${codes}`;
+    }
     case 'guarantee-ceded': {
       const cessions = (Array.isArray(v.cessions) ? v.cessions : []) as { participant: string; riskFen: string; reguaranteeFeeFen: string }[];
-      return `ceded (statement ${str(v.statementMonth)}): ${cessions.map((c) => `${c.participant} risk ${fen(c.riskFen)}, fee ${fen(c.reguaranteeFeeFen)}`).join('; ')}`;
+      return zh
+        ? `分险（对账月 ${str(v.statementMonth)}）：${cessions.map((c) => `${c.participant} 风险 ${fen(c.riskFen)}，再担保费 ${fen(c.reguaranteeFeeFen)}`).join('；')}`
+        : `ceded (statement ${str(v.statementMonth)}): ${cessions.map((c) => `${c.participant} risk ${fen(c.riskFen)}, fee ${fen(c.reguaranteeFeeFen)}`).join('; ')}`;
     }
     case 'guarantee-repaid':
-      return `repaid ${fen(v.amountFen)}, outstanding ${fen(v.outstandingAfterFen)}${v.released === true ? ': released' : ''}`;
+      return zh
+        ? `还款 ${fen(v.amountFen)}，余额 ${fen(v.outstandingAfterFen)}${v.released === true ? '：已解保' : ''}`
+        : `repaid ${fen(v.amountFen)}, outstanding ${fen(v.outstandingAfterFen)}${v.released === true ? ': released' : ''}`;
     case 'claim-paid': {
       const support = parts(v.support);
+      if (zh) {
+        const fund = v.fundPaid === false ? '；国家融担基金未分担（超出其上限）' : '';
+        return (
+          `代偿（逾期自 ${str(v.overdueSince)}）：代偿 ${fen(v.compensationFen)}，索赔 ${fen(v.claimAmountFen)}；` +
+          `分担 ${support.length > 0 ? byParty(support) : '无'}${fund}${own(parts(v.losses), participant, lang)}`
+        );
+      }
       const fund = v.fundPaid === false ? '; the Fund paid no support (over its cap)' : '';
       return (
         `claimed (overdue since ${str(v.overdueSince)}): compensation ${fen(v.compensationFen)} of ${fen(v.claimAmountFen)}; ` +
-        `support ${support.length > 0 ? byParty(support) : 'none'}${fund}${own(parts(v.losses), participant, 'loss')}`
+        `support ${support.length > 0 ? byParty(support) : 'none'}${fund}${own(parts(v.losses), participant, lang)}`
       );
     }
     case 'recovery-shared':
-      return `recovered ${fen(v.amountFen)} (total ${fen(v.recoveredTotalFen)}): ${byParty(parts(v.parts))}`;
+      return zh
+        ? `追偿 ${fen(v.amountFen)}（累计 ${fen(v.recoveredTotalFen)}）：${byParty(parts(v.parts))}`
+        : `recovered ${fen(v.amountFen)} (total ${fen(v.recoveredTotalFen)}): ${byParty(parts(v.parts))}`;
     case 'programme-suspended':
-      return `programme ${str(v.programme)} suspended: loss ratio ${formatShare(str(v.lossRatio))} above the breaker ${formatPercent(str(v.breakerPct))} (claim ${str(v.guaranteeId)})`;
+      return zh
+        ? `项目 ${str(v.programme)} 暂停：损失率 ${formatShare(str(v.lossRatio))} 超过熔断线 ${formatPercent(str(v.breakerPct))}（代偿 ${str(v.guaranteeId)}）`
+        : `programme ${str(v.programme)} suspended: loss ratio ${formatShare(str(v.lossRatio))} above the breaker ${formatPercent(str(v.breakerPct))} (claim ${str(v.guaranteeId)})`;
     case 'programme-resumed':
-      return `programme ${str(v.programme)} resumed`;
+      return zh ? `项目 ${str(v.programme)} 恢复` : `programme ${str(v.programme)} resumed`;
     default: {
       const text = JSON.stringify(value);
       return text.length > 120 ? `${text.slice(0, 117)}...` : text;

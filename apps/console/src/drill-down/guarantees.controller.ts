@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { describeMessage, messageName } from '../../../cli/src/feed/messages';
+import { describeMessage, messageLabel } from '../../../cli/src/feed/messages';
 import { Column, Row, Table } from '../exports/table';
 import { respond } from '../exports/respond';
 import { ConsoleErrors } from '../render/error-pages';
@@ -97,7 +97,7 @@ ${shown('guarantees')}
         { key: 'event', label: t(lang, 'event'), kind: 'text' },
         { key: 'details', label: t(lang, 'details'), kind: 'text' },
       ],
-      rows: h.events.map((e) => ({ business_date: e.business_date, recorded_at: e.recorded_at, event: messageName(e.event), details: describeMessage(e.event, e.data) })),
+      rows: h.events.map((e) => ({ business_date: e.business_date, recorded_at: e.recorded_at, event: messageLabel(e.event, lang), details: describeMessage(e.event, e.data, undefined, lang) })),
     };
     await respond(res, v, q, `${t(lang, 'history')}: ${h.guarantee_id}`, [{ table }], (shown) => html`${shown('history')}`);
   }
