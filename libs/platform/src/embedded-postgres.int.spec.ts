@@ -1,5 +1,5 @@
 import { Database } from '@g2g/event-store';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -27,9 +27,13 @@ describe('the embedded PostgreSQL', () => {
     const first = await withDatabase(dir, async (db) => {
       await db.query('create table kept (n int)');
       await db.query('insert into kept values (7)');
-      return (await db.query<{ shared_buffers: string }>('show shared_buffers'))[0].shared_buffers;
+      const [{ shared_buffers }] = await db.query<{ shared_buffers: string }>('show shared_buffers');
+      const [{ TimeZone }] = await db.query<{ TimeZone: string }>('show timezone');
+      return { shared_buffers, TimeZone };
     });
-    expect(first).toBe('16MB');
+    // the postgresql.conf initdb wrote is kept (its time zone with it)
+    expect(first).toEqual({ shared_buffers: '16MB', TimeZone: 'UTC' });
+    expect(readFileSync(join(dir, 'postgresql.conf'), 'utf8')).toMatch(/^timezone = UTC/m);
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     expect(readdirSync(root)).toEqual(['data']); // nothing left of the folder it was made in
 

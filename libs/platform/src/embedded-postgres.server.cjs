@@ -8,7 +8,9 @@
 //   place when it is complete: this process then only opens it, and a crash while creating leaves
 //   no half-made database behind.
 // - Shared buffers are 16 MB, not PostgreSQL's default 128 MB: the data pages come from the OS
-//   page cache, and a larger pool inside this process is memory it never gives back.
+//   page cache, and a larger pool inside this process is memory it never gives back. Set on the
+//   server's command line (PGlite's `postgresqlconf` would replace the postgresql.conf that initdb
+//   wrote, its time zone and locales with it).
 'use strict';
 const { execFile } = require('node:child_process');
 const { existsSync, readdirSync, renameSync, rmdirSync, rmSync } = require('node:fs');
@@ -16,10 +18,10 @@ const { promisify } = require('node:util');
 const { PGlite } = require('@electric-sql/pglite');
 const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
 
-const SETTINGS = ['shared_buffers = 16MB'];
+const START = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 async function create(dataDir) {
-  const db = await PGlite.create(dataDir, { postgresqlconf: SETTINGS });
+  const db = await PGlite.create(dataDir);
   await db.close();
 }
 
@@ -36,7 +38,7 @@ async function ensureCreated(dataDir) {
 
 async function serve(dataDir, socketPath) {
   await ensureCreated(dataDir);
-  const db = await PGlite.create(dataDir, { postgresqlconf: SETTINGS });
+  const db = await PGlite.create(dataDir, { startParams: START });
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 32 });
   await server.start();
   let stopping;
