@@ -145,18 +145,22 @@ ${shown('rows')}
   @Put(':kind/:ref/upload')
   async upload(@VisitorOf() { session, visitor: v }: SignedIn, @Param('kind') kindText: string, @Param('ref') ref: string, @Query() q: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     const kind = kindOf(kindText);
-    const format = q.format === 'jsonl' ? 'jsonl' : 'csv';
-    const answer = await this.settings.api.stream(
+    const answer = await this.toIntake(session.key, v.code, kind, ref, q.format === 'jsonl' ? 'jsonl' : 'csv', typeof q.programme === 'string' ? q.programme : undefined, req, req.headers['content-length']);
+    res.status(answer.status).json(answer.body ?? {});
+  }
+
+  /** A bank's file piped to intake's `PUT /banks/{bank}/{segment}/{ref}` (the programme only for loans). */
+  private toIntake(key: string, bank: string, kind: BatchKind, ref: string, format: 'csv' | 'jsonl', programme: string | undefined, body: Readable, length?: string) {
+    return this.settings.api.stream(
       'intake',
       'PUT',
-      `/banks/${encodeURIComponent(v.code)}/${SEGMENTS[kind]}/${encodeURIComponent(ref)}`,
-      session.key,
-      { format, programme: kind === 'loans' && typeof q.programme === 'string' ? q.programme : undefined },
-      req,
+      `/banks/${encodeURIComponent(bank)}/${SEGMENTS[kind]}/${encodeURIComponent(ref)}`,
+      key,
+      { format, programme: kind === 'loans' ? programme : undefined },
+      body,
       format === 'jsonl' ? 'application/x-ndjson' : 'text/csv',
-      req.headers['content-length'],
+      length,
     );
-    res.status(answer.status).json(answer.body ?? {});
   }
 
   /**
@@ -190,10 +194,7 @@ ${shown('rows')}
           return stop(stream, error);
         }
         const format = /\.(jsonl|ndjson)$/i.test(info.filename ?? '') ? 'jsonl' : 'csv';
-        const programme = kind === 'loans' && fields.programme?.trim() ? fields.programme.trim() : undefined;
-        this.settings.api
-          .stream('intake', 'PUT', `/banks/${encodeURIComponent(v.code)}/${SEGMENTS[kind]}/${encodeURIComponent(ref)}`, session.key, { format, programme }, stream, format === 'jsonl' ? 'application/x-ndjson' : 'text/csv')
-          .then((a) => resolve({ kind, ref, ...a }), reject);
+        this.toIntake(session.key, v.code, kind, ref, format, fields.programme?.trim() || undefined, stream).then((a) => resolve({ kind, ref, ...a }), reject);
       });
       form.on('close', () => file || reject(new BadRequestException({ code: 'NO_FILE', message: 'the form carried no file' })));
       form.on('error', reject);

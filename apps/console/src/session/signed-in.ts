@@ -78,7 +78,7 @@ export class SignedInGuard implements CanActivate {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const given = (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as Record<string, unknown> | undefined)?._csrf;
       const checkedByRoute = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') && this.reflector.get<boolean>(CSRF_IN_FORM_DATA, context.getHandler()) === true;
-      if (!fromSameOrigin(originOf(req)) || (!checkedByRoute && !this.settings.seal.checkCsrf(token, typeof given === 'string' ? given : undefined))) throw csrfRefused();
+      if (!fromSameOrigin(originOf(req)) || (!checkedByRoute && !csrfHolds(this.settings, req, typeof given === 'string' ? given : undefined))) throw csrfRefused();
     }
     req.signedIn = {
       session,

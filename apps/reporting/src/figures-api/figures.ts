@@ -1,7 +1,7 @@
 import { decimalRatio, formatYuan } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
 import { SCHEMA } from '../record-log/record-log.consumer';
-import { Params, knownBy, sliceCondition, sliceConditions } from '../slices/slice-sql';
+import { Params, knownBy, partyCondition, sliceCondition, sliceConditions } from '../slices/slice-sql';
 
 /** A slice of the guarantees: every filter is optional; all given must hold. */
 export interface Slice {
@@ -29,6 +29,8 @@ const big = (v: string | null | undefined) => BigInt(v ?? '0');
 const byParticipant = (rows: { participant: string; amount: string }[]) => Object.fromEntries(rows.map((r) => [r.participant, formatYuan(big(r.amount))]));
 
 const known = (alias: string) => knownBy(alias, '$3');
+/** a cell `c` issued by the end of `$2` (none when `$1`, the period's start, is after it) */
+const ISSUED_BY = '$1::date <= $2::date and c.issued_on <= $2::date';
 
 type ByParticipant = { participant: string; amount: string }[];
 
@@ -233,7 +235,6 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
   );
 
   // At the end of `to`: what was issued by then (cells), and the guarantees whose principal changed by then.
-  const issuedBy = '$1::date <= $2::date and c.issued_on <= $2::date';
   const changed = `with changed as (
       select g.guarantee_id, g.guarantor, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
         from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
@@ -241,7 +242,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
        group by g.guarantee_id)`;
   const byGuarantor = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(
     `${changed},
-          issued as (select t.guarantor, sum(c.principal_fen) as principal from ${cells('r_issued_cells', issuedBy)} group by t.guarantor),
+          issued as (select t.guarantor, sum(c.principal_fen) as principal from ${cells('r_issued_cells', ISSUED_BY)} group by t.guarantor),
           less as (select guarantor, sum(changed) as changed from changed group by guarantor)
      select i.guarantor, (i.principal - coalesce(l.changed, 0))::text as outstanding, ${netAssets('i.guarantor', '$2')} as net_assets
        from issued i left join less l using (guarantor) order by i.guarantor`,
@@ -289,18 +290,18 @@ export interface PartyAtEnd {
  * outstanding principal, the guarantor the rest. `participant` narrows the answer to one party.
  */
 export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, slice: Slice, participant?: string): Promise<PartyAtEnd[]> {
-  // $1 from, $2 to, $3 the participant or null; slice from $4
-  const p = new Params(from, to, participant ?? null);
+  // $1 from, $2 to; slice from $3; the participant, when given, after it
+  const p = new Params(from, to);
   const f = sliceConditions(slice, p);
+  const theirs = participant === undefined ? 'true' : partyCondition(participant, p);
+  const who = participant === undefined ? undefined : p.add(participant);
+  const isTheirs = (column: string) => (who === undefined ? 'true' : `${column} = ${who}`);
   const params = p.values;
-  const issuedBy = '$1::date <= $2::date and c.issued_on <= $2::date';
-  const party = (p: string) => `($3::text is null or ${p} = $3::text)`;
   return sql.query<PartyAtEnd>(
     `with changed as (
             select g.guarantee_id, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
               from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees}
-               and ($3::text is null or exists (select 1 from ${SCHEMA}.r_terms rt, jsonb_array_elements(rt.parties) rp where rt.terms_id = g.terms_id and rp->>'participant' = $3::text))
+             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${theirs}
              group by g.guarantee_id),
           p as (
             select c.guarantee_id, q->>'participant' as participant, q->>'role' = 'guarantor' as guarantor, (q->>'sharePct')::numeric as share,
@@ -317,11 +318,11 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
               from parts window w as (partition by guarantee_id)),
           deltas as (
             select participant, sum(delta) as delta, sum(was - now) as less, count(*) filter (where now <= 0) as gone
-              from filled where ${party('participant')} group by participant),
+              from filled where ${isTheirs('participant')} group by participant),
           issued as (
             select q.party->>'participant' as participant, sum(c.parts_fen[q.n]) as amount, sum(c.principal_fen) as principal, sum(c.loans) as loans
               from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
-             where ${issuedBy} and ${f.cells} and ${party("q.party->>'participant'")} group by 1)
+             where ${ISSUED_BY} and ${f.cells} and ${isTheirs("q.party->>'participant'")} group by 1)
      select i.participant, (i.loans - coalesce(d.gone, 0))::int as in_force, (i.principal - coalesce(d.less, 0))::text as outstanding,
             (i.amount + coalesce(d.delta, 0))::text as risk
        from issued i left join deltas d using (participant)

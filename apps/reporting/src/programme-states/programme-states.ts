@@ -41,7 +41,7 @@ export async function programmeStates(sql: Sql, programmes: readonly string[], t
     asOf === undefined
       ? `with issued as (
            select t.programme, sum(c.principal_fen) as principal from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id)
-            where t.programme = any($1::text[]) and c.issued_on <= $2::date and $3::timestamptz = 'infinity' group by t.programme),
+            where t.programme = any($1::text[]) and c.issued_on <= $2::date group by t.programme),
          paid as (
            select g.programme, sum(c.compensation_fen) as compensation from ${SCHEMA}.r_claims c join ${SCHEMA}.r_guarantees g using (guarantee_id)
             where g.programme = any($1::text[]) and g.issued_on <= $2::date and c.claimed_on <= $2::date group by g.programme)
@@ -51,7 +51,7 @@ export async function programmeStates(sql: Sql, programmes: readonly string[], t
            from ${SCHEMA}.r_guarantees g left join ${SCHEMA}.r_claims c using (guarantee_id)
           where g.programme = any($1::text[]) and g.issued_on <= $2::date and g.recorded_at <= $3::timestamptz
           group by g.programme`,
-    [programmes, to, known],
+    asOf === undefined ? [programmes, to] : [programmes, to, known],
   );
   const last = await sql.query<{ programme: string; type: string; business_date: string | null }>(
     `select distinct on (data->>'programme') data->>'programme' as programme, type, to_char(business_date, 'YYYY-MM-DD') as business_date
