@@ -1,6 +1,7 @@
 import { demoProgrammeDocument } from '../libs/domain/src/programme/demo-programme.fixture';
 import { bankClient, csvOf, loanRows } from './support/bank';
 import { TestPlatform } from './support/platform';
+import { probeResponsiveness } from './support/responsiveness';
 
 // Money is digits[.d[d]] with no bound on the digits, and a row may be 1 MiB long: a principal or
 // a repayment amount can have a million digits. Intake keeps answering other clients while it
@@ -24,23 +25,16 @@ describe('rows with amounts of a million digits (five processes over Kafka)', ()
   it('keeps answering while it checks loan rows whose principal has a million digits', async () => {
     // each row is invalid (above the principal limit); checking it must not hold up every other client
     const rows = Array.from({ length: 40 }, (_, i) => loan(`HUGE-${i}`, borrower++, { principal: '9'.repeat(1_040_000) }));
-    let slowest = 0;
-    let uploading = true;
-    const probe = (async () => {
-      while (uploading) {
-        const started = Date.now();
-        // a connection the server dropped while it answered nobody counts as that long a wait
-        await fetch(`${platform.url('intake')}/health/live`).catch(() => undefined);
-        slowest = Math.max(slowest, Date.now() - started);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-    const answer = await put(`/banks/ICBC/batches/huge-principals?programme=${P}`, csvOf(rows));
-    uploading = false;
-    await probe;
+    const body = csvOf(rows);
+    const probe = probeResponsiveness(`${platform.url('intake')}/health/live`);
+    const answer = await put(`/banks/ICBC/batches/huge-principals?programme=${P}`, body);
+    const { slowestMs, probes } = await probe.stop();
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ rows: 40, invalid: 40 });
-    expect(slowest).toBeLessThan(2_000);
+    // measured on this machine: about 150 ms when a too-long amount is refused by its length, 1.5-1.9 s
+    // when each is converted to a number first; the bound sits between with room for a loaded machine
+    expect(probes).toBeGreaterThan(1);
+    expect(slowestMs).toBeLessThan(1_000);
   });
 
   it('decides a repayment whose amount is as long as a row may be, and decides what is filed after it', async () => {
