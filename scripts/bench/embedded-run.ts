@@ -92,6 +92,7 @@ export async function runEmbedded(o: EmbeddedRunOptions): Promise<PlatformResult
       t0 = performance.now();
       await uploadBatch(url, keys, o);
       mark('upload finished (PUT answered 202)', sinceStart());
+      const uploadedAt = new Date().toISOString();
 
       const deadline = t0 + o.timeoutMs;
       const pending = { decided: true, cession: true, reporting: true, done: true, quiet: true };
@@ -179,7 +180,7 @@ export async function runEmbedded(o: EmbeddedRunOptions): Promise<PlatformResult
                   (select sum(total_bytes) from pg_backend_memory_contexts)::float8 / 1048576 as contexts`,
         )
       ).rows;
-      const verification = await verifyOverHttp(url, keys, { ...o, approved });
+      const verification = await verifyOverHttp(url, keys, { ...o, approved, uploadedAt });
       log('reading the embedded database through its socket (not timed): dead letters, storage, consumer transactions');
       const readings = await databaseReadings(sql, 'postgres', dbT0);
       return {

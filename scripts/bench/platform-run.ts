@@ -131,6 +131,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       await uploadBatch(url, keys, o);
       const uploadSeconds = sinceStart();
       mark('upload finished (PUT answered 202)', uploadSeconds);
+      const uploadedAt = new Date().toISOString();
 
       const deadline = t0 + o.timeoutMs;
       let summary: any;
@@ -249,7 +250,7 @@ export async function runPlatform(o: PlatformRunOptions): Promise<PlatformResult
       const measured = measuredNow({ mode: 'distributed', instances: o.instances, rows: o.rows, startupSeconds, milestones, pids, rss, cpu, timeline, monotonicWindowUs: { fromUs, toUs } });
 
       // ---- verification, not timed ----
-      const verification = await verifyOverHttp(url, keys, { ...o, approved });
+      const verification = await verifyOverHttp(url, keys, { ...o, approved, uploadedAt });
       return runResult(measured, verification, await databaseReadings(sql, o.databaseName, dbT0), activitySummary);
     }
   } finally {

@@ -90,12 +90,23 @@ export const CONSOLE_READS: readonly { read: string; path: string }[] = [
   { read: 'guarantees behind new business, first page', path: `/guarantees?${FIGURES_PERIOD}&behind=new_guarantees&limit=50` },
   { read: 'roll-forward by guarantor', path: `/roll-forward?${FIGURES_PERIOD}&by=guarantor` },
   { read: 'position of BJ-REG', path: `/positions/BJ-REG?${FIGURES_PERIOD}` },
-  { read: 'figures as of the run (from the facts)', path: `/figures?${FIGURES_PERIOD}&as_of=2999-01-01T00:00:00Z` },
+  { read: 'figures as of after the run', path: `/figures?${FIGURES_PERIOD}&as_of=2999-01-01T00:00:00Z` },
 ];
 
-async function timeReads(url: ServiceUrl, keys: BenchKeys): Promise<Verification['reads']> {
+/** The reads as of a time within the run: the cells less everything recorded since (cells-as-of.ts), at the upload's end. */
+function readsAsOf(uploadedAt: string): { read: string; path: string }[] {
+  const asOf = `as_of=${encodeURIComponent(uploadedAt)}`;
+  return [
+    { read: "figures as of the upload's end", path: `/figures?${FIGURES_PERIOD}&${asOf}` },
+    { read: 'figures month by month, as of then', path: `/figures/monthly?${FIGURES_PERIOD}&${asOf}` },
+    { read: 'breakdown, as of then', path: `/figures/breakdown?${FIGURES_PERIOD}&by=programme,bank,guarantor,province,industry_section&${asOf}` },
+  ];
+}
+
+async function timeReads(url: ServiceUrl, keys: BenchKeys, uploadedAt: string): Promise<Verification['reads']> {
   const out: Verification['reads'] = [];
-  for (const r of CONSOLE_READS) {
+  const known = (await call(url('reporting'), 'GET', `/figures?${FIGURES_PERIOD}&as_of=${encodeURIComponent(uploadedAt)}`, keys.NFRA)).body?.new_guarantees?.count;
+  for (const r of [...CONSOLE_READS, ...readsAsOf(uploadedAt).map((x, i) => (i === 0 ? { ...x, read: `${x.read} (${Number(known).toLocaleString('en-US')} known)` } : x))]) {
     const ms: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
@@ -156,7 +167,7 @@ export async function outcomesDigest(url: ServiceUrl, keys: BenchKeys, batchRef:
 export async function verifyOverHttp(
   url: ServiceUrl,
   keys: BenchKeys,
-  o: { operatorKey: string; rows: number; approved: number; batchRef: string; feedWalk: boolean; log: (line: string) => void },
+  o: { operatorKey: string; rows: number; approved: number; batchRef: string; feedWalk: boolean; log: (line: string) => void; uploadedAt: string },
 ): Promise<Verification> {
   const { log, approved } = o;
   log('verifying (not timed): figures against cession\'s monthly statements, the BJ-REG feed over HTTP');
@@ -189,7 +200,7 @@ export async function verifyOverHttp(
   log('verifying (not timed): every row\'s outcome');
   const outcomes = await outcomesDigest(url, keys, o.batchRef);
   log('timing the reads behind the console\'s pages (not part of the run)');
-  const reads = await timeReads(url, keys);
+  const reads = await timeReads(url, keys, o.uploadedAt);
   return {
     figuresCount: figures?.new_guarantees?.count,
     figures,

@@ -31,6 +31,14 @@ export const issuedCells = (source: string, schema: string) => `
         group by ${CELL}, n) y
       group by ${CELL}) r using (${CELL})`;
 
+/** How many re-guarantee fees each fee cell sums, from the facts (the cells of a database from before version 106). */
+export const FEE_COUNTS_FROM_FACTS = `
+      update {schema}.r_fee_cells c set fees = n.fees
+        from (select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, count(*) as fees
+                from {schema}.r_reguarantee_fees f join {schema}.r_guarantees g using (guarantee_id) group by 1, 2, 3, 4, 5, 6) n
+       where (c.issued_on, c.terms_id, c.bank, c.industry_section, c.borrower_type, c.participant) = (n.issued_on, n.terms_id, n.bank, n.industry_section, n.borrower_type, n.participant);
+`;
+
 /** The figure cells and the repeat borrowers' guarantees, from the facts (a database that had facts before the cells). */
 export const FIGURE_CELLS_FROM_FACTS = `
       ${issuedCells('{schema}.r_guarantees', '{schema}')};
@@ -352,6 +360,17 @@ export const reportingMigrations: readonly Migration[] = [
       alter table {schema}.r_reguarantee_fees add primary key (guarantee_id, participant);
 
       ${FIGURE_CELLS_FROM_FACTS}
+    `,
+  },
+  {
+    version: 106,
+    name: 'figures as of a past time from the cells: the guarantees and re-guarantee fees by the time they were recorded, and how many fees each fee cell sums',
+    sql: `
+      create index r_guarantees_recorded_idx on {schema}.r_guarantees (recorded_at);
+      create index r_reguarantee_fees_recorded_idx on {schema}.r_reguarantee_fees (recorded_at);
+      -- a participant's fees of a period are listed (even when they total zero) while one is known
+      alter table {schema}.r_fee_cells add column fees bigint not null default 0;
+      ${FEE_COUNTS_FROM_FACTS}
     `,
   },
 ];

@@ -1,11 +1,12 @@
 import { GuaranteesCededV2, IssueTermsV2, LoansDecidedV2, ServicingDecidedV2, guaranteesCededV2, loansDecidedV2, servicingDecidedV2 } from '@g2g/contracts';
 import { rebuildState } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase, eventually, freshServerDatabase } from '@g2g/testing';
-import { FIGURE_CELLS_FROM_FACTS } from '../migrations';
+import { FEE_COUNTS_FROM_FACTS, FIGURE_CELLS_FROM_FACTS } from '../migrations';
 import { openReporting } from '../reporting-database.fixture';
 import { SCHEMA, record } from '../record-log/record-log.consumer';
 import { READ_MODELS } from '../projections/projector';
 import { ProjectionRunner, reportingState } from '../projections/projection.runner';
+import { breakdown, monthlyFigures } from '../figures-series/figures-series';
 import { FiguresQuery, Slice, figures, figuresFromFacts } from './figures';
 
 // The figures of what is known now are read from the figure cells; the same figures worked out from
@@ -289,6 +290,61 @@ describe.each(databases)('the figure cells, on %s', (_name, open) => {
     expect(year.reguarantee_fees['RP-REG']).toBeDefined();
   }, 120_000);
 
+  it('as of a past time, give every figure the facts recorded by then give', async () => {
+    // cut the history where a guarantee, a fee or a change was recorded, and just before it
+    const times = await t.db.query<{ at: string; before: string }>(
+      `select at::text as at, (at - interval '1 microsecond')::text as before
+         from (select distinct recorded_at as at from (
+                 select recorded_at from ${SCHEMA}.r_guarantees union all select recorded_at from ${SCHEMA}.r_reguarantee_fees
+                 union all select recorded_at from ${SCHEMA}.r_principal_changes) x) y order by at`,
+    );
+    expect(times.length).toBeGreaterThan(20);
+    const cuts = times.flatMap((x) => [x.before, x.at]);
+    // at every cut, the whole year; at a few, every period and slice
+    const differing = new Set<string>();
+    for (const asOf of cuts) {
+      const q: FiguresQuery = { from: PERIODS[0][0], to: PERIODS[0][1], slice: {}, asOf };
+      const f = await figures(t.db, q);
+      expect({ q, f }).toEqual({ q, f: await figuresFromFacts(t.db, q) });
+      differing.add(JSON.stringify(f));
+    }
+    // the cuts see different histories, from nothing to everything
+    expect(differing.size).toBeGreaterThan(times.length / 2);
+    expect(await figures(t.db, { from: PERIODS[0][0], to: PERIODS[0][1], slice: {}, asOf: cuts[0] })).toMatchObject({ new_guarantees: { count: 0 } });
+    let compared = 0;
+    const some = [0.3, 0.6, 0.95].map((k) => cuts[Math.floor(k * cuts.length)]);
+    for (const asOf of some) {
+      for (const [from, to] of PERIODS) {
+        for (const slice of SLICES) {
+          const q: FiguresQuery = { from, to, slice, asOf };
+          expect({ q, f: await figures(t.db, q) }).toEqual({ q, f: await figuresFromFacts(t.db, q) });
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(some.length * PERIODS.length * SLICES.length);
+    // month by month and broken down, as of a cut: each month and row is the facts' figures of its days and slice then
+    for (const asOf of some) {
+      for (const slice of [{}, { bank: 'ICBC', programme: 'P-BJ' }]) {
+        for (const m of await monthlyFigures(t.db, { from: '2025-01-01', to: '2025-07-31', slice, asOf })) {
+          const f = await figuresFromFacts(t.db, { from: m.period.from, to: m.period.to, slice, asOf });
+          expect({ asOf, m }).toEqual({
+            asOf,
+            m: { month: m.month, period: m.period, new_guarantees: f.new_guarantees, outstanding_balance: f.outstanding_balance, inclusive_share: f.inclusive_share,
+                 share_at_most_5m_per_borrower: f.share_at_most_5m_per_borrower, released: f.released, compensation: { count: f.compensation.count, amount: f.compensation.amount } },
+          });
+        }
+      }
+      const b = await breakdown(t.db, { from: '2025-01-01', to: '2025-06-20', slice: {}, asOf }, ['bank', 'industry_section']);
+      for (const [d, field] of [['bank', 'bank'], ['industry_section', 'industrySection']] as const) {
+        for (const row of b[d]!) {
+          const f = await figuresFromFacts(t.db, { from: '2025-01-01', to: '2025-06-20', slice: { [field]: row.key }, asOf });
+          expect({ asOf, row }).toEqual({ asOf, row: { key: row.key, new_guarantees: f.new_guarantees, outstanding_balance: f.outstanding_balance, released: f.released, compensation: f.compensation } });
+        }
+      }
+    }
+  }, 180_000);
+
   it('are what replaying the log gives, in pages of any size', async () => {
     const before = await figures(t.db, { from: '2025-01-01', to: '2025-06-30', slice: {} });
     const report = await rebuildState(t.db, reportingState, 'rebuild');
@@ -296,7 +352,7 @@ describe.each(databases)('the figure cells, on %s', (_name, open) => {
     expect(await figures(t.db, { from: '2025-01-01', to: '2025-06-30', slice: {} })).toEqual(before);
   });
 
-  it('are filled from the facts alone by the migration that brought them in', async () => {
+  it('are filled from the facts alone by the migrations that brought them in', async () => {
     const tables = ['r_issued_cells', 'r_fee_cells', 'r_borrowers', 'r_repeat_loans'] as const;
     const differences = await t.db.transaction(async (tx) => {
       for (const table of tables) {
@@ -304,6 +360,7 @@ describe.each(databases)('the figure cells, on %s', (_name, open) => {
         await tx.query(`delete from ${SCHEMA}.${table}`);
       }
       await tx.query(FIGURE_CELLS_FROM_FACTS.replaceAll('{schema}', SCHEMA));
+      await tx.query(FEE_COUNTS_FROM_FACTS.replaceAll('{schema}', SCHEMA));
       const found: Record<string, number> = {};
       for (const table of tables) {
         const cols = READ_MODELS[table].join(', ');

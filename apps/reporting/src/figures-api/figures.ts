@@ -1,6 +1,7 @@
 import { decimalRatio, formatYuan } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
 import { SCHEMA } from '../record-log/record-log.consumer';
+import { feeCellsAsOf, issuedCellsAsOf, repeatLoansAsOf } from './cells-as-of';
 import { Params, knownBy, partyCondition, sliceCondition, sliceConditions } from '../slices/slice-sql';
 
 /** A slice of the guarantees: every filter is optional; all given must hold. */
@@ -63,12 +64,12 @@ interface Totals {
 /**
  * Every figure of the domain specification (section 7) for a period of business dates (inclusive),
  * a slice, and optionally as the platform knew it at a past time. Exact integer arithmetic in the
- * database; ratios with 10 decimals. What the platform knows now is read from the figure cells
- * (sums per business date and slice cell that the projection keeps, docs/adr/0013); a past time
- * from the facts themselves.
+ * database; ratios with 10 decimals. Read from the figure cells (sums per business date and slice
+ * cell that the projection keeps, docs/adr/0013); as of a past time, from the cells less what was
+ * recorded after it (cells-as-of.ts).
  */
 export async function figures(sql: Sql, q: FiguresQuery) {
-  return shape(q, q.asOf === undefined ? await totalsFromCells(sql, q) : await totalsFromFacts(sql, q));
+  return shape(q, await totalsFromCells(sql, q));
 }
 
 /** The figures from every fact recorded by `q.asOf` (or by now), whatever the cells say. */
@@ -187,19 +188,21 @@ const netAssets = (guarantor: string, date: string) =>
   `(select net_assets_fen::text from ${SCHEMA}.ref_participants rp where rp.code = ${guarantor} and rp.effective_from <= ${date}::date order by rp.effective_from desc limit 1)`;
 
 /**
- * Every total of what is known now from the figure cells: the new business, fees and each party's
+ * Every total from the figure cells (as known at `q.asOf`: cells-as-of.ts): the new business, fees and each party's
  * part when issued are summed per cell, so a figure reads a row per business date and cell, not
  * per guarantee. What is not a sum is worked out from the few facts it needs: distinct borrowers
  * and the amounts per borrower from the guarantees of borrowers with more than one (every other
  * borrower's total is its one loan); the balance and the parts at the end of the period from the
- * guarantees whose principal changed by then.
+ * guarantees whose principal changed by then (and, as of a past time, the changes recorded by it).
  */
 async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
-  // $1 from, $2 to; slice from $3
+  // $1 from, $2 to; the as-of time, when given, and the slice after them
   const p = new Params(q.from, q.to);
+  const asOf = q.asOf === undefined ? undefined : p.add(q.asOf);
   const f = sliceConditions(q.slice, p);
   const params = p.values;
-  const cells = (table: string, dates: string) => `${SCHEMA}.${table} c join ${SCHEMA}.r_terms t using (terms_id) where ${dates} and ${f.cells}`;
+  const cells = (relation: string, dates: string) => `${relation} c join ${SCHEMA}.r_terms t using (terms_id) where ${dates} and ${f.cells}`;
+  const knownChanges = asOf === undefined ? 'true' : `${knownBy('ch', asOf)} and ${knownBy('g', asOf)}`;
   const inPeriod = 'c.issued_on between $1::date and $2::date';
 
   const [n] = await sql.query<Record<string, string>>(
@@ -213,7 +216,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
             round(coalesce(sum(c.fee_weighted), 0))::text as fee_weighted,
             round(coalesce(sum(c.interest_weighted), 0))::text as interest_weighted,
             coalesce(sum(c.fees_fen), 0)::text as fees
-       from ${cells('r_issued_cells', inPeriod)}`,
+       from ${cells(issuedCellsAsOf(asOf), inPeriod)}`,
     params,
   );
   // the loans of repeat borrowers: counted as loans in the cells, replaced here by their borrowers
@@ -221,7 +224,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
     `with b as (
        select c.borrower_id, count(*) as loans, count(*) filter (where c.sci_tech) as sci_loans, sum(c.principal_fen) as total,
               coalesce(sum(c.principal_fen) filter (where c.principal_fen <= ${FIVE_MILLION_YUAN}), 0) as small_loans
-         from ${cells('r_repeat_loans', inPeriod)} group by c.borrower_id)
+         from ${cells(repeatLoansAsOf(asOf), inPeriod)} group by c.borrower_id)
      select coalesce(sum(loans), 0)::text as loans, count(*)::text as borrowers,
             coalesce(sum(sci_loans), 0)::text as sci_loans, count(*) filter (where sci_loans > 0)::text as sci_borrowers,
             coalesce(sum(small_loans), 0)::text as small_loans,
@@ -230,7 +233,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
     params,
   );
   const reguaranteeFees = await sql.query<{ participant: string; amount: string }>(
-    `select c.participant, sum(c.fee_fen)::text as amount from ${cells('r_fee_cells', inPeriod)} group by c.participant order by c.participant`,
+    `select c.participant, sum(c.fee_fen)::text as amount from ${cells(feeCellsAsOf(asOf), inPeriod)} group by c.participant having sum(c.fees) > 0 order by c.participant`,
     params,
   );
 
@@ -238,17 +241,17 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
   const changed = `with changed as (
       select g.guarantee_id, g.guarantor, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
         from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees}
+       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${knownChanges}
        group by g.guarantee_id)`;
   const byGuarantor = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(
     `${changed},
-          issued as (select t.guarantor, sum(c.principal_fen) as principal from ${cells('r_issued_cells', ISSUED_BY)} group by t.guarantor),
+          issued as (select t.guarantor, sum(c.principal_fen) as principal from ${cells(issuedCellsAsOf(asOf), ISSUED_BY)} group by t.guarantor having sum(c.loans) > 0),
           less as (select guarantor, sum(changed) as changed from changed group by guarantor)
      select i.guarantor, (i.principal - coalesce(l.changed, 0))::text as outstanding, ${netAssets('i.guarantor', '$2')} as net_assets
        from issued i left join less l using (guarantor) order by i.guarantor`,
     params,
   );
-  const risk = (await partiesAtEndFromCells(sql, q.from, q.to, q.slice))
+  const risk = (await partiesAtEndFromCells(sql, q.from, q.to, q.slice, undefined, q.asOf))
     .filter((p) => p.in_force > 0)
     .map((p) => ({ participant: p.participant, amount: p.risk }));
   const balance = byGuarantor.reduce((sum, l) => sum + big(l.outstanding), 0n);
@@ -289,9 +292,11 @@ export interface PartyAtEnd {
  * how many have nothing outstanding any more): a party's risk borne is its part of each
  * outstanding principal, the guarantor the rest. `participant` narrows the answer to one party.
  */
-export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, slice: Slice, participant?: string): Promise<PartyAtEnd[]> {
-  // $1 from, $2 to; slice from $3; the participant, when given, after it
+export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, slice: Slice, participant?: string, asOf?: string): Promise<PartyAtEnd[]> {
+  // $1 from, $2 to; the as-of time, the slice and the participant, each when given, after them
   const p = new Params(from, to);
+  const known = asOf === undefined ? undefined : p.add(asOf);
+  const knownChanges = known === undefined ? 'true' : `${knownBy('ch', known)} and ${knownBy('g', known)}`;
   const f = sliceConditions(slice, p);
   const theirs = participant === undefined ? 'true' : partyCondition(participant, p);
   const who = participant === undefined ? undefined : p.add(participant);
@@ -301,7 +306,7 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
     `with changed as (
             select g.guarantee_id, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
               from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${theirs}
+             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${theirs} and ${knownChanges}
              group by g.guarantee_id),
           p as (
             select c.guarantee_id, q->>'participant' as participant, q->>'role' = 'guarantor' as guarantor, (q->>'sharePct')::numeric as share,
@@ -319,10 +324,14 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
           deltas as (
             select participant, sum(delta) as delta, sum(was - now) as less, count(*) filter (where now <= 0) as gone
               from filled where ${isTheirs('participant')} group by participant),
+          ${known === undefined ? '' : laterParts(known, `${f.guarantees} and ${theirs}`)}
           issued as (
-            select q.party->>'participant' as participant, sum(c.parts_fen[q.n]) as amount, sum(c.principal_fen) as principal, sum(c.loans) as loans
-              from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
-             where ${ISSUED_BY} and ${f.cells} and ${isTheirs("q.party->>'participant'")} group by 1)
+            select participant, sum(amount) as amount, sum(principal) as principal, sum(loans) as loans from (
+              select q.party->>'participant' as participant, c.parts_fen[q.n] as amount, c.principal_fen as principal, c.loans
+                from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id), jsonb_array_elements(t.parties) with ordinality q(party, n)
+               where ${ISSUED_BY} and ${f.cells}
+              ${known === undefined ? '' : 'union all select participant, -amount, -principal, -loans from later_parts'}) x
+             where ${isTheirs('participant')} group by participant having sum(loans) > 0)
      select i.participant, (i.loans - coalesce(d.gone, 0))::int as in_force, (i.principal - coalesce(d.less, 0))::text as outstanding,
             (i.amount + coalesce(d.delta, 0))::text as risk
        from issued i left join deltas d using (participant)
@@ -330,6 +339,25 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
     params,
   );
 }
+
+/**
+ * `later_parts`: what the guarantees issued by the end of `$2` and recorded after `asOf` (in
+ * `inSlice`, on `g`) added to each party's part, principal and loans in the figure cells: per terms,
+ * a non-guarantor party's part is the sum of the floors of its share of each principal, the
+ * guarantor's the rest (as each guarantee's parts, summed), the parties of each terms read once.
+ */
+const laterParts = (asOf: string, inSlice: string) => `
+          later_terms as (
+            select g.terms_id, pa.participant, pa.guarantor, sum(floor(g.principal_fen * pa.share / 100)) as part, sum(g.principal_fen) as principal, count(*) as loans
+              from ${SCHEMA}.r_guarantees g
+              join (select t.terms_id, q.party->>'participant' as participant, q.party->>'role' = 'guarantor' as guarantor, (q.party->>'sharePct')::numeric as share
+                      from ${SCHEMA}.r_terms t, jsonb_array_elements(t.parties) q(party)) pa using (terms_id)
+             where g.recorded_at > ${asOf}::timestamptz and $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice}
+             group by g.terms_id, pa.participant, pa.guarantor),
+          later_parts as (
+            select participant, principal, loans,
+                   case when guarantor then principal - coalesce(sum(part) filter (where not guarantor) over (partition by terms_id), 0) else part end as amount
+              from later_terms),`;
 
 function shape(q: FiguresQuery, t: Totals) {
   const n = t.newBusiness;

@@ -4,24 +4,24 @@ import { FiguresQuery } from '../figures-api/figures';
 import { SCHEMA } from '../record-log/record-log.consumer';
 import { programmeStates, ProgrammeState } from '../programme-states/programme-states';
 import { Params, fenOf, knownBy, sliceCondition } from '../slices/slice-sql';
+import { issuedCellsAsOf, repeatLoansAsOf } from '../figures-api/cells-as-of';
 
 const RATIO_DECIMALS = 10;
 
 /**
- * The new business to sum, with the columns of r_guarantees that slices and breakdowns name: what
- * is known now from the figure cells (a row per business date and cell, docs/adr/0013), a past
- * time from the guarantees themselves (a row each, `loans` 1).
+ * The new business to sum, with the columns of r_guarantees that slices and breakdowns name: a row
+ * per business date and figure cell (docs/adr/0013), as known at `asOf` (the placeholder of the
+ * as-of time, or undefined for now: cells-as-of.ts). Its sums are already as known then, so every
+ * row passes the known-by condition on `g` (recorded_at -infinity).
  */
 const newBusiness = (asOf: string | undefined) =>
-  asOf === undefined
-    ? `(select c.issued_on, c.terms_id, c.bank, c.industry_section, c.borrower_type, t.programme, t.guarantor, t.province, t.fund_backed,
-               c.loans, c.principal_fen, c.inclusive_fen, c.small_fen, 'infinity'::timestamptz as recorded_at
-          from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id))`
-    : `(select g.*, 1 as loans, case when g.inclusive then g.principal_fen else 0 end as inclusive_fen from ${SCHEMA}.r_guarantees g)`;
+  `(select c.issued_on, c.terms_id, c.bank, c.industry_section, c.borrower_type, t.programme, t.guarantor, t.province, t.fund_backed,
+           c.loans, c.principal_fen, c.inclusive_fen, c.small_fen, '-infinity'::timestamptz as recorded_at
+      from ${issuedCellsAsOf(asOf)} c join ${SCHEMA}.r_terms t using (terms_id))`;
 
-/** The guarantees of borrowers with more than one, with the columns slices name (known now only). */
-const REPEAT_LOANS = `(select r.*, t.programme, t.guarantor, t.province, t.fund_backed, 'infinity'::timestamptz as recorded_at
-   from ${SCHEMA}.r_repeat_loans r join ${SCHEMA}.r_terms t using (terms_id))`;
+/** The guarantees of borrowers with more than one (now), with the columns slices name, as known at `asOf` (as newBusiness). */
+const repeatLoans = (asOf: string | undefined) => `(select r.*, t.programme, t.guarantor, t.province, t.fund_backed, '-infinity'::timestamptz as recorded_at
+   from ${repeatLoansAsOf(asOf)} r join ${SCHEMA}.r_terms t using (terms_id))`;
 const FIVE_MILLION_YUAN_FEN = 500_000_000n;
 
 /** A month of the series: the figures of its days within the period, balances at its last day there. */
@@ -61,11 +61,12 @@ export function monthsOf(from: string, to: string): { month: string; from: strin
 export async function monthlyFigures(sql: Sql, q: FiguresQuery): Promise<MonthFigures[]> {
   const months = monthsOf(q.from, q.to);
   const p = new Params(q.from, q.to, q.asOf ?? 'infinity');
+  const asOf = q.asOf === undefined ? undefined : '$3';
   const inSlice = `${sliceCondition(q.slice, p)} and ${knownBy('g', '$3')}`;
   const month = (column: string) => `to_char(${column}, 'YYYY-MM')`;
   const issuedInPeriod = `g.issued_on between $1::date and $2::date and ${inSlice}`;
 
-  const source = newBusiness(q.asOf);
+  const source = newBusiness(asOf);
   const issued = await sql.query<{ month: string; count: number; principal: string; inclusive: string }>(
     `select ${month('g.issued_on')} as month, sum(g.loans)::int as count, sum(g.principal_fen)::text as principal,
             coalesce(sum(g.inclusive_fen), 0)::text as inclusive
@@ -76,19 +77,14 @@ export async function monthlyFigures(sql: Sql, q: FiguresQuery): Promise<MonthFi
   // (small_fen), and those with more are summed from their guarantees (docs/adr/0013); grouped by
   // the month's first day and named after (to_char on every guarantee cost a third of the read)
   const small = await sql.query<{ month: string; small: string }>(
-    q.asOf === undefined
-      ? `with cells as (select ${month('g.issued_on')} as month, sum(g.small_fen) as small from ${source} g where ${issuedInPeriod} group by 1),
-              repeat as (
-                select ${month('b.first_day')} as month, sum(small_loans) as small_loans, coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_borrowers
-                  from (select date_trunc('month', g.issued_on) as first_day, g.borrower_id, sum(g.principal_fen) as total,
-                               coalesce(sum(g.principal_fen) filter (where g.principal_fen <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_loans
-                          from ${REPEAT_LOANS} g where ${issuedInPeriod} group by 1, 2) b
-                 group by b.first_day)
-         select c.month, (c.small - coalesce(r.small_loans, 0) + coalesce(r.small_borrowers, 0))::text as small from cells c left join repeat r using (month)`
-      : `select ${month('b.first_day')} as month, coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0)::text as small
-           from (select date_trunc('month', g.issued_on) as first_day, g.borrower_id, sum(g.principal_fen) as total
-                   from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by 1, 2) b
-          group by b.first_day`,
+    `with cells as (select ${month('g.issued_on')} as month, sum(g.small_fen) as small from ${source} g where ${issuedInPeriod} group by 1),
+          repeat as (
+            select ${month('b.first_day')} as month, sum(small_loans) as small_loans, coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_borrowers
+              from (select date_trunc('month', g.issued_on) as first_day, g.borrower_id, sum(g.principal_fen) as total,
+                           coalesce(sum(g.principal_fen) filter (where g.principal_fen <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_loans
+                      from ${repeatLoans(asOf)} g where ${issuedInPeriod} group by 1, 2) b
+             group by b.first_day)
+     select c.month, (c.small - coalesce(r.small_loans, 0) + coalesce(r.small_borrowers, 0))::text as small from cells c left join repeat r using (month)`,
     p.values,
   );
   // every month up to `to` (also before the period): the balance at a month's end is their running sum
@@ -175,16 +171,16 @@ export async function breakdown(sql: Sql, q: FiguresQuery, dimensions: readonly 
   const grouped = `group by grouping sets (${sets})`;
   type Keyed = Record<Dimension, string | null>;
 
-  const source = newBusiness(q.asOf);
+  const source = newBusiness(q.asOf === undefined ? undefined : '$3');
   const issued = await sql.query<Keyed & { count: number; principal: string }>(
     `select ${keys}, sum(g.loans)::int as count, sum(g.principal_fen)::text as principal
-       from ${source} g where g.issued_on between $1::date and $2::date and ${inSlice} ${grouped}`,
+       from ${source} g where g.issued_on between $1::date and $2::date and ${inSlice} ${grouped} having sum(g.loans) > 0`,
     p.values,
   );
   // at the end of the period: what was issued by then, less the changes of principal dated by then
   const issuedBy = await sql.query<Keyed & { amount: string }>(
     `select ${keys}, sum(g.principal_fen)::text as amount
-       from ${source} g where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice} ${grouped}`,
+       from ${source} g where $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice} ${grouped} having sum(g.loans) > 0`,
     p.values,
   );
   const changedBy = await sql.query<Keyed & { amount: string }>(

@@ -21,14 +21,14 @@ interface InForce {
   risk: string;
 }
 
-/** What the platform knows now: from the figure cells and the guarantees whose principal changed (as the figures' risk borne). */
+/** From the figure cells (as known at `q.asOf`) and the guarantees whose principal changed (as the figures' risk borne). */
 async function inForceFromCells(sql: Sql, q: PositionQuery): Promise<InForce> {
-  const [mine] = await partiesAtEndFromCells(sql, q.to, q.to, {}, q.participant);
+  const [mine] = await partiesAtEndFromCells(sql, q.to, q.to, {}, q.participant, q.asOf);
   return mine ? { count: mine.in_force, outstanding: mine.outstanding, risk: mine.risk } : { count: 0, outstanding: '0', risk: '0' };
 }
 
-/** As the platform knew it at `q.asOf`: from every guarantee issued by the end of the period and recorded by then. */
-async function inForceFromFacts(sql: Sql, q: PositionQuery): Promise<InForce> {
+/** As the platform knew it at `q.asOf`: from every guarantee issued by the end of the period and recorded by then (what the cells must agree with). */
+export async function inForceFromFacts(sql: Sql, q: PositionQuery): Promise<InForce> {
   const [inForce] = await sql.query<{ count: number; outstanding: string; risk: string }>(
     `with mine as (
        select t.terms_id, tp->>'role' as role, (tp->>'sharePct')::numeric as pct
@@ -62,7 +62,7 @@ async function inForceFromFacts(sql: Sql, q: PositionQuery): Promise<InForce> {
  */
 export async function positionOf(sql: Sql, q: PositionQuery) {
   const known = q.asOf ?? 'infinity';
-  const inForce = q.asOf === undefined ? await inForceFromCells(sql, q) : await inForceFromFacts(sql, q);
+  const inForce = await inForceFromCells(sql, q);
   const claimsIn = `
     from ${SCHEMA}.r_claims c join ${SCHEMA}.r_guarantees g using (guarantee_id)
     join ${SCHEMA}.r_claim_amounts part on part.guarantee_id = c.guarantee_id and part.kind = 'part' and part.participant = $1

@@ -1,6 +1,7 @@
 import { programmeResumedV1, programmeSuspendedV1 } from '@g2g/contracts';
 import { decimalRatio, formatYuan } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
+import { issuedCellsAsOf } from '../figures-api/cells-as-of';
 import { SCHEMA } from '../record-log/record-log.consumer';
 import { fenOf } from '../slices/slice-sql';
 
@@ -36,22 +37,17 @@ export async function programmeStates(sql: Sql, programmes: readonly string[], t
        from ${SCHEMA}.ref_programmes where id = any($1::text[]) and effective_from <= $2::date order by id, effective_from desc`,
     [programmes, to],
   );
-  // what is known now: the principal from the figure cells (docs/adr/0013); as of a past time from every guarantee
+  // the principal from the figure cells, as known at the as-of time (docs/adr/0013, cells-as-of.ts)
   const totals = await sql.query<{ programme: string; principal: string; compensation: string }>(
-    asOf === undefined
-      ? `with issued as (
-           select t.programme, sum(c.principal_fen) as principal from ${SCHEMA}.r_issued_cells c join ${SCHEMA}.r_terms t using (terms_id)
-            where t.programme = any($1::text[]) and c.issued_on <= $2::date group by t.programme),
-         paid as (
-           select g.programme, sum(c.compensation_fen) as compensation from ${SCHEMA}.r_claims c join ${SCHEMA}.r_guarantees g using (guarantee_id)
-            where g.programme = any($1::text[]) and g.issued_on <= $2::date and c.claimed_on <= $2::date group by g.programme)
-         select i.programme, i.principal::text as principal, coalesce(p.compensation, 0)::text as compensation from issued i left join paid p using (programme)`
-      : `select g.programme, sum(g.principal_fen)::text as principal,
-                coalesce(sum(c.compensation_fen) filter (where c.claimed_on <= $2::date and c.recorded_at <= $3::timestamptz), 0)::text as compensation
-           from ${SCHEMA}.r_guarantees g left join ${SCHEMA}.r_claims c using (guarantee_id)
-          where g.programme = any($1::text[]) and g.issued_on <= $2::date and g.recorded_at <= $3::timestamptz
-          group by g.programme`,
-    asOf === undefined ? [programmes, to] : [programmes, to, known],
+    `with issued as (
+       select t.programme, sum(c.principal_fen) as principal from ${issuedCellsAsOf(asOf === undefined ? undefined : '$3')} c join ${SCHEMA}.r_terms t using (terms_id)
+        where t.programme = any($1::text[]) and c.issued_on <= $2::date group by t.programme),
+     paid as (
+       select g.programme, sum(c.compensation_fen) as compensation from ${SCHEMA}.r_claims c join ${SCHEMA}.r_guarantees g using (guarantee_id)
+        where g.programme = any($1::text[]) and g.issued_on <= $2::date and c.claimed_on <= $2::date
+          and c.recorded_at <= $3::timestamptz and g.recorded_at <= $3::timestamptz group by g.programme)
+     select i.programme, i.principal::text as principal, coalesce(p.compensation, 0)::text as compensation from issued i left join paid p using (programme)`,
+    [programmes, to, known],
   );
   const last = await sql.query<{ programme: string; type: string; business_date: string | null }>(
     `select distinct on (data->>'programme') data->>'programme' as programme, type, to_char(business_date, 'YYYY-MM-DD') as business_date

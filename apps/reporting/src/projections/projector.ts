@@ -40,7 +40,7 @@ export const READ_MODELS = {
   r_feed: ['participant', 'position'],
   r_chunks: ['kind', 'bank', 'batch_ref', 'first_row', 'position'],
   r_issued_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'loans', 'principal_fen', 'inclusive_fen', 'sci_loans', 'sci_fen', 'small_fen', 'fee_weighted', 'interest_weighted', 'fees_fen', 'parts_fen'],
-  r_fee_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'participant', 'fee_fen'],
+  r_fee_cells: ['issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'participant', 'fee_fen', 'fees'],
   r_borrowers: ['borrower_id', 'loans', 'first_guarantee'],
   r_repeat_loans: ['guarantee_id', 'borrower_id', 'issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'principal_fen', 'sci_tech'],
   r_audit_trail: ['seq', 'action_id', 'service', 'action', 'actor', 'actor_key_id', 'subject', 'details', 'recorded_at'],
@@ -87,10 +87,10 @@ const AFTER_ISSUED = `
         parts_fen = (select array_agg(a + b order by n) from unnest(${SCHEMA}.r_issued_cells.parts_fen, excluded.parts_fen) with ordinality u(a, b, n)))
   , fees as (
       insert into ${SCHEMA}.r_fee_cells
-      select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, f.participant, sum(f.fee_fen)
+      select i.issued_on, i.terms_id, i.bank, i.industry_section, i.borrower_type, f.participant, sum(f.fee_fen), count(*)
         from ins i cross join lateral (select participant, fee_fen from ${SCHEMA}.r_reguarantee_fees f where f.guarantee_id = i.guarantee_id ${LOOKUP}) f
        group by ${CELL_KEYS}
-      ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])})
+      ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen', 'fees'])})
   , borrowers as (
       insert into ${SCHEMA}.r_borrowers
       select borrower_id, count(*), min(guarantee_id) from ins group by borrower_id
@@ -111,10 +111,10 @@ const AFTER_ISSUED = `
 /** Re-guarantee fees newly recorded (`ins`) added to the cells of their guarantees already known. */
 const AFTER_FEES = `
   insert into ${SCHEMA}.r_fee_cells
-  select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, sum(f.fee_fen)
+  select g.issued_on, g.terms_id, g.bank, g.industry_section, g.borrower_type, f.participant, sum(f.fee_fen), count(*)
     from ins f cross join lateral (select ${CELL} from ${SCHEMA}.r_guarantees g where g.guarantee_id = f.guarantee_id ${LOOKUP}) g
    group by ${CELL_KEYS}
-  ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen'])}`;
+  ${addTo('r_fee_cells', CELL_KEYS, ['fee_fen', 'fees'])}`;
 
 type Columns = Record<string, [type: string, values: readonly (string | number | bigint)[]]>;
 

@@ -1,10 +1,10 @@
 import { BorrowerTypeV1, ClaimPaidV1, LoansDecidedV2, ServicingDecidedV2, loansDecidedV2, programmeSuspendedV1, servicingDecidedV2 } from '@g2g/contracts';
-import { formatYuan } from '@g2g/domain';
+import { decimalRatio, formatYuan } from '@g2g/domain';
 import { TestDatabase, embeddedDatabase, eventually, freshServerDatabase } from '@g2g/testing';
 import { figures } from '../figures-api/figures';
 import { breakdown, monthlyFigures, monthsOf } from '../figures-series/figures-series';
 import { BEHIND, guaranteesBehind } from '../guarantees-api/guarantees';
-import { positionOf } from '../positions/positions';
+import { inForceFromFacts, positionOf } from '../positions/positions';
 import { programmeStates } from '../programme-states/programme-states';
 import { ProjectionRunner } from '../projections/projection.runner';
 import { SCHEMA, record } from '../record-log/record-log.consumer';
@@ -358,11 +358,13 @@ describe.each(databases)('the reads behind the console, on %s', (_name, open) =>
     async (participant) => {
       const ends = ['2024-12-31', '2025-01-15', '2025-01-31', '2025-02-28', '2025-03-31', '2025-04-30', '2025-05-20', '2025-05-31', '2025-06-30'];
       const counted: number[] = [];
-      for (const to of ends) {
-        const now = await positionOf(t.db, { participant, from: '2025-01-01', to });
-        const facts = await positionOf(t.db, { participant, from: '2025-01-01', to, asOf: '2100-01-01T00:00:00Z' });
-        expect({ to, ...now.in_force }).toEqual({ to, ...facts.in_force });
-        counted.push(now.in_force.count);
+      for (const asOf of [undefined, beforeClaim]) {
+        for (const to of ends) {
+          const read = await positionOf(t.db, { participant, from: '2025-01-01', to, asOf });
+          const facts = await inForceFromFacts(t.db, { participant, from: '2025-01-01', to, asOf });
+          expect({ to, asOf, ...read.in_force }).toEqual({ to, asOf, count: facts.count, outstanding: formatYuan(BigInt(facts.outstanding)), risk: formatYuan(BigInt(facts.risk)) });
+          counted.push(read.in_force.count);
+        }
       }
       // every party of the book has guarantees in force at some month's end; a stranger has none
       if (participant === 'NOBODY') expect(Math.max(...counted)).toBe(0);
@@ -372,14 +374,31 @@ describe.each(databases)('the reads behind the console, on %s', (_name, open) =>
 
   it("each programme's loss ratio and breaker, from the figure cells, are what the facts say at every date", async () => {
     const states: string[] = [];
-    for (const to of ['2024-12-31', '2025-01-10', '2025-02-28', '2025-03-15', '2025-05-19', '2025-05-20', '2025-12-31']) {
-      const now = await programmeStates(t.db, ['P1', 'P2', 'P3'], to);
-      const facts = await programmeStates(t.db, ['P1', 'P2', 'P3'], to, '2100-01-01T00:00:00Z');
-      expect({ to, now }).toEqual({ to, now: facts });
-      states.push(...now.map((s) => `${s.programme} ${s.principal_guaranteed} ${s.loss_ratio_pct}`));
+    // every guarantee issued and every claim dated by `to` (and recorded by the as-of time), summed per programme
+    const fromFacts = (to: string, asOf = 'infinity') =>
+      t.db.query<{ programme: string; principal: string; compensation: string }>(
+        `select g.programme, sum(g.principal_fen)::text as principal,
+                coalesce(sum(c.compensation_fen) filter (where c.claimed_on <= $1::date and c.recorded_at <= $2::timestamptz), 0)::text as compensation
+           from ${SCHEMA}.r_guarantees g left join ${SCHEMA}.r_claims c using (guarantee_id)
+          where g.issued_on <= $1::date and g.recorded_at <= $2::timestamptz group by g.programme`,
+        [to, asOf],
+      );
+    for (const asOf of [undefined, beforeClaim]) {
+      for (const to of ['2024-12-31', '2025-01-10', '2025-02-28', '2025-03-15', '2025-05-19', '2025-05-20', '2025-12-31']) {
+        const read = await programmeStates(t.db, ['P1', 'P2', 'P3'], to, asOf);
+        const facts = new Map((await fromFacts(to, asOf)).map((f) => [f.programme, f]));
+        const expected = read.map((s) => {
+          const principal = BigInt(facts.get(s.programme)?.principal ?? '0');
+          const compensation = BigInt(facts.get(s.programme)?.compensation ?? '0');
+          return { ...s, principal_guaranteed: formatYuan(principal), compensation: formatYuan(compensation), loss_ratio_pct: decimalRatio(compensation * 100n, principal, 10) };
+        });
+        expect({ to, asOf, read }).toEqual({ to, asOf, read: expected });
+        states.push(...read.map((s) => `${asOf ?? 'now'} ${s.programme} ${s.principal_guaranteed} ${s.loss_ratio_pct}`));
+      }
     }
-    // the claim of 2025-05-20 is in P2's loss ratio from that date on
-    expect(states).toContain('P2 800000.00 52.5000000000');
+    // the claim of 2025-05-20 is in P2's loss ratio from that date on, and not as of before it was recorded
+    expect(states).toContain('now P2 800000.00 52.5000000000');
+    expect(states).toContain(`${beforeClaim} P2 800000.00 0.0000000000`);
   });
 
   it("the guarantor of a claim paid the compensation and received the re-guarantor's support; the programme's breaker holds", async () => {
