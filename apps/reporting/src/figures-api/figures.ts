@@ -2,7 +2,7 @@ import { decimalRatio, formatYuan } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
 import { SCHEMA } from '../record-log/record-log.consumer';
 import { feeCellsAsOf, issuedCellsAsOf, repeatLoansAsOf } from './cells-as-of';
-import { Params, knownBy, partyCondition, sliceCondition, sliceConditions } from '../slices/slice-sql';
+import { FIVE_MILLION_YUAN_FEN, Params, knownBy, partyCondition, recordedAfter, sliceCondition, sliceConditions } from '../slices/slice-sql';
 
 /** A slice of the guarantees: every filter is optional; all given must hold. */
 export interface Slice {
@@ -25,11 +25,12 @@ export interface FiguresQuery {
 }
 
 const RATIO_DECIMALS = 10;
-const FIVE_MILLION_YUAN = 500_000_000n;
 const big = (v: string | null | undefined) => BigInt(v ?? '0');
 const byParticipant = (rows: { participant: string; amount: string }[]) => Object.fromEntries(rows.map((r) => [r.participant, formatYuan(big(r.amount))]));
 
 const known = (alias: string) => knownBy(alias, '$3');
+/** the principal changes (`ch`) of guarantees (`g`) recorded by the as-of time's placeholder; all of them without one */
+const changesKnownBy = (asOf: string | undefined) => (asOf === undefined ? 'true' : `${knownBy('ch', asOf)} and ${knownBy('g', asOf)}`);
 /** a cell `c` issued by the end of `$2` (none when `$1`, the period's start, is after it) */
 const ISSUED_BY = '$1::date <= $2::date and c.issued_on <= $2::date';
 
@@ -135,7 +136,7 @@ async function totalsFromFacts(sql: Sql, q: FiguresQuery): Promise<Totals> {
     params,
   );
   const [small] = await sql.query<{ small: string }>(
-    `select coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN}), 0)::text as small
+    `select coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0)::text as small
        from (select borrower_id, sum(principal_fen) as total from ${SCHEMA}.r_guarantees g where ${issuedInPeriod} group by borrower_id) b`,
     params,
   );
@@ -202,7 +203,6 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
   const f = sliceConditions(q.slice, p);
   const params = p.values;
   const cells = (relation: string, dates: string) => `${relation} c join ${SCHEMA}.r_terms t using (terms_id) where ${dates} and ${f.cells}`;
-  const knownChanges = asOf === undefined ? 'true' : `${knownBy('ch', asOf)} and ${knownBy('g', asOf)}`;
   const inPeriod = 'c.issued_on between $1::date and $2::date';
 
   const [n] = await sql.query<Record<string, string>>(
@@ -223,12 +223,12 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
   const [r] = await sql.query<Record<string, string>>(
     `with b as (
        select c.borrower_id, count(*) as loans, count(*) filter (where c.sci_tech) as sci_loans, sum(c.principal_fen) as total,
-              coalesce(sum(c.principal_fen) filter (where c.principal_fen <= ${FIVE_MILLION_YUAN}), 0) as small_loans
+              coalesce(sum(c.principal_fen) filter (where c.principal_fen <= ${FIVE_MILLION_YUAN_FEN}), 0) as small_loans
          from ${cells(repeatLoansAsOf(asOf), inPeriod)} group by c.borrower_id)
      select coalesce(sum(loans), 0)::text as loans, count(*)::text as borrowers,
             coalesce(sum(sci_loans), 0)::text as sci_loans, count(*) filter (where sci_loans > 0)::text as sci_borrowers,
             coalesce(sum(small_loans), 0)::text as small_loans,
-            coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN}), 0)::text as small_borrowers
+            coalesce(sum(total) filter (where total <= ${FIVE_MILLION_YUAN_FEN}), 0)::text as small_borrowers
        from b`,
     params,
   );
@@ -241,7 +241,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
   const changed = `with changed as (
       select g.guarantee_id, g.guarantor, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
         from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${knownChanges}
+       where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${changesKnownBy(asOf)}
        group by g.guarantee_id)`;
   const byGuarantor = await sql.query<{ guarantor: string; outstanding: string; net_assets: string | null }>(
     `${changed},
@@ -296,7 +296,6 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
   // $1 from, $2 to; the as-of time, the slice and the participant, each when given, after them
   const p = new Params(from, to);
   const known = asOf === undefined ? undefined : p.add(asOf);
-  const knownChanges = known === undefined ? 'true' : `${knownBy('ch', known)} and ${knownBy('g', known)}`;
   const f = sliceConditions(slice, p);
   const theirs = participant === undefined ? 'true' : partyCondition(participant, p);
   const who = participant === undefined ? undefined : p.add(participant);
@@ -306,7 +305,7 @@ export async function partiesAtEndFromCells(sql: Sql, from: string, to: string, 
     `with changed as (
             select g.guarantee_id, g.terms_id, g.principal_fen, sum(ch.amount_fen) as changed
               from ${SCHEMA}.r_principal_changes ch join ${SCHEMA}.r_guarantees g using (guarantee_id)
-             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${theirs} and ${knownChanges}
+             where ch.business_date <= $2::date and g.issued_on <= $2::date and ${f.guarantees} and ${theirs} and ${changesKnownBy(known)}
              group by g.guarantee_id),
           p as (
             select c.guarantee_id, q->>'participant' as participant, q->>'role' = 'guarantor' as guarantor, (q->>'sharePct')::numeric as share,
@@ -352,7 +351,7 @@ const laterParts = (asOf: string, inSlice: string) => `
               from ${SCHEMA}.r_guarantees g
               join (select t.terms_id, q.party->>'participant' as participant, q.party->>'role' = 'guarantor' as guarantor, (q.party->>'sharePct')::numeric as share
                       from ${SCHEMA}.r_terms t, jsonb_array_elements(t.parties) q(party)) pa using (terms_id)
-             where g.recorded_at > ${asOf}::timestamptz and $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice}
+             where ${recordedAfter('g', asOf)} and $1::date <= $2::date and g.issued_on <= $2::date and ${inSlice}
              group by g.terms_id, pa.participant, pa.guarantor),
           later_parts as (
             select participant, principal, loans,

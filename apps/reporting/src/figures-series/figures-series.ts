@@ -3,7 +3,7 @@ import { Sql } from '@g2g/event-store';
 import { FiguresQuery } from '../figures-api/figures';
 import { SCHEMA } from '../record-log/record-log.consumer';
 import { programmeStates, ProgrammeState } from '../programme-states/programme-states';
-import { Params, fenOf, knownBy, sliceCondition } from '../slices/slice-sql';
+import { FIVE_MILLION_YUAN_FEN, Params, fenOf, knownBy, sliceCondition } from '../slices/slice-sql';
 import { issuedCellsAsOf, repeatLoansAsOf } from '../figures-api/cells-as-of';
 
 const RATIO_DECIMALS = 10;
@@ -22,7 +22,6 @@ const newBusiness = (asOf: string | undefined) =>
 /** The guarantees of borrowers with more than one (now), with the columns slices name, as known at `asOf` (as newBusiness). */
 const repeatLoans = (asOf: string | undefined) => `(select r.*, t.programme, t.guarantor, t.province, t.fund_backed, '-infinity'::timestamptz as recorded_at
    from ${repeatLoansAsOf(asOf)} r join ${SCHEMA}.r_terms t using (terms_id))`;
-const FIVE_MILLION_YUAN_FEN = 500_000_000n;
 
 /** A month of the series: the figures of its days within the period, balances at its last day there. */
 export interface MonthFigures {

@@ -68,5 +68,11 @@ export function partyCondition(participant: string, p: Params, alias = 'g'): str
 /** `alias.recorded_at` no later than the as-of time (the placeholder of an ISO time, or 'infinity'). */
 export const knownBy = (alias: string, asOf: string) => `${alias}.recorded_at <= ${asOf}::timestamptz`;
 
+/** `alias.recorded_at` after the as-of time (the placeholder of an ISO time): what knownBy leaves out. */
+export const recordedAfter = (alias: string, asOf: string) => `${alias}.recorded_at > ${asOf}::timestamptz`;
+
+/** 5 million yuan in fen: the bound of the share of principal at most 5 million per borrower (and the cells' small_fen per loan). */
+export const FIVE_MILLION_YUAN_FEN = 500_000_000n;
+
 /** A numeric sum read as text, as a bigint of fen. */
 export const fenOf = (text: string | null | undefined): bigint => BigInt(text ?? '0');
