@@ -4,6 +4,8 @@
  * naming the command can come before or after the flags.
  */
 
+import { isValidDate } from '@g2g/domain';
+
 /** Flags that never take a value, across every command. */
 export const SWITCHES: ReadonlySet<string> = new Set(['json', 'help', 'save', 'no-wait', 'all', 'verify', 'figures-only']);
 
@@ -106,7 +108,7 @@ export class Options {
   date(name: string, required?: false): string | undefined;
   date(name: string, required = false): string | undefined {
     const text = required ? this.required(name) : this.flags.get(name);
-    if (text !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new UsageError(`--${name} must be a date YYYY-MM-DD, not ${JSON.stringify(text)}`);
+    if (text !== undefined && !isValidDate(text)) throw new UsageError(`--${name} must be a date YYYY-MM-DD, not ${JSON.stringify(text)}`);
     return text;
   }
 

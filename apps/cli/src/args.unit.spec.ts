@@ -54,6 +54,10 @@ describe('Options', () => {
     expect(() => opts(['--rows', '0']).integer('rows', { min: 1 })).toThrow('--rows must be at least 1');
     expect(o.date('from', true)).toBe('2025-03-01');
     expect(() => o.date('day')).toThrow('--day must be a date YYYY-MM-DD');
+    // the shape of a date is not enough: the thirteenth month and 30 February are no dates
+    expect(() => opts(['--from', '2025-13-01']).date('from', true)).toThrow('--from must be a date YYYY-MM-DD, not "2025-13-01"');
+    expect(() => opts(['--to', '2025-02-30']).date('to')).toThrow('--to must be a date YYYY-MM-DD, not "2025-02-30"');
+    expect(opts(['--to', '2024-02-29']).date('to')).toBe('2024-02-29');
     expect(o.choice('format', ['csv', 'jsonl'])).toBe('csv');
     expect(() => opts(['--format', 'xml']).choice('format', ['csv', 'jsonl'])).toThrow('--format must be one of csv, jsonl, not "xml"');
   });

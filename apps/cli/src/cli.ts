@@ -43,7 +43,8 @@ const GLOBAL_HELP = `Global options:
   --url URL      the platform (default G2G_URL or http://127.0.0.1:8080; overrides the
                  per-service G2G_INTAKE_URL, G2G_UNDERWRITING_URL, G2G_CESSION_URL, G2G_REPORTING_URL)
   --key KEY      the API key to send (Authorization: Bearer KEY)
-  --as CODE      use CODE's key from the credentials file (.g2g/credentials.json or G2G_CREDENTIALS)
+  --as CODE      use CODE's key from the credentials file (G2G_CREDENTIALS, else .g2g/credentials.json
+                 for the embedded platform, .g2g/credentials/HOST_PORT.json for one elsewhere)
   --json         machine-readable output on stdout
   --help, -h     help for the command
 

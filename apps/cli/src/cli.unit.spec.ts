@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BatchSummary, RowResult, walkRows, writeRowsAsJson } from './batch/batch-api';
 import { formatFromExtension, waitForBatch } from './batch/submit';
 import { COMMANDS, findCommand, run } from './cli';
-import { resolveKey, saveCredentials, serviceUrl } from './config';
+import { credentialsPath, resolveKey, saveCredentials, serviceUrl } from './config';
 import { figureRows, figuresQuery, kindOf, renderFigures } from './figures/figures';
 import { ApiClient, ApiError, buildUrl } from './http';
 import { Call, fakeFetch, fakeIo, pagedRows } from './test-fakes';
@@ -37,6 +37,19 @@ describe('configuration', () => {
     expect(serviceUrl('reporting', { G2G_INTAKE_URL: 'http://h:8081' })).toBe('http://127.0.0.1:8080');
     expect(serviceUrl('reporting', { G2G_REPORTING_URL: 'http://h:8085' }, 'http://x:1')).toBe('http://x:1');
     expect(() => serviceUrl('intake', {}, 'localhost:8080')).toThrow('not an http(s) URL');
+  });
+
+  it('keeps the keys of each platform in a file of their own: the embedded one and a distributed one never overwrite each other', () => {
+    const cwd = '/home/bank';
+    expect(credentialsPath({}, cwd)).toBe('/home/bank/.g2g/credentials.json');
+    expect(credentialsPath({ G2G_URL: 'http://127.0.0.1:8080/' }, cwd)).toBe('/home/bank/.g2g/credentials.json');
+    const distributed = { G2G_INTAKE_URL: 'http://127.0.0.1:8081', G2G_UNDERWRITING_URL: 'http://127.0.0.1:8082' };
+    expect(credentialsPath(distributed, cwd)).toBe('/home/bank/.g2g/credentials/127.0.0.1_8082.json');
+    expect(credentialsPath({ G2G_URL: 'https://g2g.example.cn' }, cwd)).toBe('/home/bank/.g2g/credentials/g2g.example.cn.json');
+    // --url names the one server to talk to
+    expect(credentialsPath(distributed, cwd, 'http://127.0.0.1:8080')).toBe('/home/bank/.g2g/credentials.json');
+    // G2G_CREDENTIALS wins over all of it
+    expect(credentialsPath({ ...distributed, G2G_CREDENTIALS: 'keys.json' }, cwd)).toBe('/home/bank/keys.json');
   });
 
   it('resolves the key: --key, --as, G2G_API_KEY, then the command default', () => {
@@ -450,7 +463,8 @@ describe('run', () => {
     const programme = JSON.parse(calls[1].body!);
     expect(programme.id).toBe('NFGF-G2G-BJ-2025');
     expect(programme.parties.map((p: { share_pct: string }) => p.share_pct)).toEqual(['20', '40', '20', '20']);
-    const creds = JSON.parse(readFileSync(join(dir, '.g2g/credentials.json'), 'utf8'));
+    // a platform other than the embedded default: its keys in a file of its own
+    const creds = JSON.parse(readFileSync(join(dir, '.g2g/credentials/uw_8082.json'), 'utf8'));
     expect(Object.keys(creds)).toEqual(['ICBC', 'BOC', 'BJ-GUOHUA', 'BJ-REG', 'NFGF', 'NFRA']);
     expect(io.stdout()).toContain('registered 6 participants');
   });

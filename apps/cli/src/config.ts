@@ -28,9 +28,17 @@ export function serviceUrl(service: Service, env: NodeJS.ProcessEnv, urlFlag?: s
   return url.replace(/\/+$/, '');
 }
 
-/** The credentials file: `{ "ICBC": "g2g_...", ... }`. */
-export function credentialsPath(env: NodeJS.ProcessEnv, cwd: string): string {
-  return resolve(cwd, env.G2G_CREDENTIALS || '.g2g/credentials.json');
+/**
+ * The credentials file: `{ "ICBC": "g2g_...", ... }`. G2G_CREDENTIALS when set; else one file per
+ * platform, named after the address of the service that issues the keys (underwriting), so that the
+ * keys of a distributed platform never replace those of the embedded one: `.g2g/credentials.json`
+ * for the embedded platform's default address, `.g2g/credentials/HOST_PORT.json` for any other.
+ */
+export function credentialsPath(env: NodeJS.ProcessEnv, cwd: string, urlFlag?: string): string {
+  if (env.G2G_CREDENTIALS) return resolve(cwd, env.G2G_CREDENTIALS);
+  const issuer = new URL(serviceUrl('underwriting', env, urlFlag));
+  if (issuer.href === new URL(DEFAULT_URL).href) return resolve(cwd, '.g2g/credentials.json');
+  return resolve(cwd, '.g2g/credentials', `${issuer.host.replace(/[^A-Za-z0-9.-]/g, '_')}.json`);
 }
 
 export function operatorKeyPath(env: NodeJS.ProcessEnv, cwd: string): string {
@@ -87,6 +95,8 @@ export type KeyDefault =
 export interface KeySources {
   keyFlag?: string;
   asFlag?: string;
+  /** --url: the one server the command talks to (it names the credentials file too) */
+  urlFlag?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -97,9 +107,9 @@ export interface KeySources {
  * commands, the named participant's saved key for bank commands.
  */
 export function resolveKey(sources: KeySources, fallback: KeyDefault): string {
-  const { keyFlag, asFlag, env, cwd } = sources;
+  const { keyFlag, asFlag, urlFlag, env, cwd } = sources;
   if (keyFlag) return keyFlag;
-  const credentials = () => credentialsPath(env, cwd);
+  const credentials = () => credentialsPath(env, cwd, urlFlag);
   if (asFlag) {
     const key = readCredentials(credentials())[asFlag];
     if (!key) throw new UsageError(`no key for ${asFlag} in ${credentials()} (issue one with: g2g keys issue ${asFlag} --save)`);

@@ -32,7 +32,7 @@ export class Context {
   /** A client for a service, authenticated with the key the flags, environment or defaults name. */
   client(service: Service, keyDefault: KeyDefault): ApiClient {
     const { env, cwd } = this.io;
-    const key = resolveKey({ keyFlag: this.opts.string('key'), asFlag: this.opts.string('as'), env, cwd }, keyDefault);
+    const key = resolveKey({ keyFlag: this.opts.string('key'), asFlag: this.opts.string('as'), urlFlag: this.opts.string('url'), env, cwd }, keyDefault);
     return new ApiClient(serviceUrl(service, env, this.opts.string('url')), key, this.io.fetch);
   }
 

@@ -6,7 +6,11 @@ export interface PlatformConfig {
   /** embedded: where the embedded PostgreSQL keeps its files */
   dataDir: string;
   kafkaBrokers: string[];
-  /** prefix of every Kafka topic and group name (KAFKA_NAMESPACE), to share a cluster between environments */
+  /**
+   * prefix of every Kafka topic and group name (KAFKA_NAMESPACE), to share a cluster between
+   * environments: `ceo` names the topics `ceo.g2g...`; a value that ends in `.`, `-` or `_` is used as
+   * it is (`ceo-` gives `ceo-g2g...`)
+   */
   kafkaNamespace: string;
   /** how the relays compress what they produce (KAFKA_COMPRESSION: gzip or none) */
   kafkaCompression: 'gzip' | 'none';
@@ -36,7 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     mode,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/g2g',
     dataDir: env.G2G_DATA_DIR ?? '.g2g/data',
-    kafkaNamespace: env.KAFKA_NAMESPACE ?? '',
+    kafkaNamespace: kafkaNamespace(env.KAFKA_NAMESPACE),
     kafkaCompression: env.KAFKA_COMPRESSION === 'gzip' ? 'gzip' : 'none',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     port: env.PORT ? Number(env.PORT) : undefined,
@@ -48,6 +52,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     fileSettleMs: milliseconds(env.G2G_FILE_SETTLE_MS, 2_000),
     instance: env.G2G_INSTANCE || null,
   };
+}
+
+function kafkaNamespace(text: string | undefined): string {
+  const namespace = (text ?? '').trim();
+  if (namespace === '' || /[._-]$/.test(namespace)) return namespace;
+  return `${namespace}.`;
 }
 
 function milliseconds(text: string | undefined, fallback: number): number {

@@ -52,14 +52,15 @@ export const keysIssue: Command = {
 Issues a new API key for participant CODE and prints it (the platform keeps only its hash), with
 its key id (safe to show; g2g keys list and g2g keys revoke name keys by it). Earlier keys stay
 valid. Keys of an operator are issued with the bootstrap operator key only.
-  --save   also store it in the credentials file (.g2g/credentials.json, or G2G_CREDENTIALS),
+  --save   also store it in the platform's credentials file (.g2g/credentials.json for the
+           embedded one, .g2g/credentials/HOST_PORT.json for one elsewhere, or G2G_CREDENTIALS),
            so that later commands can use --as CODE (bank commands use it by default)`,
   async run(ctx: Context) {
     const [code] = ctx.opts.positionals(1, 'CODE');
     const result = await issueKey(ctx.client('underwriting', { kind: 'operator' }), code);
     let saved: string | undefined;
     if (ctx.opts.switch('save')) {
-      saved = credentialsPath(ctx.io.env, ctx.io.cwd);
+      saved = credentialsPath(ctx.io.env, ctx.io.cwd, ctx.opts.string('url'));
       saveCredentials(saved, { [result.participant]: result.key });
     }
     if (ctx.json) await ctx.printJson(saved ? { ...result, saved } : result);

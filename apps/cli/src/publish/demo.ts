@@ -24,7 +24,8 @@ export const demoLoad: Command = {
 
 Publishes demo/participants.json (ICBC, BOC, BJ-GUOHUA, BJ-REG, NFGF, NFRA) and
 demo/programme.json (NFGF-G2G-BJ-2025), then issues an API key for every participant and saves
-them all in the credentials file (.g2g/credentials.json, or G2G_CREDENTIALS). Safe to run again:
+them all in the platform's credentials file (.g2g/credentials.json for the embedded one,
+.g2g/credentials/HOST_PORT.json for one elsewhere, or G2G_CREDENTIALS). Safe to run again:
 publishing the same documents is harmless; it issues new keys. Uses the operator key.`,
   async run(ctx: Context) {
     ctx.opts.positionals(0, '');
@@ -52,7 +53,7 @@ publishing the same documents is harmless; it issues new keys. Uses the operator
 
     const keys: Record<string, string> = {};
     for (const p of participants) keys[p.code] = (await issueKey(client, p.code)).key;
-    const saved = credentialsPath(ctx.io.env, ctx.io.cwd);
+    const saved = credentialsPath(ctx.io.env, ctx.io.cwd, ctx.opts.string('url'));
     saveCredentials(saved, keys);
     await say(`issued keys for ${Object.keys(keys).join(', ')}; saved in ${saved}`);
     await say(`try: g2g generate --rows 1000 --bank ICBC --out /tmp/icbc.csv && g2g batch submit /tmp/icbc.csv --bank ICBC --programme ${programme.id} --ref demo-1`);
