@@ -248,6 +248,10 @@ describe('a loan batch through intake, underwriting, cession and reporting over 
     expect((await call('intake', 'GET', '/banks/BOC/batches/B', keys.BOC)).status).toBe(200);
   });
 
+  it('logs no error: starting against a fresh Kafka namespace (topics being created, group coordinators loading) and the batches above are no failures', async () => {
+    expect(await platform.logLines((line) => /\bERROR\b|"level":"ERROR"|kafkajs error/.test(line))).toEqual([]);
+  });
+
   it('writes no borrower identifier or name into any log line', async () => {
     expect(platform.personalData.size).toBeGreaterThan(5);
     expect(await platform.personalDataInLogs()).toEqual([]);

@@ -89,15 +89,20 @@ export class TestPlatform {
    * read once their output has stood still for half a second (it arrives through pipes).
    */
   async personalDataInLogs(): Promise<string[]> {
+    const needles = [...this.personalData].filter((v) => v.length >= 2);
+    return this.logLines((line) => needles.some((n) => line.includes(n)));
+  }
+
+  /**
+   * Every line the services wrote that `matches`, as `file: line`, read once their output has
+   * stood still for half a second (it arrives through pipes).
+   */
+  async logLines(matches: (line: string) => boolean): Promise<string[]> {
     const size = () => readdirSync(this.logDir).reduce((n, f) => n + statSync(join(this.logDir, f)).size, 0);
     for (let last = -1, now = size(); now !== last; last = now, now = size()) await new Promise((r) => setTimeout(r, 500));
     const found: string[] = [];
-    const needles = [...this.personalData].filter((v) => v.length >= 2);
     for (const file of readdirSync(this.logDir)) {
-      for (const line of readFileSync(join(this.logDir, file), 'utf8').split('\n')) {
-        const hit = needles.find((n) => line.includes(n));
-        if (hit) found.push(`${file}: ${line.slice(0, 300)}`);
-      }
+      for (const line of readFileSync(join(this.logDir, file), 'utf8').split('\n')) if (matches(line)) found.push(`${file}: ${line.slice(0, 300)}`);
     }
     return found;
   }

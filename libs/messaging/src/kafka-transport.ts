@@ -1,6 +1,7 @@
 import { Database, EventRow, LogSubscription, OutboxRow, StoppedPartWay, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
-import { Admin, CompressionTypes, ConfigResourceTypes, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Admin, CompressionTypes, ConfigResourceTypes, Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
+import { kafkajsLogLine } from './kafkajs-log';
 import { installKafkajsIdleFix } from './kafkajs-idle-fix';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
 import { TOPIC_MAX_MESSAGE_BYTES, UnsendableMessage, produceRequests, recordBytes, refusedForSize } from './produce-requests';
@@ -56,6 +57,10 @@ export class KafkaTransport implements MessageTransport {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        const line = kafkajsLogLine(entry);
+        if (line) (options.log ?? console.error)(line);
+      },
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
   }
@@ -72,7 +77,12 @@ export class KafkaTransport implements MessageTransport {
       ...this.specs.flatMap((s) => s.topics),
       ...this.specs.map((s) => deadLetterTopic(s.schema)),
     ]);
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     for (const schema of this.options.relaySchemas) this.startRelay(schema);
     for (const spec of this.specs) await this.startConsumer(spec);
