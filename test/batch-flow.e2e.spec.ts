@@ -1,5 +1,5 @@
 import { residentIdCheckCharacter, usccCheckCharacter } from '@g2g/domain';
-import { eventually } from '@g2g/testing';
+import { eventually, parsePrometheusText, samplesOf } from '@g2g/testing';
 import { demoProgrammeDocument } from '../libs/domain/src/programme/demo-programme.fixture';
 import { DEMO_PARTICIPANTS, LOAN_FIELDS, TestPlatform } from './support/platform';
 
@@ -246,6 +246,40 @@ describe('a loan batch through intake, underwriting, cession and reporting over 
     expect((await file('ICBC', 'R', 'P1', csv([A[0]]), 'csv', keys.NFRA)).status).toBe(403);
     expect((await call('reporting', 'GET', '/figures?from=2025-01-01&to=2025-12-31', keys.ICBC)).status).toBe(403);
     expect((await call('intake', 'GET', '/banks/BOC/batches/B', keys.BOC)).status).toBe(200);
+  });
+
+  it('serves /metrics on every service: batch progress, consumer lag, backlogs, dead letters, HTTP and append durations', async () => {
+    const scrape = async (service: Parameters<typeof platform.url>[0]) => {
+      const res = await fetch(`${platform.url(service)}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      return parsePrometheusText(await res.text());
+    };
+    // the rows of every batch filed above, counted from their outcomes as the rows endpoint gives them
+    const expected: Record<string, number> = { invalid: 0, pending: 0, approved: 0, accepted: 0, rejected: 0 };
+    for (const [bank, ref] of [['ICBC', 'A'], ['BOC', 'B'], ['ICBC', 'Q'], ['ICBC', 'D']]) for (const [, , outcome] of await outcomes(bank, ref)) expected[outcome]++;
+    const intake = await scrape('intake');
+    const rows = Object.fromEntries(samplesOf(intake, 'g2g_intake_rows', { service: 'intake', kind: 'loans' }).map((s) => [s.labels.outcome, s.value]));
+    expect(rows).toEqual(expected);
+    expect(samplesOf(intake, 'g2g_intake_batches', { kind: 'loans', state: 'done' }).map((s) => s.value)).toEqual([4]);
+    const uploads = samplesOf(intake, 'g2g_http_request_duration_seconds_count', { method: 'PUT', route: '/banks/:bank/:segment/:batchRef', status: '202' });
+    expect(uploads.map((s) => s.value)).toEqual([4]);
+    expect(samplesOf(intake, 'g2g_event_store_append_duration_seconds_count', { schema: 'intake' })[0]?.value).toBeGreaterThan(0);
+    expect(samplesOf(intake, 'process_resident_memory_bytes')[0]?.value).toBeGreaterThan(0);
+
+    await eventually(async () => {
+      for (const service of ['intake', 'underwriting', 'cession', 'compensation', 'reporting'] as const) {
+        const samples = await scrape(service);
+        const lag = samplesOf(samples, 'g2g_kafka_consumer_lag');
+        if (lag.length === 0 || lag.some((s) => s.value !== 0)) return false;
+        if (samplesOf(samples, 'g2g_outbox_backlog').some((s) => s.value !== 0)) return false;
+        if (samplesOf(samples, 'g2g_follower_behind').some((s) => s.value !== 0)) return false;
+        if (samplesOf(samples, 'g2g_dead_letters').some((s) => s.value !== 0)) return false;
+      }
+      return true;
+    }, 60_000, 'every consumer caught up, nothing behind, no dead letter');
+    const underwriting = await scrape('underwriting');
+    expect(samplesOf(underwriting, 'g2g_kafka_consumer_lag').map((s) => s.labels.group)).toContain('underwriting.decide-loans');
   });
 
   it('logs no error: starting against a fresh Kafka namespace (topics being created, group coordinators loading) and the batches above are no failures', async () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { prepareHttp } from '@g2g/platform';
+import { MetricsController, PlatformMetrics, prepareHttp } from '@g2g/platform';
 import { Controller, Get, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { serviceUrl } from '../../cli/src/config';
@@ -13,6 +13,12 @@ class ConsoleHealth {
   @Get('live')
   live() {
     return { status: 'up', services: ['console'] };
+  }
+
+  /** The console keeps no state and reads the services per request: up is ready. */
+  @Get('ready')
+  ready() {
+    return { status: 'ready', services: ['console'] };
   }
 }
 
@@ -28,9 +34,15 @@ async function main() {
   const log = new Logger('console');
   const { seal, persistent } = SessionSeal.fromEnvironment(env);
   if (!persistent) log.warn('G2G_CONSOLE_SECRET is not set: sessions are sealed with a secret of this process and end when it stops');
-  @Module({ imports: [ConsoleModule.register({ urlOf: (service) => serviceUrl(service, env), seal })], controllers: [ConsoleHealth] })
+  const metrics = new PlatformMetrics(['console']);
+  @Module({
+    imports: [ConsoleModule.register({ urlOf: (service) => serviceUrl(service, env), seal })],
+    controllers: [ConsoleHealth, MetricsController],
+    providers: [{ provide: PlatformMetrics, useValue: metrics }],
+  })
   class ConsoleRoot {}
   const app = await NestFactory.create(ConsoleRoot, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  metrics.timeHttp(app);
   prepareHttp(app);
   await app.listen(env.PORT ? Number(env.PORT) : CONSOLE_PORT, env.HOST ?? '127.0.0.1');
   const url = await app.getUrl();

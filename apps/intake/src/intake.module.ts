@@ -9,6 +9,7 @@ import { RecordOutcomesConsumer } from './batch-results/record-outcomes.consumer
 import { BatchController } from './file-batch/batch.controller';
 import { FileBatch } from './file-batch/file-batch';
 import { intakeMigrations } from './migrations';
+import { watchIntake } from './metrics/intake-metrics';
 
 /** The banks' connectors: loan batches in, per-row outcomes out. */
 @Module({})
@@ -46,4 +47,5 @@ export const intakeService: ServiceDefinition = {
   defaultPort: 8081,
   migrations: intakeMigrations,
   module: (platform) => IntakeModule.register(platform),
+  watch: watchIntake,
 };

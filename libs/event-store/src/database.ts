@@ -9,6 +9,13 @@ export interface Sql {
    * is one of a few (the event append). Ignored where the server is the embedded one.
    */
   query<R = Record<string, any>>(text: string, params?: unknown[], options?: { prepare?: boolean }): Promise<R[]>;
+  /** who is told how long the store's statements take (the platform's metrics), when anyone is */
+  readonly observer?: StoreObserver;
+}
+
+export interface StoreObserver {
+  /** an event append to `schema` took `seconds` */
+  appended?(schema: string, seconds: number): void;
 }
 
 export interface DatabaseOptions {
@@ -27,6 +34,7 @@ const DEADLOCK = '40P01';
 /** A TypeORM DataSource (pg driver) used for plain SQL and explicit transactions. */
 export class Database implements Sql {
   private readonly commitListeners: (() => void)[] = [];
+  observer: StoreObserver = {};
 
   /** statement text -> the name it is prepared under */
   private readonly names = new Map<string, string>();
@@ -93,6 +101,7 @@ export class Database implements Sql {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
       const tx: Sql = {
+        observer: this.observer,
         query: async <R>(text: string, params: unknown[] = [], options?: { prepare?: boolean }) => {
           const result = await runner.query(this.statement(text, options), params, true);
           return (result.records ?? []) as R[];

@@ -150,6 +150,7 @@ export class EventStore {
                  join json_array_elements_text($8::json) with ordinality k using (ordinality)`;
     }
     let inserted: { n: string }[];
+    const started = performance.now();
     try {
       if (!continuing) {
         // every stream is new: the unique (stream, position) key alone says whether it was
@@ -189,6 +190,8 @@ export class EventStore {
     } catch (error) {
       if (isStreamPositionConflict(error)) throw new WrongExpectedVersion([...new Set(streamIds)]);
       throw error;
+    } finally {
+      tx.observer?.appended?.(this.schema, (performance.now() - started) / 1000);
     }
     if (Number(inserted[0].n) !== streamIds.length) throw new WrongExpectedVersion([...new Set(streamIds)]);
   }

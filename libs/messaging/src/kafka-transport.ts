@@ -3,7 +3,7 @@ import { Admin, CompressionTypes, ConfigResourceTypes, Consumer, EachBatchPayloa
 import { deliver } from './deliver';
 import { kafkajsLogLine } from './kafkajs-log';
 import { installKafkajsIdleFix } from './kafkajs-idle-fix';
-import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
+import { ConsumerLag, ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
 import { TOPIC_MAX_MESSAGE_BYTES, UnsendableMessage, produceRequests, recordBytes, refusedForSize } from './produce-requests';
 
 export interface KafkaTransportOptions {
@@ -103,6 +103,41 @@ export class KafkaTransport implements MessageTransport {
 
   problems(): string[] {
     return [...this.unsendable].map(([relay, e]) => `relay ${relay} waits on ${e.message}`);
+  }
+
+  /**
+   * Per consumer group of this process and partition of its topics, the messages after the
+   * group's committed offset (from the earliest offset while it has committed none). Read from
+   * the broker; a read that takes over 5 s is given up.
+   */
+  async consumerLag(): Promise<ConsumerLag[]> {
+    const admin = this.admin;
+    if (!admin || !this.started) return [];
+    const read = async () => {
+      const out: ConsumerLag[] = [];
+      for (const spec of this.specs) {
+        const topics = spec.topics.map((t) => this.kafkaTopic(t));
+        const committed = await admin.fetchOffsets({ groupId: this.kafkaTopic(spec.consumer), topics });
+        for (const { topic, partitions } of committed) {
+          const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+          for (const { partition, offset } of partitions) {
+            const end = ends.get(partition);
+            if (!end) continue;
+            const from = BigInt(offset) >= 0n ? BigInt(offset) : BigInt(end.low);
+            const lag = BigInt(end.high) - from;
+            out.push({ group: spec.consumer, topic: topic.slice((this.options.namespace ?? '').length), partition, lag: Number(lag > 0n ? lag : 0n) });
+          }
+        }
+      }
+      return out;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the broker did not answer within 5 s')), 5_000)));
+    try {
+      return await Promise.race([read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The Kafka name of a topic (or consumer group) in this transport's namespace. */

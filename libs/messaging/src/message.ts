@@ -59,6 +59,15 @@ export interface MessageTransport {
   ready(): boolean;
   /** What holds delivery up now (a message the broker will not take), one line each; none when all flows. */
   problems(): string[];
+  /** Over Kafka: per consumer group and partition, the messages after its committed offset. */
+  consumerLag?(): Promise<ConsumerLag[]>;
+}
+
+export interface ConsumerLag {
+  group: string;
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 /** The topic on which a consumer's poison messages are parked, owned by the consumer's schema. */

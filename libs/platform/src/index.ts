@@ -12,3 +12,5 @@ export * from './http-edge';
 export * from './operator-actions/operator-actions';
 export * from './state/state-projection';
 export * from './state/state.controller';
+export * from './metrics/platform-metrics';
+export * from './metrics/metrics.controller';

@@ -8,6 +8,8 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ApiDocsController } from './api-docs.controller';
 import { HealthController, PlatformState } from './health.controller';
 import { prepareHttp } from './http-edge';
+import { MetricsController } from './metrics/metrics.controller';
+import { PlatformMetrics } from './metrics/platform-metrics';
 
 /** What a service module is given: the database, the message transport and the settings. */
 export interface Platform {
@@ -25,6 +27,8 @@ export interface ServiceDefinition {
   /** its own tables; versions above 100 (the store's tables come first) */
   migrations: readonly Migration[];
   module(platform: Platform): DynamicModule;
+  /** the gauges of its own state (read when /metrics is scraped), beside the platform's */
+  watch?(platform: Platform, metrics: PlatformMetrics): void;
 }
 
 export interface RunningPlatform {
@@ -68,16 +72,24 @@ export async function runServices(services: readonly ServiceDefinition[], config
         });
   const platform: Platform = { db, transport, config };
   const state = new PlatformState(platform, services.map((s) => s.name));
+  const metrics = new PlatformMetrics(services.map((s) => s.name));
+  db.observer = { appended: (schema, seconds) => metrics.appended(schema, seconds) };
+  metrics.watchPlatform(db, transport, services.map((s) => s.schema));
+  for (const s of services) s.watch?.(platform, metrics);
 
   @Module({
     // other modules served on the same port, which own no schema (the embedded platform's console)
     imports: [...services.map((s) => s.module(platform)), ...(options.modules ?? [])],
-    controllers: [HealthController, ApiDocsController],
-    providers: [{ provide: PlatformState, useValue: state }],
+    controllers: [HealthController, ApiDocsController, MetricsController],
+    providers: [
+      { provide: PlatformState, useValue: state },
+      { provide: PlatformMetrics, useValue: metrics },
+    ],
   })
   class RootModule {}
 
   const app = await NestFactory.create(RootModule, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  metrics.timeHttp(app);
   prepareHttp(app);
   app
     .connectMicroservice({ strategy: new G2gServer(transport) }, { deferInitialization: true })

@@ -3,3 +3,4 @@ export * from './processes';
 export * from './decider-specification';
 export * from './demo';
 export * from './kafka';
+export * from './prometheus';
