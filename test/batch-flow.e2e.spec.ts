@@ -283,7 +283,20 @@ describe('a loan batch through intake, underwriting, cession and reporting over 
   });
 
   it('logs no error: starting against a fresh Kafka namespace (topics being created, group coordinators loading) and the batches above are no failures', async () => {
-    expect(await platform.logLines((line) => /\bERROR\b|"level":"ERROR"|kafkajs error/.test(line))).toEqual([]);
+    expect(await platform.logLines((line) => /\bERROR\b|"level":"(error|fatal)"|kafkajs error/.test(line))).toEqual([]);
+  });
+
+  it('logs JSON lines: level, time, service and message in each', async () => {
+    const notJson = await platform.logLines((line) => {
+      if (line === '') return false;
+      try {
+        const entry = JSON.parse(line);
+        return !(typeof entry.level === 'string' && typeof entry.time === 'string' && typeof entry.service === 'string' && typeof entry.msg === 'string');
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
   });
 
   it('writes no borrower identifier or name into any log line', async () => {

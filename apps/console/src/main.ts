@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { MetricsController, PlatformMetrics, prepareHttp } from '@g2g/platform';
+import { MetricsController, PlatformMetrics, platformLogger, prepareHttp } from '@g2g/platform';
 import { Controller, Get, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { serviceUrl } from '../../cli/src/config';
@@ -31,6 +31,8 @@ class ConsoleHealth {
  */
 async function main() {
   const env = process.env;
+  const logger = platformLogger('console', env, 'distributed');
+  Logger.overrideLogger(logger);
   const log = new Logger('console');
   const { seal, persistent } = SessionSeal.fromEnvironment(env);
   if (!persistent) log.warn('G2G_CONSOLE_SECRET is not set: sessions are sealed with a secret of this process and end when it stops');
@@ -41,7 +43,7 @@ async function main() {
     providers: [{ provide: PlatformMetrics, useValue: metrics }],
   })
   class ConsoleRoot {}
-  const app = await NestFactory.create(ConsoleRoot, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  const app = await NestFactory.create(ConsoleRoot, { logger, bodyParser: false });
   metrics.timeHttp(app);
   prepareHttp(app);
   await app.listen(env.PORT ? Number(env.PORT) : CONSOLE_PORT, env.HOST ?? '127.0.0.1');

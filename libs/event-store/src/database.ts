@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { inChildSpan } from './trace-context';
 
 /** The one thing code needs from a connection or a transaction: run a statement, get rows. */
 export interface Sql {
@@ -97,6 +98,10 @@ export class Database implements Sql {
    * marked retryable (see RetryableConflict), reruns the whole function, up to `attempts` times.
    */
   async transaction<T>(fn: (tx: Sql) => Promise<T>, attempts = 5): Promise<T> {
+    return inChildSpan('db.transaction', { 'db.system.name': 'postgresql' }, () => this.attempt(fn, attempts));
+  }
+
+  private async attempt<T>(fn: (tx: Sql) => Promise<T>, attempts: number): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();

@@ -1,5 +1,6 @@
 import { RetryableConflict, Sql, ident } from './database';
 import { toJson } from './json';
+import { currentTraceHeaders } from './trace-context';
 import { Checkpoint, EVENT_COLUMNS, checkpointOf, readLogAfter } from './log';
 
 export interface NewEvent {
@@ -104,6 +105,9 @@ export class EventStore {
     const topics: (string | null)[] = [];
     const keys: (string | null)[] = [];
     let continuing = false;
+    // a published event carries the trace it was written in, to its readers (the relay's Kafka headers)
+    const trace = currentTraceHeaders();
+    const traced = 'traceparent' in trace;
     for (const a of appends) {
       let position = a.expected === 'no_stream' ? 0 : a.expected;
       if (a.expected !== 'no_stream' && a.events.length > 0) continuing = true;
@@ -113,7 +117,7 @@ export class EventStore {
         positions.push(position);
         types.push(e.type);
         datas.push(e.json ?? toJson(e.data ?? null));
-        metas.push(e.metadata ? toJson(e.metadata) : '{}');
+        metas.push(traced && e.publish ? toJson({ ...e.metadata, ...trace }) : e.metadata ? toJson(e.metadata) : '{}');
         dates.push(e.businessDate ?? null);
         topics.push(e.publish?.topic ?? null);
         keys.push(e.publish?.key ?? null);

@@ -8,3 +8,5 @@ export * from './schema';
 export * from './subscription';
 export * from './packed';
 export * from './statistics';
+export * from './trace-context';
+export * from './log-context';

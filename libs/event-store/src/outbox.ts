@@ -1,5 +1,6 @@
 import { Sql, ident } from './database';
 import { toJson } from './json';
+import { currentTraceHeaders } from './trace-context';
 
 /** An integration message, written in the same transaction as the state change it announces. */
 export interface OutboxMessage {
@@ -12,6 +13,7 @@ export interface OutboxMessage {
 
 export async function enqueue(tx: Sql, schema: string, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
+  const trace = currentTraceHeaders();
   await tx.query(
     `insert into ${ident(schema)}.outbox (topic, key, value, headers)
      select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[])`,
@@ -19,7 +21,7 @@ export async function enqueue(tx: Sql, schema: string, messages: readonly Outbox
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
       messages.map((m) => toJson(m.value)),
-      messages.map((m) => toJson(m.headers ?? {})),
+      messages.map((m) => toJson({ ...trace, ...m.headers })),
     ],
   );
 }

@@ -1,5 +1,6 @@
 import { Database, EventRow, LogSubscription, OutboxRow, describeError, eventMessageIdOf, messageIdOf } from '@g2g/event-store';
 import { deliver } from './deliver';
+import { consuming, traceHeadersOf } from './tracing';
 import { ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, ownerSchemaOf } from './message';
 
 /**
@@ -37,7 +38,8 @@ export class EmbeddedTransport implements MessageTransport {
         batchSize: spec.batchSize ?? this.options.batchSize ?? 500,
         idleMs: this.options.idleMs ?? 250,
         handle: async (rows, tx) => {
-          await deliver(tx, spec, rows.map((r) => toIncoming(owner, r)), parked);
+          const incoming = rows.map((r) => toIncoming(owner, r));
+          await consuming(spec, 'embedded', incoming, () => deliver(tx, spec, incoming, parked));
         },
         onError,
       });
@@ -49,7 +51,8 @@ export class EmbeddedTransport implements MessageTransport {
         batchSize: spec.batchSize ?? 4,
         idleMs: this.options.idleMs ?? 250,
         handle: async (rows, tx) => {
-          await deliver(tx, spec, rows.map((r) => eventToIncoming(owner, r, spec.raw === true)), parked);
+          const incoming = rows.map((r) => eventToIncoming(owner, r, spec.raw === true));
+          await consuming(spec, 'embedded', incoming, () => deliver(tx, spec, incoming, parked));
         },
         onError,
       });
@@ -92,7 +95,7 @@ function toIncoming(owner: string, row: OutboxRow): IncomingMessage {
 
 function eventToIncoming(owner: string, row: EventRow, raw: boolean): IncomingMessage {
   const id = eventMessageIdOf(owner, row);
-  const headers = { [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: new Date(row.recorded_at).toISOString() };
+  const headers = { ...traceHeadersOf(row.metadata), [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: new Date(row.recorded_at).toISOString() };
   if (raw) return { id, topic: row.topic!, key: row.key ?? '', value: undefined, headers, raw: row.data };
   try {
     return { id, topic: row.topic!, key: row.key ?? '', value: JSON.parse(row.data), headers, raw: row.data };

@@ -2,6 +2,7 @@ import { Database, EventRow, LogSubscription, OutboxRow, StoppedPartWay, describ
 import { Admin, CompressionTypes, ConfigResourceTypes, Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer, logLevel } from 'kafkajs';
 import { deliver } from './deliver';
 import { kafkajsLogLine } from './kafkajs-log';
+import { consuming, traceHeadersOf } from './tracing';
 import { installKafkajsIdleFix } from './kafkajs-idle-fix';
 import { ConsumerLag, ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
 import { TOPIC_MAX_MESSAGE_BYTES, UnsendableMessage, produceRequests, recordBytes, refusedForSize } from './produce-requests';
@@ -240,7 +241,7 @@ export class KafkaTransport implements MessageTransport {
             topic: r.topic!,
             key: r.key ?? '',
             value: r.data,
-            headers: { [MESSAGE_ID_HEADER]: eventMessageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
+            headers: { ...traceHeadersOf(r.metadata), [MESSAGE_ID_HEADER]: eventMessageIdOf(schema, r), [RECORDED_AT_HEADER]: new Date(r.recorded_at).toISOString() },
           })),
         ),
       onError: eventRelay.onError,
@@ -331,12 +332,14 @@ export class KafkaTransport implements MessageTransport {
           const chunk = batch.messages.slice(i, i + chunkSize);
           const topic = batch.topic.slice((this.options.namespace ?? '').length);
           const incoming = chunk.map((m) => toIncoming(topic, batch.partition, m, spec.raw === true));
-          await this.db.transaction(
-            (tx) =>
-              deliver(tx, spec, incoming, (m, e) =>
-                this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${describeError(e)}`),
-              ),
-            10,
+          await consuming(spec, 'kafka', incoming, () =>
+            this.db.transaction(
+              (tx) =>
+                deliver(tx, spec, incoming, (m, e) =>
+                  this.options.log?.(`${spec.consumer}: parked ${m.id} on dead letters: ${describeError(e)}`),
+                ),
+              10,
+            ),
           );
           const last = chunk[chunk.length - 1];
           payload.resolveOffset(last.offset);

@@ -14,3 +14,5 @@ export * from './state/state-projection';
 export * from './state/state.controller';
 export * from './metrics/platform-metrics';
 export * from './metrics/metrics.controller';
+export * from './tracing/tracing';
+export * from './logging/logger';

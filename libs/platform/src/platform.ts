@@ -10,6 +10,8 @@ import { HealthController, PlatformState } from './health.controller';
 import { prepareHttp } from './http-edge';
 import { MetricsController } from './metrics/metrics.controller';
 import { PlatformMetrics } from './metrics/platform-metrics';
+import { correlateRequests, platformLogger } from './logging/logger';
+import { startTracing, traceHttp } from './tracing/tracing';
 
 /** What a service module is given: the database, the message transport and the settings. */
 export interface Platform {
@@ -44,7 +46,10 @@ export interface RunningPlatform {
  * the same either way; only the database and the transport differ.
  */
 export async function runServices(services: readonly ServiceDefinition[], config: PlatformConfig, options: { modules?: readonly DynamicModule[] } = {}): Promise<RunningPlatform> {
+  const logger = platformLogger(services.map((s) => s.name).join('+'), process.env, config.mode);
+  Logger.overrideLogger(logger);
   const log = new Logger('g2g');
+  const tracing = startTracing(services.map((s) => s.name));
   const instanceSuffix = config.instance ? `#${config.instance}` : '';
   let embedded: EmbeddedPostgres | undefined;
   let db: Database;
@@ -88,8 +93,10 @@ export async function runServices(services: readonly ServiceDefinition[], config
   })
   class RootModule {}
 
-  const app = await NestFactory.create(RootModule, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  const app = await NestFactory.create(RootModule, { logger, bodyParser: false });
   metrics.timeHttp(app);
+  traceHttp(app);
+  correlateRequests(app);
   prepareHttp(app);
   app
     .connectMicroservice({ strategy: new G2gServer(transport) }, { deferInitialization: true })
@@ -113,6 +120,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
       await statistics.stop();
       await db.close();
       await embedded?.stop();
+      await tracing?.shutdown();
     })());
   return { app, platform, url, stop };
 }

@@ -4,3 +4,4 @@ export * from './decider-specification';
 export * from './demo';
 export * from './kafka';
 export * from './prometheus';
+export * from './otlp-receiver';
