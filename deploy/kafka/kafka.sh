@@ -16,6 +16,11 @@
 #                     fetch the tools if needed and run one of them, e.g.
 #                     kafka.sh tool org.apache.kafka.tools.ProducerPerformance --help
 #                     (heap: KAFKA_TOOLS_HEAP_OPTS, default "-Xmx512m"; logs errors only, to stderr)
+#   kafka.sh configs ARGS...
+#                     Kafka's kafka-configs (kafka.admin.ConfigCommand, among the broker's own jars: no
+#                     tools fetch) against this broker's PLAINTEXT listener, e.g. a SCRAM user:
+#                     kafka.sh configs --alter --entity-type users --entity-name alice \
+#                       --add-config 'SCRAM-SHA-512=[password=...]'
 #
 # Environment (all optional):
 #   G2G_HOME               default $HOME/.g2g        (cache: $G2G_HOME/kafka)
@@ -31,6 +36,14 @@
 #   KAFKA_RUN_DIR          default $G2G_HOME/kafka/run   (pid, log, generated configs; a run dir of
 #                          its own also gets a lock of its own, so a second broker started with
 #                          other ports and dirs never waits for, nor touches, the first)
+#   KAFKA_EXTRA_CONFIG     a file of broker properties appended to the generated server.properties;
+#                          a key given again there wins (e.g. listeners: more of them, TLS, SASL).
+#                          The readiness checks speak PLAINTEXT to 127.0.0.1:KAFKA_PORT, so keep
+#                          that listener among them
+#   KAFKA_ADD_SCRAM        SCRAM users written into the storage when it is first formatted, one per
+#                          line, as kafka-storage.sh format --add-scram takes them:
+#                          SCRAM-SHA-512=[name=alice,password=...] (for throwaway brokers: the
+#                          password is on the format tool's command line)
 #   JAVA                   default $JAVA_HOME/bin/java or java
 #   MVN                    default mvn
 #
@@ -204,6 +217,16 @@ do_tool() {
     -cp "$TOOLS_LIBS_DIR/*" "$class" "$@"
 }
 
+# kafka-configs against this broker (SCRAM users, topic and broker configs), from the broker's jars.
+do_configs() {
+  libs_present || die "Kafka $KAFKA_VERSION is not fetched yet (kafka.sh fetch)"
+  check_java
+  [[ -f "$LOG4J_TOOLS" ]] || write_log4j
+  # shellcheck disable=SC2086 # the heap options are a list
+  exec "$JAVA" $KAFKA_TOOLS_HEAP_OPTS -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$LOG4J_TOOLS" \
+    -cp "$LIBS_DIR/*" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_HOST:$KAFKA_PORT" "$@"
+}
+
 # ---------------------------------------------------------------- config
 
 write_log4j() {
@@ -288,6 +311,11 @@ num.recovery.threads.per.data.dir=1
 log.retention.hours=168
 log.segment.bytes=104857600
 EOF
+  if [[ -n "${KAFKA_EXTRA_CONFIG:-}" ]]; then
+    [[ -r "$KAFKA_EXTRA_CONFIG" ]] || die "KAFKA_EXTRA_CONFIG: cannot read $KAFKA_EXTRA_CONFIG"
+    { printf '\n# From %s (KAFKA_EXTRA_CONFIG); a key set here wins over the one above.\n' "$KAFKA_EXTRA_CONFIG"
+      cat "$KAFKA_EXTRA_CONFIG"; } >>"$SERVER_PROPS"
+  fi
 }
 
 # Kafka's Uuid: 16 random bytes, base64url without padding, not starting with '-'.
@@ -316,9 +344,15 @@ format_storage_once() {
   mkdir -p "$DATA_DIR"
   local cluster_id
   cluster_id=$(random_cluster_id)
-  say "formatting storage in $DATA_DIR (cluster id $cluster_id)"
+  # SCRAM users of a KRaft cluster live in its metadata log: the format tool can write them there
+  # before the broker first starts, so a client can authenticate from the first request on.
+  local scram=() line
+  while IFS= read -r line; do
+    [[ -n "$line" ]] && scram+=(--add-scram "$line")
+  done <<<"${KAFKA_ADD_SCRAM:-}"
+  say "formatting storage in $DATA_DIR (cluster id $cluster_id${scram[*]:+, $((${#scram[@]} / 2)) SCRAM user(s)})"
   if ! "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$LOG4J_TOOLS" -cp "$LIBS_DIR/*" \
-       kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" --ignore-formatted \
+       kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" --ignore-formatted "${scram[@]}" \
        >"$RUN_DIR/format.log" 2>&1; then
     cat "$RUN_DIR/format.log" >&2
     die "formatting storage failed"
@@ -515,6 +549,7 @@ case "$cmd" in
   reset) do_reset ;;
   fetch-tools) lock; do_fetch_tools ;;
   tool) shift; do_tool "$@" ;;
+  configs) shift; do_configs "$@" ;;
   logs) if [[ -f "$LOG_FILE" ]]; then tail -n "${2:-50}" "$LOG_FILE"; else say "no log yet ($LOG_FILE)"; fi ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -4,6 +4,7 @@ import { deliver } from './deliver';
 import { kafkajsLogLine } from './kafkajs-log';
 import { consuming, traceHeadersOf } from './tracing';
 import { installKafkajsIdleFix } from './kafkajs-idle-fix';
+import { KafkaClientSecurity, credentialsRefused } from './kafka-security';
 import { ConsumerLag, ConsumerSpec, IncomingMessage, MESSAGE_ID_HEADER, MessageTransport, RECORDED_AT_HEADER, deadLetterTopic } from './message';
 import { TOPIC_MAX_MESSAGE_BYTES, UnsendableMessage, produceRequests, recordBytes, refusedForSize } from './produce-requests';
 
@@ -23,6 +24,8 @@ export interface KafkaTransportOptions {
   namespace?: string;
   /** how produce requests are compressed: gzip (node's zlib) or none */
   compression?: 'gzip' | 'none';
+  /** TLS and SASL towards the brokers (docs/kafka-security.md); none: PLAINTEXT */
+  security?: KafkaClientSecurity;
   log?: (line: string) => void;
 }
 
@@ -63,6 +66,7 @@ export class KafkaTransport implements MessageTransport {
         if (line) (options.log ?? console.error)(line);
       },
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+      ...options.security,
     });
   }
 
@@ -73,7 +77,9 @@ export class KafkaTransport implements MessageTransport {
 
   async start(): Promise<void> {
     this.admin = this.kafka.admin();
-    await this.admin.connect();
+    await this.admin.connect().catch((error) => {
+      throw credentialsRefused(error, this.options.brokers, this.options.security);
+    });
     await this.ensureTopics([
       ...this.specs.flatMap((s) => s.topics),
       ...this.specs.map((s) => deadLetterTopic(s.schema)),

@@ -1,3 +1,5 @@
+import { KafkaSecurity, readKafkaSecurity } from './kafka-security';
+
 /** Settings from the environment, read once at start-up. */
 export interface PlatformConfig {
   mode: 'embedded' | 'distributed';
@@ -14,6 +16,8 @@ export interface PlatformConfig {
   kafkaNamespace: string;
   /** how the relays compress what they produce (KAFKA_COMPRESSION: gzip or none) */
   kafkaCompression: 'gzip' | 'none';
+  /** TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL and the rest: docs/kafka-security.md), checked here */
+  kafkaSecurity: KafkaSecurity;
   /** HTTP port; in distributed mode each service has its own default */
   port?: number;
   host: string;
@@ -42,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     dataDir: env.G2G_DATA_DIR ?? '.g2g/data',
     kafkaNamespace: kafkaNamespace(env.KAFKA_NAMESPACE),
     kafkaCompression: env.KAFKA_COMPRESSION === 'gzip' ? 'gzip' : 'none',
+    kafkaSecurity: readKafkaSecurity(env),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     port: env.PORT ? Number(env.PORT) : undefined,
     host: env.HOST ?? '127.0.0.1',

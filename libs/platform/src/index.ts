@@ -1,4 +1,5 @@
 export * from './config';
+export * from './kafka-security';
 export * from './embedded-postgres';
 export * from './health.controller';
 export * from './platform';

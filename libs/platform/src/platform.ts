@@ -4,6 +4,7 @@ import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { PlatformConfig } from './config';
+import { describeKafkaSecurity, kafkaClientSecurity } from './kafka-security';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ApiDocsController } from './api-docs.controller';
 import { HealthController, PlatformState } from './health.controller';
@@ -73,8 +74,10 @@ export async function runServices(services: readonly ServiceDefinition[], config
           relaySchemas: services.map((s) => s.schema),
           namespace: config.kafkaNamespace,
           compression: config.kafkaCompression,
+          security: kafkaClientSecurity(config.kafkaSecurity),
           log: (line) => log.warn(line),
         });
+  if (config.mode === 'distributed') log.log(`Kafka ${config.kafkaBrokers.join(', ')}: ${describeKafkaSecurity(config.kafkaSecurity)}`);
   const platform: Platform = { db, transport, config };
   const state = new PlatformState(platform, services.map((s) => s.name));
   const metrics = new PlatformMetrics(services.map((s) => s.name));

@@ -5,3 +5,4 @@ export * from './demo';
 export * from './kafka';
 export * from './prometheus';
 export * from './otlp-receiver';
+export * from './secured-kafka';
