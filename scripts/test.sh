@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, starts PostgreSQL and
-# Kafka if they are not serving, then runs unit, integration and end-to-end tests.
+# Kafka if they are not serving, then runs unit, integration and end-to-end tests, and a smoke run
+# of the embedded platform on Node 22.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ npm run --silent build:test
 results=$(mktemp)
 status=0
 npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
+# The tests above ran on this Node; the platform must start and stop on Node 22 too
+# (docs/adr/0016-runtime-policy.md): the build above, on a pinned Node 22 fetched once.
+bash scripts/node22.sh --smoke || status=1
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + (r.numTodoTests || 0);
