@@ -1,15 +1,9 @@
 import 'reflect-metadata';
 import { readConfig, runServices, stopOnSignals } from '@g2g/platform';
 import { Logger } from '@nestjs/common';
-import { cessionService } from '../../cession/src/cession.module';
-import { compensationService } from '../../compensation/src/compensation.module';
 import { ConsoleModule } from '../../console/src/console.module';
 import { SessionSeal } from '../../console/src/session/session';
-import { intakeService } from '../../intake/src/intake.module';
-import { reportingService } from '../../reporting/src/reporting.module';
-import { underwritingService } from '../../underwriting/src/underwriting.module';
-
-export const allServices = [intakeService, underwritingService, cessionService, compensationService, reportingService];
+import { allServices } from './services';
 
 /**
  * The whole platform in one process: embedded PostgreSQL, in-database transport, one HTTP port;

@@ -1,5 +1,6 @@
 import { backlogOf, describeError } from '@g2g/event-store';
 import { Controller, Get, HttpCode, HttpException, HttpStatus } from '@nestjs/common';
+import { Answers } from './answers';
 import type { Platform } from './platform';
 
 export class PlatformState {
@@ -35,6 +36,7 @@ export class HealthController {
    * refuses holds the relay up), not stopping. 503 otherwise, with the check that failed.
    */
   @Get('ready')
+  @Answers(503)
   async ready() {
     const { db, transport, config } = this.state.platform;
     const checks: Record<string, string> = {};

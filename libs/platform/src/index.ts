@@ -8,6 +8,8 @@ export * from './reference-data/reference-data';
 export * from './reference-data/reference-data.consumer';
 export * from './api-docs.controller';
 export * from './query-params';
+export * from './valid-input';
+export * from './answers';
 export * from './http-errors';
 export * from './http-edge';
 export * from './operator-actions/operator-actions';

@@ -14,6 +14,9 @@ import { PlatformMetrics } from './metrics/platform-metrics';
 import { correlateRequests, platformLogger } from './logging/logger';
 import { startTracing, traceHttp } from './tracing/tracing';
 
+/** The routes every process serves beside its services' own: health, the API document, metrics. */
+export const PLATFORM_CONTROLLERS = [HealthController, ApiDocsController, MetricsController];
+
 /** What a service module is given: the database, the message transport and the settings. */
 export interface Platform {
   db: Database;
@@ -88,7 +91,7 @@ export async function runServices(services: readonly ServiceDefinition[], config
   @Module({
     // other modules served on the same port, which own no schema (the embedded platform's console)
     imports: [...services.map((s) => s.module(platform)), ...(options.modules ?? [])],
-    controllers: [HealthController, ApiDocsController, MetricsController],
+    controllers: [...PLATFORM_CONTROLLERS],
     providers: [
       { provide: PlatformState, useValue: state },
       { provide: PlatformMetrics, useValue: metrics },

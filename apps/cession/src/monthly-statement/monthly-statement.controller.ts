@@ -1,9 +1,10 @@
 import { formatYuan } from '@g2g/domain';
 import { Database } from '@g2g/event-store';
-import { Allow, Caller, CallerOf } from '@g2g/platform';
-import { BadRequestException, Controller, ForbiddenException, Get, Param } from '@nestjs/common';
+import { Allow, Caller, CallerOf, validated } from '@g2g/platform';
+import { Controller, ForbiddenException, Get, Param } from '@nestjs/common';
 import { GuaranteesCededV2 } from '@g2g/contracts';
 import { SCHEMA, store } from '../cede-guarantee/cede-guarantee';
+import { StatementPath } from './statement-path';
 
 /**
  * The statement of loans ceded to a re-guarantor (or the Fund) in a month, by business date: the
@@ -15,11 +16,10 @@ export class MonthlyStatementController {
 
   @Get(':participant/:month')
   @Allow('reguarantor', 'fund', 'regulator', 'operator')
-  async statement(@Param('participant') participant: string, @Param('month') month: string, @CallerOf() caller: Caller) {
+  async statement(@Param(validated(StatementPath)) { participant, month }: StatementPath, @CallerOf() caller: Caller) {
     if ((caller.kind === 'reguarantor' || caller.kind === 'fund') && caller.code !== participant) {
       throw new ForbiddenException({ code: 'NOT_YOURS', message: `${caller.code} may read only its own statements` });
     }
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException({ code: 'BAD_MONTH', message: 'month: YYYY-MM' });
     const chunks = await this.db.query<{ stream_id: string }>(
       `select stream_id from ${SCHEMA}.cession_chunks where participant = $1 and statement_month = $2`,
       [participant, month],

@@ -1,9 +1,10 @@
 import { Database } from '@g2g/event-store';
-import { Allow, Caller, CallerOf, cursorParam } from '@g2g/platform';
+import { Allow, Caller, CallerOf, validated } from '@g2g/platform';
 import { BadRequestException, Controller, ForbiddenException, Get, Param, Query } from '@nestjs/common';
 import { kindOfSegment } from '../file-batch/batch.controller';
 import { SCHEMA } from '../file-batch/batch-kinds';
 import { BatchRow, toSummary } from '../file-batch/file-batch';
+import { BatchListParams } from './batch-list-params';
 
 /**
  * `GET /banks/{bank}/{segment}`: a bank's batches of one kind (batches, repayments, claims or
@@ -16,7 +17,7 @@ export class BatchListController {
 
   @Get()
   @Allow('bank', 'operator')
-  async list(@Param('bank') bank: string, @Param('segment') segment: string, @Query('limit') limit: string | undefined, @CallerOf() caller: Caller) {
+  async list(@Param('bank') bank: string, @Param('segment') segment: string, @Query(validated(BatchListParams)) q: BatchListParams, @CallerOf() caller: Caller) {
     const kind = kindOfSegment(segment);
     if (!kind) throw new BadRequestException({ code: 'UNKNOWN_BATCH_KIND', message: 'batches, repayments, claims or recoveries' });
     if (caller.kind === 'bank' && caller.code !== bank) throw new ForbiddenException({ code: 'NOT_YOUR_BANK', message: `${caller.code} may read only its own batches` });
@@ -29,7 +30,7 @@ export class BatchListController {
            select sum(last_row - first_row + 1) as rows, sum(invalid) as invalid, sum(approved) as approved, sum(accepted) as accepted, sum(rejected) as rejected
              from ${SCHEMA}.batch_chunks ch where ch.bank = b.bank and ch.kind = b.kind and ch.batch_ref = b.batch_ref) c on true
         order by b.received_at desc, b.batch_ref`,
-      [bank, kind, cursorParam('limit', limit, 50, 500, 1)],
+      [bank, kind, q.limit],
     );
     return { bank, kind, batches: rows.map((r) => ({ ...toSummary(r), receivedAt: r.received_at.toISOString() })) };
   }

@@ -1,15 +1,20 @@
 import { migrate, storeMigrations } from '@g2g/event-store';
-import { Caller } from '@g2g/platform';
+import { Caller, validated } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase, freshServerDatabase } from '@g2g/testing';
 import { BatchResultsController } from '../batch-results/batch-results.controller';
 import { FileBatch, SCHEMA } from '../file-batch/file-batch';
 import { intakeMigrations } from '../migrations';
+import { RowsParams } from '../batch-results/rows-params';
 import { BatchListController } from './batch-list.controller';
+import { BatchListParams } from './batch-list-params';
 
 // A bank lists its batches of a kind, the latest first, each with the summary of its own read,
 // and reads a batch's rows filtered by outcome and by code (what a console shows it).
 
 const icbc: Caller = { code: 'ICBC', kind: 'bank', keyId: 'k' };
+// the query strings as the routes' pipes read them
+const listed = (q: Record<string, string> = {}) => validated(BatchListParams).transform(q);
+const rows = (q: Record<string, string> = {}) => validated(RowsParams).transform(q);
 
 async function* bodyOf(text: string) {
   yield Buffer.from(text);
@@ -36,32 +41,32 @@ describe.each([
   afterAll(async () => t?.close());
 
   it('lists its own batches of the kind, the latest first, with the summary each has on its own', async () => {
-    const list = await new BatchListController(t.db).list('ICBC', 'repayments', undefined, icbc);
+    const list = await new BatchListController(t.db).list('ICBC', 'repayments', listed(), icbc);
     expect(list.batches.map((b) => b.batchRef)).toEqual(['r-2', 'r-1']);
     const alone = await filing.summary(t.db, 'ICBC', 'repayments', 'r-1');
     expect(list.batches[1]).toEqual({ ...alone, receivedAt: expect.any(String) });
     expect(list.batches[1]).toMatchObject({ rows: 4, invalid: 4, complete: true });
-    expect((await new BatchListController(t.db).list('ICBC', 'claims', undefined, icbc)).batches).toEqual([]);
-    expect((await new BatchListController(t.db).list('ICBC', 'repayments', '1', icbc)).batches.map((b) => b.batchRef)).toEqual(['r-2']);
+    expect((await new BatchListController(t.db).list('ICBC', 'claims', listed(), icbc)).batches).toEqual([]);
+    expect((await new BatchListController(t.db).list('ICBC', 'repayments', listed({ limit: '1' }), icbc)).batches.map((b) => b.batchRef)).toEqual(['r-2']);
   });
 
   it("refuses another bank's list", async () => {
-    await expect(new BatchListController(t.db).list('BOC', 'repayments', undefined, icbc)).rejects.toMatchObject({ status: 403 });
+    await expect(new BatchListController(t.db).list('BOC', 'repayments', listed(), icbc)).rejects.toMatchObject({ status: 403 });
   });
 
   it('keeps the rows of an outcome and a code', async () => {
     const results = new BatchResultsController(t.db, filing);
-    const all = await results.rows('ICBC', 'repayments', 'r-1', undefined, undefined, icbc);
+    const all = await results.rows('ICBC', 'repayments', 'r-1', rows(), icbc);
     const codes = all.rows.map((r) => r.codes[0]);
     expect(new Set(codes).size).toBeGreaterThan(1);
     const wanted = codes[1];
-    const kept = await results.rows('ICBC', 'repayments', 'r-1', undefined, undefined, icbc, 'invalid', wanted);
+    const kept = await results.rows('ICBC', 'repayments', 'r-1', rows({ outcome: 'invalid', code: wanted }), icbc);
     expect(kept.rows.map((r) => r.row)).toEqual(all.rows.filter((r) => r.codes.includes(wanted)).map((r) => r.row));
-    expect((await results.rows('ICBC', 'repayments', 'r-1', undefined, undefined, icbc, 'accepted')).rows).toEqual([]);
+    expect((await results.rows('ICBC', 'repayments', 'r-1', rows({ outcome: 'accepted' }), icbc)).rows).toEqual([]);
     // a page of one, then the rest from its `next`
-    const firstPage = await results.rows('ICBC', 'repayments', 'r-1', undefined, '1', icbc, 'invalid');
-    const rest = await results.rows('ICBC', 'repayments', 'r-1', String(firstPage.next), undefined, icbc, 'invalid');
+    const firstPage = await results.rows('ICBC', 'repayments', 'r-1', rows({ limit: '1', outcome: 'invalid' }), icbc);
+    const rest = await results.rows('ICBC', 'repayments', 'r-1', rows({ after: String(firstPage.next), outcome: 'invalid' }), icbc);
     expect([...firstPage.rows, ...rest.rows]).toEqual(all.rows);
-    await expect(results.rows('ICBC', 'repayments', 'r-1', undefined, undefined, icbc, 'lost')).rejects.toMatchObject({ status: 400 });
+    expect(() => rows({ outcome: 'lost' })).toThrow(expect.objectContaining({ status: 400 }));
   });
 });

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { BatchResultsController } from '../batch-results/batch-results.controller';
+import { RowsParams } from '../batch-results/rows-params';
 import { BatchController } from './batch.controller';
 
 // The batch kind is the path segment of `/banks/{bank}/{segment}/{ref}`: batches, repayments,
@@ -46,7 +47,7 @@ describe('a path segment named like a property of every object', () => {
     const filing = { summary: jest.fn(async () => null) };
     const controller = new BatchResultsController(db as never, filing as never);
     expect(await statusOf(() => controller.summary('ICBC', segment, 'ref-1', caller))).toEqual({ status: 400, code: 'UNKNOWN_BATCH_KIND' });
-    expect(await statusOf(() => controller.rows('ICBC', segment, 'ref-1', undefined, undefined, caller))).toEqual({ status: 400, code: 'UNKNOWN_BATCH_KIND' });
+    expect(await statusOf(() => controller.rows('ICBC', segment, 'ref-1', new RowsParams(), caller))).toEqual({ status: 400, code: 'UNKNOWN_BATCH_KIND' });
     expect(db.query).not.toHaveBeenCalled();
     expect(filing.summary).not.toHaveBeenCalled();
   });

@@ -1,9 +1,9 @@
-import { Allow, Caller, CallerOf } from '@g2g/platform';
+import { Allow, Answers, Caller, CallerOf } from '@g2g/platform';
 import { BadRequestException, Controller, ForbiddenException, Headers, HttpException, Param, Put, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { BatchFormat } from './batch-parser';
 import { BATCH_REF, BATCH_REF_RULE } from './batch-kinds';
-import { BatchKindName, FileBatch } from './file-batch';
+import { BatchKindName, FileBatch, FileResult } from './file-batch';
 
 /**
  * Path segment of each batch kind: `PUT /banks/{bank}/{segment}/{batchRef}` with the file as the body.
@@ -16,6 +16,9 @@ const KIND_OF_SEGMENT: ReadonlyMap<string, BatchKindName> = new Map<string, Batc
   ['recoveries', 'recoveries'],
 ]);
 
+/** The path segment of each kind (docs/openapi.yaml documents the paths of each one of them). */
+export const BATCH_SEGMENTS: readonly string[] = [...KIND_OF_SEGMENT.keys()];
+
 /**
  * The batch kind a path segment names, or undefined for any other segment. Like every route of the
  * platform it matches whatever its case (`/BANKS/ICBC/Repayments/...` is `/banks/ICBC/repayments/...`).
@@ -23,6 +26,9 @@ const KIND_OF_SEGMENT: ReadonlyMap<string, BatchKindName> = new Map<string, Batc
 export function kindOfSegment(segment: string): BatchKindName | undefined {
   return KIND_OF_SEGMENT.get(segment.toLowerCase());
 }
+
+/** Every status a refused upload is answered with: a Record, so that tsc fails when FileResult gains one not listed. */
+const REFUSED: Record<Extract<FileResult, { kind: 'refused' }>['status'], true> = { 400: true, 404: true, 408: true, 409: true, 422: true, 503: true };
 
 /**
  * A bank files a batch: loans (`/banks/{bank}/batches/{ref}?programme=...`), repayments, claims or
@@ -34,6 +40,8 @@ export class BatchController {
 
   @Put(':segment/:batchRef')
   @Allow('bank')
+  // 202 a new batch (200 the same bytes again), 400 and 415 a request it cannot take
+  @Answers(202, 400, 415, ...Object.keys(REFUSED).map(Number))
   async file(
     @Param('bank') bank: string,
     @Param('segment') segment: string,

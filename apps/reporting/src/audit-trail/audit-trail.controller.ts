@@ -1,7 +1,8 @@
 import { Database } from '@g2g/event-store';
-import { Allow } from '@g2g/platform';
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { auditTrail, readAuditTrailQuery } from './audit-trail';
+import { Allow, validated } from '@g2g/platform';
+import { Controller, Get, Query } from '@nestjs/common';
+import { auditTrail } from './audit-trail';
+import { AuditTrailParams } from './audit-trail-params';
 
 /**
  * `GET /audit-trail` (operator, regulator): every operator action of every service, with who did
@@ -13,9 +14,7 @@ export class AuditTrailController {
 
   @Get()
   @Allow('operator', 'regulator')
-  async read(@Query() q: Record<string, string | undefined>) {
-    const read = readAuditTrailQuery(q);
-    if (!read.ok) throw new BadRequestException({ code: read.code, message: read.message });
-    return auditTrail(this.db, read.query);
+  async read(@Query(validated(AuditTrailParams)) q: AuditTrailParams) {
+    return auditTrail(this.db, q.query());
   }
 }

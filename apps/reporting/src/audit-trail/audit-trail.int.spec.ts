@@ -1,11 +1,12 @@
 import { OperatorActionRecordedV1, operatorActionRecordedV1 } from '@g2g/contracts';
-import { Caller, operatorAction } from '@g2g/platform';
+import { Caller, operatorAction, readInput } from '@g2g/platform';
 import { TestDatabase, embeddedDatabase, eventually, freshServerDatabase } from '@g2g/testing';
 import { openReporting } from '../reporting-database.fixture';
 import { ProjectionRunner } from '../projections/projection.runner';
 import { SCHEMA, record } from '../record-log/record-log.consumer';
 import { rebuildProjections } from '../rebuild/rebuild';
-import { AuditTrailQuery, auditTrail, readAuditTrailQuery } from './audit-trail';
+import { auditTrail } from './audit-trail';
+import { AuditTrailParams } from './audit-trail-params';
 
 const databases = [
   ['server PostgreSQL', () => freshServerDatabase('g2g_int_trail')],
@@ -40,9 +41,9 @@ describe.each(databases)('the audit trail, on %s', (_name, open) => {
       `${count} entries in the trail`,
     );
   const page = async (q: Record<string, string>) => {
-    const read = readAuditTrailQuery(q);
-    if (!read.ok) throw new Error(read.code);
-    return auditTrail(t.db, read.query as AuditTrailQuery);
+    const read = readInput(AuditTrailParams, q);
+    if (!read.ok) throw new Error(read.problems[0].code);
+    return auditTrail(t.db, read.value.query());
   };
   const subjects = (p: { entries: { subject: string }[] }) => p.entries.map((e) => e.subject);
 

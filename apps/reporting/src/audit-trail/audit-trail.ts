@@ -1,4 +1,3 @@
-import { addDays, isValidDate } from '@g2g/domain';
 import { Sql } from '@g2g/event-store';
 import { SCHEMA } from '../record-log/record-log.consumer';
 
@@ -17,37 +16,6 @@ export interface AuditTrailQuery {
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
-
-/**
- * Reads the query string of `GET /audit-trail`: `order` newest (default) or oldest, `after` a seq,
- * `limit` 1-1000, `action` one or more action names (comma-separated), `from` and `to` dates
- * (China time, both days included).
- */
-export function readAuditTrailQuery(q: Record<string, string | undefined>): { ok: true; query: AuditTrailQuery } | { ok: false; code: string; message: string } {
-  const order = q.order ?? 'newest';
-  if (order !== 'newest' && order !== 'oldest') return { ok: false, code: 'BAD_ORDER', message: 'order: newest or oldest' };
-  if (q.after !== undefined && !/^\d{1,18}$/.test(q.after)) return { ok: false, code: 'BAD_CURSOR', message: 'after: the seq of the last entry read' };
-  if (q.limit !== undefined && (!/^\d{1,4}$/.test(q.limit) || Number(q.limit) < 1 || Number(q.limit) > MAX_LIMIT)) {
-    return { ok: false, code: 'BAD_LIMIT', message: `limit: 1 to ${MAX_LIMIT}` };
-  }
-  for (const [name, value] of [['from', q.from], ['to', q.to]] as const) {
-    if (value !== undefined && !isValidDate(value)) return { ok: false, code: 'BAD_PERIOD', message: `${name}: a date YYYY-MM-DD (China time)` };
-  }
-  if (q.from !== undefined && q.to !== undefined && q.from > q.to) return { ok: false, code: 'BAD_PERIOD', message: 'from is after to' };
-  const actions = q.action === undefined ? null : q.action.split(',').map((a) => a.trim()).filter(Boolean);
-  if (actions !== null && actions.length === 0) return { ok: false, code: 'BAD_ACTION', message: 'action: one or more action names, comma-separated' };
-  return {
-    ok: true,
-    query: {
-      order,
-      after: q.after === undefined ? null : BigInt(q.after),
-      limit: q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit),
-      actions,
-      from: q.from === undefined ? null : chinaMidnight(q.from),
-      before: q.to === undefined ? null : chinaMidnight(addDays(q.to, 1)),
-    },
-  };
-}
 
 /** The instant a China-time day begins (UTC+8, no daylight saving). */
 export function chinaMidnight(date: string): string {

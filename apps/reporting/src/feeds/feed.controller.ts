@@ -18,9 +18,10 @@ import {
 } from '@g2g/contracts';
 import { parseSharePct, splitByShares } from '@g2g/domain';
 import { Database, EVENT_COLUMNS, EventRow } from '@g2g/event-store';
-import { Allow, Caller, CallerOf, cursorParam, sequenceParam } from '@g2g/platform';
+import { Allow, Caller, CallerOf, validated } from '@g2g/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
+import { FeedParams } from './feed-params';
 
 /** A feed message's number: its event's place in reporting's log, and its place within the event. */
 const PER_EVENT = 10_000n;
@@ -46,9 +47,9 @@ export class FeedController {
 
   @Get()
   @Allow('guarantor', 'reguarantor', 'fund', 'bank')
-  async read(@CallerOf() caller: Caller, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined) {
-    const take = cursorParam('limit', limit, 500, 5_000, 1);
-    const from = sequenceParam('after', after);
+  async read(@CallerOf() caller: Caller, @Query(validated(FeedParams)) q: FeedParams) {
+    const take = q.limit;
+    const from = q.after;
     const messages: FeedMessage[] = [];
     for (let position = from / PER_EVENT; messages.length < take; ) {
       const rows = await this.db.query<EventRow>(

@@ -1,6 +1,6 @@
 import { LoansDecidedV2, ServicingDecidedV2, claimPaidV1, guaranteeRepaidV1, guaranteesCededV2, loanRejectedV1, loansDecidedV2, recoverySharedV1, servicingDecidedV2 } from '@g2g/contracts';
 import { Database, EVENT_COLUMNS, EventRow } from '@g2g/event-store';
-import { Allow, Caller, CallerOf } from '@g2g/platform';
+import { Allow, Answers, Caller, CallerOf } from '@g2g/platform';
 import { Controller, ForbiddenException, Get, NotFoundException, Param } from '@nestjs/common';
 import { cededMessages, issuedMessages } from '../feeds/feed.controller';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
@@ -25,6 +25,7 @@ export class LoanHistoryController {
 
   @Get()
   @Allow('bank', 'regulator', 'operator')
+  @Answers(404)
   async history(@Param('bank') bank: string, @Param('loanId') loanId: string, @CallerOf() caller: Caller) {
     if (caller.kind === 'bank' && caller.code !== bank) throw new ForbiddenException({ code: 'NOT_YOUR_BANK', message: `${caller.code} may read only its own loans` });
     const id = `${bank}/${loanId}`;

@@ -1,7 +1,7 @@
 import { Database } from '@g2g/event-store';
-import { Allow, Caller, CallerOf } from '@g2g/platform';
+import { Allow, Caller, CallerOf, validated } from '@g2g/platform';
 import { Controller, ForbiddenException, Get, Param, Query } from '@nestjs/common';
-import { asOfOf, periodOf } from '../figures-api/figures.controller';
+import { PeriodParams } from '../figures-api/figures-params';
 import { positionOf } from './positions';
 
 /**
@@ -15,10 +15,10 @@ export class PositionsController {
 
   @Get(':participant')
   @Allow('guarantor', 'reguarantor', 'fund', 'regulator', 'operator')
-  async read(@Param('participant') participant: string, @Query() q: Record<string, string | undefined>, @CallerOf() caller: Caller) {
+  async read(@Param('participant') participant: string, @Query(validated(PeriodParams)) q: PeriodParams, @CallerOf() caller: Caller) {
     if (caller.kind !== 'regulator' && caller.kind !== 'operator' && caller.code !== participant) {
       throw new ForbiddenException({ code: 'NOT_YOURS', message: `${caller.code} may read only its own position` });
     }
-    return positionOf(this.db, { participant, ...periodOf(q), asOf: asOfOf(q) });
+    return positionOf(this.db, { participant, from: q.from, to: q.to, asOf: q.asOf });
   }
 }

@@ -1,8 +1,8 @@
 import { Database } from '@g2g/event-store';
-import { Allow } from '@g2g/platform';
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { asOfOf, periodOf, sliceOf } from '../figures-api/figures.controller';
-import { ROLL_FORWARD_BY, RollForwardBy, rollForward } from './roll-forward';
+import { Allow, validated } from '@g2g/platform';
+import { Controller, Get, Query } from '@nestjs/common';
+import { rollForward } from './roll-forward';
+import { RollForwardParams } from './roll-forward-params';
 
 /**
  * `GET /roll-forward?from=&to=&by=guarantor|programme`, with the slice and as-of parameters of
@@ -14,10 +14,8 @@ export class RollForwardController {
 
   @Get()
   @Allow('regulator', 'operator')
-  async read(@Query() q: Record<string, string | undefined>) {
-    const by = (q.by ?? 'guarantor') as RollForwardBy;
-    if (!ROLL_FORWARD_BY.includes(by)) throw new BadRequestException({ code: 'BAD_ROLL_FORWARD', message: `by: ${ROLL_FORWARD_BY.join(' or ')}` });
-    const query = { ...periodOf(q), slice: sliceOf(q), asOf: asOfOf(q) };
-    return { period: { from: query.from, to: query.to }, as_of: query.asOf ?? null, slice: query.slice, ...(await rollForward(this.db, query, by)) };
+  async read(@Query(validated(RollForwardParams)) q: RollForwardParams) {
+    const query = q.query();
+    return { period: { from: query.from, to: query.to }, as_of: query.asOf ?? null, slice: query.slice, ...(await rollForward(this.db, query, q.by)) };
   }
 }

@@ -1,11 +1,10 @@
 import { ProgrammeResumedV1, programmeResumedV1 } from '@g2g/contracts';
-import { isValidDate } from '@g2g/domain';
 import { Database, enqueue } from '@g2g/event-store';
 import { applyBookEvents, bookStream, lockBook, store } from '../decide-loans/book-projection';
-import { Allow, Caller, CallerOf, operatorAction, recordOperatorActions } from '@g2g/platform';
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { Allow, Answers, Caller, CallerOf, operatorAction, recordOperatorActions, validated } from '@g2g/platform';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
-
+import { ResumeBody } from './resume-body';
 
 /** An operator resumes a programme its breaker suspended; anyone may ask whether it is suspended. */
 @Controller('programmes/:id')
@@ -15,11 +14,11 @@ export class ResumeProgrammeController {
   @Post('resume')
   @HttpCode(200)
   @Allow('operator')
-  async resume(@Param('id') id: string, @Body() body: { resumed_on?: string } | undefined, @CallerOf() caller: Caller) {
+  @Answers(404)
+  async resume(@Param('id') id: string, @Body(validated(ResumeBody)) body: ResumeBody, @CallerOf() caller: Caller) {
     const now = new Date();
     // business dates are China time (UTC+8)
-    const resumedOn = body?.resumed_on ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    if (!isValidDate(resumedOn)) throw new BadRequestException({ code: 'BAD_DATE', message: 'resumed_on: YYYY-MM-DD' });
+    const resumedOn = body.resumed_on ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     return this.db.transaction(async (tx) => {
       const [known] = await tx.query(`select 1 from ${SCHEMA}.programme_books where programme = $1`, [id]);
       if (!known) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
@@ -40,6 +39,7 @@ export class ResumeProgrammeController {
 
   @Get('status')
   @Allow('operator', 'bank', 'guarantor', 'reguarantor', 'fund', 'regulator')
+  @Answers(404)
   async status(@Param('id') id: string) {
     const [book] = await this.db.query<{ suspended: boolean; outstanding: string }>(
       `select suspended, outstanding_fen::text as outstanding from ${SCHEMA}.programme_books where programme = $1`,

@@ -7,19 +7,6 @@ import { Caller, isBootstrapOperator } from '@g2g/platform';
 
 export type RevocationRequest = { keyId: string } | { all: true };
 
-const KEY_ID = /^[0-9a-f]{16}$/;
-
-/** `{"key_id": "..."}` or `{"all": true}`, exactly one of them. */
-export function readRevocationRequest(body: unknown): { ok: true; request: RevocationRequest } | { ok: false; message: string } {
-  const b = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { key_id?: unknown; all?: unknown }) : {};
-  const named = b.key_id !== undefined;
-  const all = b.all !== undefined;
-  if (named === all) return { ok: false, message: 'send {"key_id": "<16 hex digits>"} to revoke one key, or {"all": true} to revoke every key of the participant' };
-  if (all) return b.all === true ? { ok: true, request: { all: true } } : { ok: false, message: 'all: true to revoke every key (or send key_id instead)' };
-  if (typeof b.key_id !== 'string' || !KEY_ID.test(b.key_id)) return { ok: false, message: 'key_id: the 16 lower-case hex digits of a key id (g2g keys list CODE)' };
-  return { ok: true, request: { keyId: b.key_id } };
-}
-
 export interface KnownKey {
   keyId: string;
   keyHash: string;

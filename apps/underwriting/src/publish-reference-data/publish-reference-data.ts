@@ -10,7 +10,7 @@ import {
   participantRegisteredV1,
   programmePublishedV1,
 } from '@g2g/contracts';
-import { ProgrammeProblem, LENDING_BANK, isValidDate, parseYuan, readProgramme, shown } from '@g2g/domain';
+import { ProgrammeProblem, LENDING_BANK, parseYuan, readProgramme, shown } from '@g2g/domain';
 import { Database, EventStore, Sql, enqueue } from '@g2g/event-store';
 import {
   BOOTSTRAP_OPERATOR,
@@ -28,17 +28,9 @@ import {
   recordOperatorActions,
 } from '@g2g/platform';
 import { RevocationRequest, decideRevocation, mayManage } from './api-keys';
+import { ParticipantBody, ProgrammeBody } from './reference-data-bodies';
 
 export const SCHEMA = 'underwriting';
-const KINDS: readonly ParticipantKindV1[] = ['bank', 'guarantor', 'reguarantor', 'fund', 'regulator', 'operator'];
-
-export interface ParticipantInput {
-  code?: unknown;
-  kind?: unknown;
-  name?: unknown;
-  net_assets?: unknown;
-  effective_from?: unknown;
-}
 
 type Refused = { ok: false; code: string; message: string; problems: ProgrammeProblem[] };
 export type Published<T> = { ok: true; value: T } | Refused;
@@ -68,31 +60,24 @@ export class PublishReferenceData {
 
   constructor(private readonly db: Database) {}
 
-  async registerParticipants(inputs: ParticipantInput[], caller: Caller, now: Date): Promise<Published<{ registered: number }>> {
+  /**
+   * Registers participants, all or none, each document's form already checked (ParticipantBody):
+   * here what the registry decides, the code the bootstrap key stands for and who may manage operators.
+   */
+  async registerParticipants(inputs: readonly ParticipantBody[], caller: Caller, now: Date): Promise<Published<{ registered: number }>> {
     const problems: ProgrammeProblem[] = [];
-    const messages: ParticipantRegisteredV1[] = [];
-    inputs.forEach((given, i) => {
-      const at = inputs.length > 1 ? `[${i}].` : '';
-      // a list element that is not an object (null, a number) is a participant with nothing in it
-      const p: ParticipantInput = given !== null && typeof given === 'object' && !Array.isArray(given) ? given : {};
-      if (typeof p.code !== 'string' || !/^[A-Z0-9][A-Z0-9-]{0,31}$/.test(p.code)) problems.push({ field: `${at}code`, message: 'code: 1-32 upper-case letters, digits or dashes' });
-      else if (p.code === BOOTSTRAP_OPERATOR) problems.push({ field: `${at}code`, message: `code: ${BOOTSTRAP_OPERATOR} names the bootstrap operator key and cannot be registered` });
-      if (typeof p.kind !== 'string' || !KINDS.includes(p.kind as ParticipantKindV1)) problems.push({ field: `${at}kind`, message: `kind: one of ${KINDS.join(', ')}` });
-      if (typeof p.name !== 'string' || p.name.trim().length === 0 || p.name.length > 200) problems.push({ field: `${at}name`, message: 'name: 1-200 characters' });
-      const netAssets = p.net_assets === undefined || p.net_assets === null ? null : typeof p.net_assets === 'string' ? parseYuan(p.net_assets) : null;
-      if (p.net_assets !== undefined && p.net_assets !== null && netAssets === null) problems.push({ field: `${at}net_assets`, message: 'net_assets: yuan as a decimal string' });
-      const effectiveFrom = p.effective_from ?? '2000-01-01';
-      if (typeof effectiveFrom !== 'string' || !isValidDate(effectiveFrom)) problems.push({ field: `${at}effective_from`, message: 'effective_from: a date YYYY-MM-DD' });
-      messages.push({
-        code: String(p.code),
+    const messages: ParticipantRegisteredV1[] = inputs.map((p, i) => {
+      if (p.code === BOOTSTRAP_OPERATOR) problems.push({ field: `${inputs.length > 1 ? `[${i}].` : ''}code`, message: `code: ${BOOTSTRAP_OPERATOR} names the bootstrap operator key and cannot be registered` });
+      const netAssets = p.net_assets === undefined || p.net_assets === null ? null : parseYuan(p.net_assets);
+      return {
+        code: p.code,
         kind: p.kind as ParticipantKindV1,
-        name: String(p.name ?? '').trim(),
+        name: p.name.trim(),
         netAssetsFen: netAssets === null ? null : netAssets.toString(),
-        effectiveFrom: String(effectiveFrom),
+        effectiveFrom: p.effective_from ?? '2000-01-01',
         registeredAt: now.toISOString(),
-      });
+      };
     });
-    if (inputs.length === 0) problems.push({ field: 'body', message: 'send one participant or a list of them' });
     if (problems.length > 0) return { ok: false, code: 'INVALID_PARTICIPANT', message: 'the participant document has problems', problems };
     const existing = await Promise.all(messages.map((m) => participantOn(this.db, SCHEMA, m.code)));
     if (!mayManage(caller, [...messages.map((m) => m.kind), ...existing.map((p) => p?.kind)])) return bootstrapOnly();
@@ -116,7 +101,7 @@ export class PublishReferenceData {
     return { ok: true, value: { registered: messages.length } };
   }
 
-  async publishProgramme(document: unknown, caller: Caller, now: Date): Promise<Published<{ programme: string; effective_from: string }>> {
+  async publishProgramme(document: ProgrammeBody, caller: Caller, now: Date): Promise<Published<{ programme: string; effective_from: string }>> {
     const read = readProgramme(document);
     if (!read.ok) return { ok: false, code: 'INVALID_PROGRAMME', message: 'the programme document has problems', problems: read.problems };
     const p = read.programme;

@@ -1,8 +1,8 @@
-import { Allow, Caller, CallerOf, programmeVersions } from '@g2g/platform';
-import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Allow, Answers, Caller, CallerOf, programmeVersions, validated, validatedList } from '@g2g/platform';
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, UnprocessableEntityException } from '@nestjs/common';
 import { Database } from '@g2g/event-store';
-import { readRevocationRequest } from './api-keys';
 import { PublishReferenceData, Published, SCHEMA } from './publish-reference-data';
+import { ParticipantBody, ProgrammeBody, RevocationBody } from './reference-data-bodies';
 
 @Controller()
 export class ReferenceDataController {
@@ -14,25 +14,27 @@ export class ReferenceDataController {
 
   @Post('participants')
   @Allow('operator')
-  async participants(@Body() body: unknown, @CallerOf() caller: Caller) {
-    return answer(await this.publish.registerParticipants(Array.isArray(body) ? body : [body ?? {}], caller, new Date()));
+  async participants(@Body(validatedList(ParticipantBody, 'send one participant or a list of them')) participants: ParticipantBody[], @CallerOf() caller: Caller) {
+    return answer(await this.publish.registerParticipants(participants, caller, new Date()));
   }
 
   @Post('programmes')
   @Allow('operator')
-  async programmes(@Body() body: unknown, @CallerOf() caller: Caller) {
-    return answer(await this.publish.publishProgramme(body, caller, new Date()));
+  async programmes(@Body(validated(ProgrammeBody)) document: ProgrammeBody, @CallerOf() caller: Caller) {
+    return answer(await this.publish.publishProgramme(document, caller, new Date()));
   }
 
   @Post('participants/:code/api-keys')
   @Allow('operator')
   @HttpCode(201)
+  @Answers(404)
   async apiKey(@Param('code') code: string, @CallerOf() caller: Caller) {
     return answer(await this.publish.issueApiKey(code, caller, new Date()));
   }
 
   @Get('participants/:code/api-keys')
   @Allow('operator')
+  @Answers(404)
   async apiKeys(@Param('code') code: string) {
     return answer(await this.publish.listApiKeys(code));
   }
@@ -40,14 +42,14 @@ export class ReferenceDataController {
   @Post('participants/:code/api-keys/revoke')
   @Allow('operator')
   @HttpCode(200)
-  async revoke(@Param('code') code: string, @Body() body: unknown, @CallerOf() caller: Caller) {
-    const read = readRevocationRequest(body);
-    if (!read.ok) throw new BadRequestException({ code: 'BAD_REVOCATION', message: read.message });
-    return answer(await this.publish.revokeApiKeys(code, read.request, caller, new Date()));
+  @Answers(404)
+  async revoke(@Param('code') code: string, @Body(validated(RevocationBody)) body: RevocationBody, @CallerOf() caller: Caller) {
+    return answer(await this.publish.revokeApiKeys(code, body.request(), caller, new Date()));
   }
 
   @Get('programmes/:id')
   @Allow('operator', 'bank', 'guarantor', 'reguarantor', 'fund', 'regulator')
+  @Answers(404)
   async programme(@Param('id') id: string) {
     const versions = await programmeVersions(this.db, SCHEMA, id);
     if (versions.length === 0) throw new NotFoundException({ code: 'UNKNOWN_PROGRAMME', message: `no programme ${id}` });
@@ -55,6 +57,11 @@ export class ReferenceDataController {
   }
 }
 
+/**
+ * A refusal of PublishReferenceData as an answer: 404 for what is not registered, 403 for what only
+ * the bootstrap operator key may do (a 403 of every route with @Allow), 422 for a document the
+ * registry refuses (a 422 of the routes whose document is checked with it).
+ */
 function answer<T>(result: Published<T>): T {
   if (result.ok) return result.value;
   if (result.code === 'UNKNOWN_PARTICIPANT' || result.code === 'UNKNOWN_KEY') throw new NotFoundException({ code: result.code, message: result.message });

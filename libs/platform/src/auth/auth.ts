@@ -111,6 +111,11 @@ const REFUSALS: Record<KeyRefusal, string> = {
  */
 export const Allow = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES, roles), UseGuards(ApiKeyGuard));
 
+/** The kinds of caller a route's @Allow admits; undefined for a route open to anyone. */
+export function allowedRoles(handler: object): readonly Role[] | undefined {
+  return Reflect.getMetadata(ROLES, handler);
+}
+
 /** The authenticated caller of the request. */
 export const CallerOf = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => ctx.switchToHttp().getRequest().caller);
 
