@@ -20,3 +20,5 @@ export * from './guarantees-ceded/guarantees-ceded.v2';
 export * from './servicing-filed/servicing-filed.v2';
 export * from './servicing-decided/servicing-decided.v2';
 export * from './loan-outcomes/loan-outcomes.v2';
+export type { Equal, SameType } from './schema';
+export * from './registry';

@@ -1,4 +1,5 @@
 import { Sql, enqueue, ident, isRetryable } from '@g2g/event-store';
+import { contractViolation } from './contract-check';
 import { ConsumerSpec, IncomingMessage, deadLetterTopic } from './message';
 
 export interface DeliveryReport {
@@ -10,6 +11,8 @@ export interface DeliveryReport {
 /**
  * Applies messages exactly once inside the caller's transaction: the inbox row of each message
  * and the handler's effects commit together, so a redelivered or republished message is skipped.
+ * A message that is not JSON, or whose value does not match its topic's contract
+ * (contract-check.ts), is parked at once, without trying the handler.
  *
  * The whole batch is tried first; if the handler throws, each message is tried alone (a savepoint
  * each), up to maxAttempts, and one that still fails is recorded as dead-lettered and parked on
@@ -37,13 +40,24 @@ export async function deliver(
   );
   const fresh = unique.filter((m) => !seen.has(m.id));
   report.duplicates += unique.length - fresh.length;
-  const wellFormed = fresh.filter((m) => m.malformed === undefined);
+  const wellFormed: IncomingMessage[] = [];
   for (const m of fresh) {
     if (m.malformed !== undefined) {
       await park(tx, spec, m, new Error(`malformed message: ${m.malformed}`), 0);
       onDeadLetter?.(m, m.malformed);
       report.deadLettered++;
+      continue;
     }
+    const violation = contractViolation(m);
+    if (violation === undefined) {
+      wellFormed.push(m);
+      continue;
+    }
+    // never tried (it cannot apply, or worse, could half apply), but answered by a consumer that answers poison
+    const answered = spec.answersPoison === true && (await attempt(tx, spec, [m], 'g2g_poison', false, violation, false));
+    await park(tx, spec, m, violation, 0, answered);
+    onDeadLetter?.(m, violation);
+    report.deadLettered++;
   }
   if (wellFormed.length === 0) return report;
 
@@ -110,7 +124,7 @@ async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unkn
     {
       topic: deadLetterTopic(spec.schema),
       key: m.key,
-      value: m.malformed === undefined ? m.value : null,
+      value: parkedValue(m),
       headers: {
         ...m.headers,
         'g2g-dlq-original-id': m.id,
@@ -124,6 +138,20 @@ async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unkn
       },
     },
   ]);
+}
+
+/**
+ * The value a dead letter carries: null for bytes that were not JSON; a consumer that keeps
+ * messages unread has only their text (and an outbox row must have a value).
+ */
+function parkedValue(m: IncomingMessage): unknown {
+  if (m.malformed !== undefined) return null;
+  if (m.value !== undefined || m.raw === undefined) return m.value ?? null;
+  try {
+    return JSON.parse(m.raw);
+  } catch {
+    return null;
+  }
 }
 
 function dedupe(messages: readonly IncomingMessage[]): IncomingMessage[] {

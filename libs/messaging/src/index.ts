@@ -4,3 +4,4 @@ export * from './kafka-security';
 export * from './kafka-transport';
 export * from './message';
 export * from './nest-transport';
+export * from './contract-check';

@@ -1,4 +1,43 @@
-import { BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+import { Static, Type } from '@sinclair/typebox';
+import { BORROWER_ID_TYPES_V1, BORROWER_TYPES_V1, BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+import { Day, Decimal, Enum, Equal, Exact, Fen, FiledRate, RowNumber, SameType, Time } from '../schema';
+
+export const GuaranteeIssuedV1Schema = Exact({
+  guaranteeId: Type.String(),
+  bank: Type.String(),
+  loanId: Type.String(),
+  batchRef: Type.String(),
+  row: RowNumber(),
+  programme: Type.String(),
+  programmeVersion: Day('effective_from of the programme version applied'),
+  province: Type.String({ pattern: '^[0-9]{2}$' }),
+  fundBacked: Type.Boolean(),
+  borrower: Exact({ idType: Enum(BORROWER_ID_TYPES_V1), id: Type.String(), name: Type.String(), type: Enum(BORROWER_TYPES_V1) }),
+  industryCode: Type.String(),
+  industrySection: Type.String(),
+  regionCode: Type.String(),
+  sciTech: Type.Boolean(),
+  agriRelated: Type.Boolean(),
+  inclusive: Type.Boolean({ description: 'small, micro and agriculture business (every type but medium, or agri_related)' }),
+  principalFen: Fen(),
+  interestRatePct: FiledRate(),
+  guaranteeFeeRatePct: FiledRate(),
+  disbursedOn: Day(),
+  maturesOn: Day(),
+  termDays: Type.Integer({ minimum: 1 }),
+  guaranteeFeeFen: Fen('round(principal x fee rate x term days / 365)'),
+  parties: Type.Array(
+    Exact({
+      role: Type.String({ examples: ['bank', 'guarantor', 'reguarantor', 'fund'] }),
+      participant: Type.String(),
+      sharePct: Decimal('exact decimal percent of principal'),
+      riskFen: Fen('split(principal)'),
+    }),
+  ),
+  reguaranteeFeePct: Decimal('re-guarantee fee percent that applies to this loan (by its principal)'),
+  issuedOn: Day(),
+  decidedAt: Time(),
+});
 
 /**
  * Underwriting approved a filed loan: the guarantee is issued, business date = disbursed_on.
@@ -9,6 +48,7 @@ export const guaranteeIssuedV1 = {
   topic: 'g2g.underwriting.guarantee-issued.v1',
   version: 1,
   key: (v: GuaranteeIssuedV1) => v.guaranteeId,
+  schema: GuaranteeIssuedV1Schema,
 } as const;
 
 export interface GuaranteePartyV1 {
@@ -53,3 +93,6 @@ export interface GuaranteeIssuedV1 {
   issuedOn: string;
   decidedAt: string;
 }
+
+// tsc fails here when the schema and the interface drift apart
+type _GuaranteeIssuedV1 = SameType<Equal<Static<typeof GuaranteeIssuedV1Schema>, GuaranteeIssuedV1>>;

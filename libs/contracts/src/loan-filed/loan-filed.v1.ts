@@ -1,3 +1,31 @@
+import { Static, Type } from '@sinclair/typebox';
+import { Day, Enum, Equal, Exact, Fen, FiledRate, RowNumber, SameType, Time } from '../schema';
+
+export const BORROWER_ID_TYPES_V1 = ['USCC', 'RID'] as const;
+export const BORROWER_TYPES_V1 = ['micro', 'small', 'medium', 'individual_business', 'farmer', 'agri_entity'] as const;
+export type BorrowerTypeV1 = (typeof BORROWER_TYPES_V1)[number];
+
+export const LoanFiledV1Schema = Exact({
+  guaranteeId: Type.String({ description: '`{bank}/{loan_id}`: the guarantee id everywhere downstream' }),
+  bank: Type.String(),
+  loanId: Type.String(),
+  batchRef: Type.String(),
+  row: RowNumber('the row number in the bank file (data rows from 1)'),
+  programme: Type.String(),
+  borrower: Exact({ idType: Enum(BORROWER_ID_TYPES_V1), id: Type.String(), name: Type.String(), type: Enum(BORROWER_TYPES_V1) }),
+  industryCode: Type.String(),
+  regionCode: Type.String(),
+  sciTech: Type.Boolean(),
+  agriRelated: Type.Boolean(),
+  principalFen: Fen(),
+  currency: Enum(['CNY']),
+  interestRatePct: FiledRate('percent per year, as filed (at most 4 decimals)'),
+  guaranteeFeeRatePct: FiledRate(),
+  disbursedOn: Day(),
+  maturesOn: Day(),
+  filedAt: Time('when the platform received the batch'),
+});
+
 /**
  * A bank filed a valid loan row: intake checked its format and identifiers and that the bank
  * never filed this loan id before. Underwriting decides it.
@@ -9,6 +37,7 @@ export const loanFiledV1 = {
   topic: 'g2g.intake.loan-filed.v1',
   version: 1,
   key: (v: LoanFiledV1) => v.programme,
+  schema: LoanFiledV1Schema,
 } as const;
 
 export interface LoanFiledV1 {
@@ -37,4 +66,5 @@ export interface LoanFiledV1 {
   filedAt: string;
 }
 
-export type BorrowerTypeV1 = 'micro' | 'small' | 'medium' | 'individual_business' | 'farmer' | 'agri_entity';
+// tsc fails here when the schema and the interface drift apart
+type _LoanFiledV1 = SameType<Equal<Static<typeof LoanFiledV1Schema>, LoanFiledV1>>;

@@ -1,4 +1,57 @@
-import { BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+import { Static, Type } from '@sinclair/typebox';
+import { BORROWER_ID_TYPES_V1, BORROWER_TYPES_V1, BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+import { Code, Day, Decimal, Enum, Equal, Exact, Fen, FiledRate, Flags, Index, RowNumber, SameType, Time } from '../schema';
+
+export const IssueTermsV2Schema = Exact(
+  {
+    programmeVersion: Day('effective_from of the version'),
+    province: Type.String({ pattern: '^[0-9]{2}$' }),
+    fundBacked: Type.Boolean(),
+    parties: Type.Array(Exact({ role: Type.String({ examples: ['bank', 'guarantor', 'reguarantor', 'fund'] }), participant: Type.String(), sharePct: Decimal() })),
+    claimGraceDays: Type.Integer({ minimum: 0 }),
+    claimCoversInterest: Type.Boolean(),
+    fundCapPct: Decimal(),
+    breakerPct: Decimal(),
+  },
+  'a programme version as it applies to this chunk\'s bank: $bank replaced by the lending bank',
+);
+
+export const LoansDecidedV2Schema = Exact({
+  programme: Type.String(),
+  bank: Type.String(),
+  batchRef: Type.String(),
+  firstRow: RowNumber(),
+  decidedAt: Time(),
+  row: Type.Array(RowNumber(), { description: 'every filed loan of the chunk, in filing order' }),
+  loanId: Type.Array(Type.String()),
+  codes: Type.Array(Type.Array(Code()), { description: 'per loan: [] approved, else every rejection code (or UNPROCESSABLE)' }),
+  terms: Type.Array(IssueTermsV2Schema, { description: 'the versions the approved loans were issued under' }),
+  issued: Exact(
+    {
+      index: Type.Array(Index()),
+      terms: Type.Array(Index(), { description: 'index into `terms`' }),
+      borrowerIdType: Type.Array(Enum(BORROWER_ID_TYPES_V1)),
+      borrowerId: Type.Array(Type.String()),
+      borrowerName: Type.Array(Type.String()),
+      borrowerType: Type.Array(Enum(BORROWER_TYPES_V1)),
+      industryCode: Type.Array(Type.String()),
+      industrySection: Type.Array(Type.String()),
+      regionCode: Type.Array(Type.String()),
+      sciTech: Flags('Y or N per loan'),
+      agriRelated: Flags('Y or N per loan'),
+      inclusive: Flags('small, micro and agriculture business: every type but medium, or agri_related'),
+      principalFen: Type.Array(Fen()),
+      interestRatePct: Type.Array(FiledRate()),
+      guaranteeFeeRatePct: Type.Array(FiledRate()),
+      disbursedOn: Type.Array(Day()),
+      maturesOn: Type.Array(Day()),
+      termDays: Type.Array(Type.Integer({ minimum: 1 })),
+      guaranteeFeeFen: Type.Array(Fen(), { description: 'round(principal x fee rate x term days / 365)' }),
+      reguaranteeFeePct: Type.Array(Decimal(), { description: 'the re-guarantee fee percent that applies (by the loan\'s principal)' }),
+    },
+    'the approved loans, columnar; `index` points into the chunk\'s `row`/`loanId`',
+  ),
+});
 
 /**
  * Underwriting decided a chunk of filed loans (one loans-filed.v2 message): every loan's outcome,
@@ -12,6 +65,7 @@ export const loansDecidedV2 = {
   topic: 'g2g.underwriting.loans-decided.v2',
   version: 2,
   key: (v: LoansDecidedV2) => v.programme,
+  schema: LoansDecidedV2Schema,
 } as const;
 
 /** A programme version as it applies to this chunk's bank: `$bank` replaced by the lending bank. */
@@ -71,3 +125,6 @@ export interface IssuedLoansV2 {
   /** the re-guarantee fee percent that applies (by the loan's principal) */
   reguaranteeFeePct: string[];
 }
+
+// tsc fails here when the schema and the interface drift apart
+type _LoansDecidedV2 = SameType<Equal<Static<typeof LoansDecidedV2Schema>, LoansDecidedV2>>;

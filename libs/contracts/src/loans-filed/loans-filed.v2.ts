@@ -1,4 +1,34 @@
-import { BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+import { Static, Type } from '@sinclair/typebox';
+import { BORROWER_ID_TYPES_V1, BORROWER_TYPES_V1, BorrowerTypeV1 } from '../loan-filed/loan-filed.v1';
+import { Day, Enum, Equal, Exact, Fen, FiledRate, Flags, RowNumber, SameType, Time } from '../schema';
+
+export const LoansFiledV2Schema = Exact({
+  bank: Type.String(),
+  batchRef: Type.String(),
+  programme: Type.String(),
+  firstRow: RowNumber('the row number of the chunk\'s first row (valid or not)'),
+  filedAt: Time('when the platform received the chunk'),
+  loans: Exact(
+    {
+      row: Type.Array(RowNumber(), { description: 'row numbers in the bank\'s file (data rows from 1)' }),
+      loanId: Type.Array(Type.String()),
+      borrowerIdType: Type.Array(Enum(BORROWER_ID_TYPES_V1)),
+      borrowerId: Type.Array(Type.String()),
+      borrowerName: Type.Array(Type.String()),
+      borrowerType: Type.Array(Enum(BORROWER_TYPES_V1)),
+      industryCode: Type.Array(Type.String()),
+      regionCode: Type.Array(Type.String()),
+      sciTech: Flags('one character per loan: Y or N'),
+      agriRelated: Flags('one character per loan: Y or N'),
+      principalFen: Type.Array(Fen()),
+      interestRatePct: Type.Array(FiledRate(), { description: 'exact decimal percent as filed' }),
+      guaranteeFeeRatePct: Type.Array(FiledRate()),
+      disbursedOn: Type.Array(Day()),
+      maturesOn: Type.Array(Day()),
+    },
+    'columnar: index i of every array (and character i of every flag string) is one loan',
+  ),
+});
 
 /**
  * A chunk of valid loan rows a bank filed (up to 1,000, in file order): intake checked their
@@ -12,6 +42,7 @@ export const loansFiledV2 = {
   topic: 'g2g.intake.loans-filed.v2',
   version: 2,
   key: (v: LoansFiledV2) => v.programme,
+  schema: LoansFiledV2Schema,
 } as const;
 
 export interface LoansFiledV2 {
@@ -46,3 +77,6 @@ export interface FiledLoansV2 {
   disbursedOn: string[];
   maturesOn: string[];
 }
+
+// tsc fails here when the schema and the interface drift apart
+type _LoansFiledV2 = SameType<Equal<Static<typeof LoansFiledV2Schema>, LoansFiledV2>>;
