@@ -36,7 +36,7 @@ describe('one trace per batch, across the services', () => {
 
     let trace: ReceivedSpan[] = [];
     await eventually(async () => {
-      const upload = receiver.spans.find((s) => s.service === 'g2g-intake' && s.name === 'PUT /banks/:bank/:segment/:batchRef' && s.attributes['http.response.status_code'] === 202);
+      const upload = receiver.spans.find((s) => s.service === 'g2g-intake' && s.attributes['g2g.batch'] === 'ICBC/batches/TRACED');
       if (!upload) return false;
       trace = receiver.spans.filter((s) => s.traceId === upload.traceId);
       const groups = new Set(trace.map((s) => s.attributes['messaging.consumer.group.name']));
@@ -48,7 +48,7 @@ describe('one trace per batch, across the services', () => {
     // one tree: every span but the upload's has its parent in the trace
     const ids = new Set(trace.map((s) => s.spanId));
     const roots = trace.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
-    expect(roots.map((s) => s.name)).toEqual(['PUT /banks/:bank/:segment/:batchRef']);
+    expect(roots.map((s) => [s.name, s.attributes['http.response.status_code']])).toEqual([['PUT /banks/:bank/:segment/:batchRef', 202]]);
     // underwriting decided the chunk in a consumer span of its own, and its transaction ran under it
     const decide = trace.find((s) => s.attributes['messaging.consumer.group.name'] === 'underwriting.decide-loans')!;
     expect(decide).toMatchObject({ service: 'g2g-underwriting', kind: 5, name: 'process g2g.intake.loans-filed.v2' });

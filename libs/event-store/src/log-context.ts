@@ -9,8 +9,19 @@ export type LogFields = Record<string, string | number>;
 
 const fields = new AsyncLocalStorage<LogFields>();
 
+/**
+ * Off until a logger that writes the fields asks for them (the JSON logs): once a store of an
+ * AsyncLocalStorage is entered, Node 20 runs its promise hooks on every promise of the process,
+ * a cost the text logs, which show no fields, need not pay.
+ */
+let kept = false;
+export function keepLogFields(on: boolean): void {
+  kept = on;
+}
+
 /** Runs `fn` with `more` added to the log fields of the work under way. */
 export function withLogFields<T>(more: LogFields, fn: () => T): T {
+  if (!kept) return fn();
   return fields.run({ ...fields.getStore(), ...more }, fn);
 }
 

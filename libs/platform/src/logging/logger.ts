@@ -1,4 +1,4 @@
-import { addLogFields, currentLogFields, withLogFields } from '@g2g/event-store';
+import { addLogFields, currentLogFields, keepLogFields, withLogFields } from '@g2g/event-store';
 import { CallHandler, ConsoleLogger, ExecutionContext, INestApplication, LoggerService } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Logger as Pino } from 'pino';
@@ -81,6 +81,7 @@ export class JsonLogger implements LoggerService {
 /** The logger for a process of the platform, as the environment asks. */
 export function platformLogger(service: string, env: NodeJS.ProcessEnv, mode: 'embedded' | 'distributed'): LoggerService {
   const { format, level } = logSettings(env, mode);
+  keepLogFields(format === 'json');
   if (format === 'json') return new JsonLogger(service, level);
   const nest = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
   return new ConsoleLogger({ logLevels: [...nest.slice(LEVELS.indexOf(level))] });
@@ -88,14 +89,19 @@ export function platformLogger(service: string, env: NodeJS.ProcessEnv, mode: 'e
 
 /**
  * Every HTTP request gets log fields of its own, and once routed, the batch it is about
- * (`{bank}/{segment}/{ref}` of the batch routes): what is logged while it is served carries them.
+ * (`{bank}/{segment}/{ref}` of the batch routes): what is logged while it is served carries them,
+ * and its span the attribute `g2g.batch`.
  */
 export function correlateRequests(app: INestApplication): void {
   app.use((_req: unknown, _res: unknown, next: () => void) => withLogFields({}, next));
   app.useGlobalInterceptors({
     intercept(ctx: ExecutionContext, next: CallHandler) {
       const params = ctx.getType() === 'http' ? (ctx.switchToHttp().getRequest<{ params?: Record<string, string> }>().params ?? {}) : {};
-      if (params.bank && params.batchRef) addLogFields({ batch: `${params.bank}/${params.segment ?? 'batches'}/${params.batchRef}` });
+      if (params.bank && params.batchRef) {
+        const batch = `${params.bank}/${params.segment ?? 'batches'}/${params.batchRef}`;
+        addLogFields({ batch });
+        trace.getActiveSpan()?.setAttribute('g2g.batch', batch); // to find a batch's trace by it
+      }
       return next.handle();
     },
   });

@@ -1,4 +1,4 @@
-import { withLogFields } from '@g2g/event-store';
+import { keepLogFields, withLogFields } from '@g2g/event-store';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { Writable } from 'node:stream';
@@ -32,6 +32,7 @@ describe('the JSON logs', () => {
   });
 
   it('carry the correlation ids of the work under way: its fields, and the trace and span', () => {
+    keepLogFields(true);
     const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
     provider.register();
     const { lines, stream } = captured();
