@@ -1,7 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-node';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -31,6 +29,10 @@ export interface Tracing {
  */
 export function startTracing(services: readonly string[], env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
   if (!tracesWanted(env)) return undefined;
+  // the SDK and the exporter are loaded only when traces are wanted: 6-7 MB a process otherwise
+  const { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const exporters: SpanExporter[] = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').flatMap((name): SpanExporter[] => {
     switch (name.trim()) {
       case 'console':
