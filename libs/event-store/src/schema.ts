@@ -78,4 +78,9 @@ export const storeMigrations: readonly Migration[] = [
       end $$;
     `,
   },
+  {
+    version: 4,
+    name: "the inbox's dead letters indexed: /metrics counts them per consumer at every scrape, the inbox has a row per message ever handled",
+    sql: `create index inbox_dead_lettered_idx on {schema}.inbox (consumer) where outcome = 'dead-lettered';`,
+  },
 ];

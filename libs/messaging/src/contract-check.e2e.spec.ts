@@ -30,6 +30,7 @@ describe('a consumer over Kafka, given a message that does not match its contrac
     t = await serverDatabase(4);
     await migrate(t.db, schema, storeMigrations);
     await t.db.query(`create table ${schema}.decided (first_row int, loans int)`);
+    await t.db.query(`create table ${schema}.kept (first_row int)`);
   });
   afterAll(async () => {
     await transport?.stop();
@@ -49,6 +50,16 @@ describe('a consumer over Kafka, given a message that does not match its contrac
         for (const m of messages) await tx.query(`insert into ${schema}.decided values ($1, $2)`, [m.value.firstRow, m.value.loans.row.length]);
       },
     });
+    // keeps chunks as their text, unread, as reporting does
+    transport.subscribe({
+      consumer: `${schema}.keep`,
+      schema,
+      topics: [loansFiledV2.topic],
+      raw: true,
+      handle: async (messages, tx) => {
+        for (const m of messages) await tx.query(`insert into ${schema}.kept values ($1)`, [JSON.parse(m.raw!).firstRow]);
+      },
+    });
     await transport.start();
 
     const producer = kafka.producer();
@@ -56,17 +67,26 @@ describe('a consumer over Kafka, given a message that does not match its contrac
     const send = (id: string, value: unknown) =>
       producer.send({
         topic: namespace + loansFiledV2.topic,
-        messages: [{ key: 'P1', value: JSON.stringify(value), headers: { [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: '2026-01-05T08:00:00.000Z' } }],
+        messages: [{ key: 'P1', value: typeof value === 'string' ? value : JSON.stringify(value), headers: { [MESSAGE_ID_HEADER]: id, [RECORDED_AT_HEADER]: '2026-01-05T08:00:00.000Z' } }],
       });
-    // yuan where fen belong, in the second row; then a good chunk on the same key
+    // yuan where fen belong, in the second row; bytes that are not JSON; then a good chunk on the same key
     await send('intake:e101', chunk(1, ['100000000', '1500.00']));
-    await send('intake:e102', chunk(3, ['100000000', '150000']));
+    await send('intake:e102', '{"bank": "ICBC", "loans": ');
+    await send('intake:e103', chunk(3, ['100000000', '150000']));
     await producer.disconnect();
 
-    await eventually(async () => (await t.db.query(`select 1 from ${schema}.decided`)).length > 0, 60_000, 'the good chunk');
+    await eventually(async () => (await t.db.query(`select 1 from ${schema}.decided`)).length > 0 && (await t.db.query(`select 1 from ${schema}.kept`)).length > 0, 60_000, 'the good chunk');
     expect(await t.db.query(`select first_row, loans from ${schema}.decided`)).toEqual([{ first_row: 3, loans: 2 }]);
+    expect(await t.db.query(`select first_row from ${schema}.kept`)).toEqual([{ first_row: 3 }]);
 
-    const [dead] = await readTopic(namespace + deadLetterTopic(schema), 1);
+    const letters = await readTopic(namespace + deadLetterTopic(schema), 4);
+    const letterOf = (consumer: string, id: string) => letters.find((l) => l.headers['g2g-dlq-consumer'] === `${schema}.${consumer}` && l.headers['g2g-dlq-original-id'] === id)!;
+    // the bytes that were not JSON are kept as text, for both consumers, the one that keeps messages unread included
+    for (const consumer of ['decide-loans', 'keep']) {
+      const unreadable = letterOf(consumer, 'intake:e102');
+      expect([unreadable.value, unreadable.headers['g2g-dlq-raw']]).toEqual(['null', '{"bank": "ICBC", "loans": ']);
+    }
+    const dead = letterOf('decide-loans', 'intake:e101');
     expect(dead.key).toBe('P1');
     expect(JSON.parse(dead.value)).toEqual(chunk(1, ['100000000', '1500.00']));
     expect(dead.headers).toMatchObject({
@@ -83,7 +103,7 @@ describe('a consumer over Kafka, given a message that does not match its contrac
 
     const [inbox] = await t.db.query(`select outcome from ${schema}.inbox where message_id = 'intake:e101'`);
     expect(inbox.outcome).toBe('dead-lettered');
-    const said = lines.filter((l) => l.includes('intake:e101'));
+    const said = lines.filter((l) => l.includes('intake:e101') && l.startsWith(`${schema}.decide-loans:`));
     expect(said).toEqual([expect.stringContaining(`${schema}.decide-loans: parked intake:e101 on dead letters: ContractViolation: does not match its contract`)]);
     // the reason names where, never what: no borrower, and not the amount, reaches the log or the headers
     for (const text of [...lines, dead.headers['g2g-dlq-error']]) for (const value of [BORROWER_ID, BORROWER_NAME, '1500.00']) expect(text).not.toContain(value);

@@ -34,6 +34,8 @@ describe.each([
       schema: consumerSchema,
       topics: [loansFiledV2.topic, programmeResumedV1.topic],
       answersPoison: true,
+      // what its answers copy: a message wrong in one of these is parked unanswered
+      answerCopies: { [loansFiledV2.topic]: ['/bank', '/batchRef', '/firstRow', '/loans/row'], [programmeResumedV1.topic]: ['/programme'] },
       batchSize: 1,
       handle: async (messages: IncomingMessage[], tx, poisoned) => {
         for (const m of messages) {
@@ -63,12 +65,15 @@ describe.each([
         await intake.append(tx, [publish(chunk(1, ['100', '200']), 1)]);
         await intake.append(tx, [publish(chunk(3, ['300', '4.00']), 2)]); // yuan where fen belong
         await intake.append(tx, [publish(chunk(5, ['500']), 3)]);
+        const badRow = chunk(7, ['700']);
+        (badRow.loans.row as unknown[])[0] = 'seven'; // a field an answer would copy
+        await intake.append(tx, [publish(badRow, 4)]);
         await enqueue(tx, 'underwriting', [
           { topic: programmeResumedV1.topic, key: 'P1', value: { programme: 'P1', resumedOn: '2025-13-01', recordedAt: '2026-01-05T08:00:00.000Z' } },
           { topic: programmeResumedV1.topic, key: 'P1', value: { programme: 'P1', resumedOn: '2025-12-01', recordedAt: '2026-01-05T08:00:00.000Z' } },
         ]);
       });
-      await eventually(async () => (await seen(decider.consumer)).length === 5 && (await seen(keeper.consumer)).length === 2, 30_000, 'every message handled or answered').catch((e) => {
+      await eventually(async () => (await seen(decider.consumer)).length === 5 && (await seen(keeper.consumer)).length === 2 && (await parked()).length === 5, 30_000, 'every message handled or answered').catch((e) => {
         throw new Error(`${e.message}; the transport said: ${lines.join(' | ')}`);
       });
 
@@ -82,8 +87,12 @@ describe.each([
       expect((await seen(keeper.consumer)).map((r) => r.first_row)).toEqual([1, 5]);
 
       const dead = await parked();
-      const reason = (consumer: string, topic: string) => dead.find((d) => d.headers['g2g-dlq-consumer'] === consumer && d.headers['g2g-dlq-original-topic'] === topic)!.headers;
-      expect(dead).toHaveLength(3);
+      const reason = (consumer: string, topic: string) => dead.find((d) => d.headers['g2g-dlq-consumer'] === consumer && d.headers['g2g-dlq-original-topic'] === topic && (d.value as { firstRow?: number }).firstRow !== 7)!.headers;
+      expect(dead).toHaveLength(5);
+      const wrongKey = dead.filter((d) => d.headers['g2g-dlq-consumer'] === decider.consumer && (d.value as { firstRow?: number }).firstRow === 7);
+      expect(wrongKey.map((d) => [d.headers['g2g-dlq-error'], d.headers['g2g-dlq-answered']])).toEqual([
+        [`does not match its contract (${loansFiledV2.topic}, version 2): /loans/row/0: must be integer`, 'false'],
+      ]);
       expect(reason(decider.consumer, loansFiledV2.topic)).toMatchObject({
         'g2g-dlq-error-name': 'ContractViolation',
         'g2g-dlq-error': `does not match its contract (${loansFiledV2.topic}, version 2): /loans/principalFen/1: must match pattern "^(0|[1-9][0-9]*)$"`,
@@ -96,7 +105,7 @@ describe.each([
       });
       // the dead letter keeps the value for operators (the text of one its consumer kept unread, read),
       // and carries the headers docs/asyncapi.yaml says it does
-      const valueOf = (consumer: string, topic: string) => dead.find((d) => d.headers['g2g-dlq-consumer'] === consumer && d.headers['g2g-dlq-original-topic'] === topic)!.value;
+      const valueOf = (consumer: string, topic: string) => dead.find((d) => d.headers['g2g-dlq-consumer'] === consumer && d.headers['g2g-dlq-original-topic'] === topic && (d.value as { firstRow?: number }).firstRow !== 7)!.value;
       expect(valueOf(decider.consumer, loansFiledV2.topic)).toEqual(chunk(3, ['300', '4.00']));
       expect(valueOf(keeper.consumer, loansFiledV2.topic)).toEqual(chunk(3, ['300', '4.00']));
       expect(valueOf(decider.consumer, programmeResumedV1.topic)).toMatchObject({ resumedOn: '2025-13-01' });
@@ -107,9 +116,9 @@ describe.each([
       }
       const outcomes = await t.db.query(`select consumer, outcome, count(*)::int as n from ${consumerSchema}.inbox group by consumer, outcome order by consumer, outcome`);
       expect(outcomes).toEqual([
-        { consumer: decider.consumer, outcome: 'dead-lettered', n: 2 },
+        { consumer: decider.consumer, outcome: 'dead-lettered', n: 3 },
         { consumer: decider.consumer, outcome: 'handled', n: 3 },
-        { consumer: keeper.consumer, outcome: 'dead-lettered', n: 1 },
+        { consumer: keeper.consumer, outcome: 'dead-lettered', n: 2 },
         { consumer: keeper.consumer, outcome: 'handled', n: 2 },
       ]);
     } finally {

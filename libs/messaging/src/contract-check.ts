@@ -20,7 +20,8 @@ export class ContractViolation extends Error {
     readonly topic: string,
     readonly version: number,
     readonly problems: readonly string[],
-    more = 0,
+    /** mismatches beyond those named */
+    readonly more = 0,
   ) {
     super(`does not match its contract (${topic}, version ${version}): ${problems.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
   }
@@ -98,4 +99,18 @@ function isCalendarDate(text: string): boolean {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return day <= days;
+}
+
+/**
+ * Whether a violation leaves alone every field an answer copies from the message (JSON pointers,
+ * e.g. `/bank`, `/loans/row`): a mismatch at such a field, at one of its parents (a required field
+ * missing from `/loans`) or beyond the mismatches named would go into the answer and make it
+ * break its own contract downstream.
+ */
+export function spares(violation: ContractViolation, copied: readonly string[]): boolean {
+  if (violation.more > 0) return false;
+  return violation.problems.every((problem) => {
+    const path = problem.slice(0, problem.indexOf(': '));
+    return copied.every((c) => !(path === '/' || path === c || c.startsWith(`${path}/`) || path.startsWith(`${c}/`)));
+  });
 }

@@ -1,5 +1,5 @@
 import { CONTRACTS, LoansFiledV2, loansFiledV2, operatorActionRecordedV1, servicingFiledV2 } from '@g2g/contracts';
-import { ContractViolation, contractProblems, contractViolation } from './contract-check';
+import { ContractViolation, contractProblems, contractViolation, spares } from './contract-check';
 import { IncomingMessage } from './message';
 
 const chunk = (): LoansFiledV2 => ({
@@ -134,5 +134,20 @@ describe('the contract check of consumed messages', () => {
 
   it('leaves a topic without a contract unchecked', () => {
     expect(contractViolation(message({ anything: true }, 'g2g.test.tick.v1'))).toBeUndefined();
+  });
+});
+
+describe('whether a violation spares what an answer copies', () => {
+  const v = (problems: string[], more = 0) => new ContractViolation('t', 1, problems, more);
+  const copied = ['/bank', '/loans/row'];
+  it('spares it when every mismatch is elsewhere', () => {
+    expect(spares(v(['/loans/principalFen/1: must match pattern "^(0|[1-9][0-9]*)$"', '/bankName: must be string']), copied)).toBe(true);
+  });
+  it('does not when a mismatch is at a copied field, under it, at a parent of it, at the root, or beyond those named', () => {
+    expect(spares(v(['/bank: must be string']), copied)).toBe(false);
+    expect(spares(v(['/loans/row/3: must be integer']), copied)).toBe(false);
+    expect(spares(v(["/loans: must have required property 'row'"]), copied)).toBe(false);
+    expect(spares(v(["/: must have required property 'bank'"]), copied)).toBe(false);
+    expect(spares(v(['/loans/principalFen/1: must match pattern'], 3), copied)).toBe(false);
   });
 });

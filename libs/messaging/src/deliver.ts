@@ -1,5 +1,5 @@
 import { Sql, enqueue, ident, isRetryable } from '@g2g/event-store';
-import { contractViolation } from './contract-check';
+import { ContractViolation, contractViolation, spares } from './contract-check';
 import { ConsumerSpec, IncomingMessage, deadLetterTopic } from './message';
 
 export interface DeliveryReport {
@@ -53,8 +53,10 @@ export async function deliver(
       wellFormed.push(m);
       continue;
     }
-    // never tried (it cannot apply, or worse, could half apply), but answered by a consumer that answers poison
-    const answered = spec.answersPoison === true && (await attempt(tx, spec, [m], 'g2g_poison', false, violation, false));
+    // never tried (it cannot apply, or worse, could half apply), but answered by a consumer that
+    // answers poison, unless the answer would copy a field that is wrong
+    const answerable = spec.answersPoison === true && violation instanceof ContractViolation && spares(violation, spec.answerCopies?.[m.topic] ?? ['/']);
+    const answered = answerable && (await attempt(tx, spec, [m], 'g2g_poison', false, violation, false));
     await park(tx, spec, m, violation, 0, answered);
     onDeadLetter?.(m, violation);
     report.deadLettered++;
@@ -120,11 +122,14 @@ async function markInbox(tx: Sql, spec: ConsumerSpec, batch: IncomingMessage[], 
 async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unknown, attempts: number, answered = false): Promise<void> {
   await markInbox(tx, spec, [m], 'dead-lettered');
   const err = asError(error);
+  const value = parkedValue(m);
+  // bytes that are not JSON are kept as text: the dead letter is all there is of them once the topic's retention has passed
+  const unreadable = m.malformed ?? (value === null && m.value === undefined ? m.raw : undefined);
   await enqueue(tx, spec.schema, [
     {
       topic: deadLetterTopic(spec.schema),
       key: m.key,
-      value: parkedValue(m),
+      value,
       headers: {
         ...m.headers,
         'g2g-dlq-original-id': m.id,
@@ -134,7 +139,7 @@ async function park(tx: Sql, spec: ConsumerSpec, m: IncomingMessage, error: unkn
         'g2g-dlq-error-name': err.name,
         'g2g-dlq-attempts': String(attempts),
         'g2g-dlq-answered': String(answered),
-        ...(m.malformed !== undefined ? { 'g2g-dlq-raw': m.malformed.slice(0, 10_000) } : {}),
+        ...(unreadable !== undefined ? { 'g2g-dlq-raw': unreadable.slice(0, 10_000) } : {}),
       },
     },
   ]);

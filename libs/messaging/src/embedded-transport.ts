@@ -13,6 +13,7 @@ export class EmbeddedTransport implements MessageTransport {
   readonly kind = 'embedded' as const;
   private readonly subscriptions: LogSubscription<any>[] = [];
   private started = false;
+  private readonly names: string[] = [];
 
   constructor(
     private readonly db: Database,
@@ -21,7 +22,12 @@ export class EmbeddedTransport implements MessageTransport {
     db.afterCommit(() => this.subscriptions.forEach((s) => s.nudge()));
   }
 
+  consumerNames(): readonly string[] {
+    return this.names;
+  }
+
   subscribe(spec: ConsumerSpec): void {
+    this.names.push(spec.consumer);
     const byOwner = new Map<string, string[]>();
     for (const topic of spec.topics) {
       const owner = ownerSchemaOf(topic);

@@ -70,6 +70,10 @@ export class KafkaTransport implements MessageTransport {
     });
   }
 
+  consumerNames(): readonly string[] {
+    return this.specs.map((s) => s.consumer);
+  }
+
   subscribe(spec: ConsumerSpec): void {
     if (this.started) throw new Error('subscribe before start');
     this.specs.push(spec);

@@ -40,6 +40,12 @@ export interface ConsumerSpec {
    * message is parked on the dead letters all the same, for operators to see.
    */
   answersPoison?: boolean;
+  /**
+   * Per topic, the fields (JSON pointers) the answer to a poison message copies from it: a message
+   * that does not match its contract is answered only when these match (an answer carrying a wrong
+   * key field would be refused downstream in turn); for a topic not named, it is parked unanswered.
+   */
+  answerCopies?: Readonly<Record<string, readonly string[]>>;
   /** messages per transaction at most (a chunk message carries a thousand rows: 1); default the transport's */
   batchSize?: number;
   /**
@@ -59,6 +65,8 @@ export interface MessageTransport {
   ready(): boolean;
   /** What holds delivery up now (a message the broker will not take), one line each; none when all flows. */
   problems(): string[];
+  /** The consumers subscribed (their names, which are also their groups and inbox keys). */
+  consumerNames?(): readonly string[];
   /** Over Kafka: per consumer group and partition, the messages after its committed offset. */
   consumerLag?(): Promise<ConsumerLag[]>;
 }

@@ -35,6 +35,8 @@ export interface G2gPatternExtras {
   maxAttempts?: number;
   /** the handlers answer a poisoned message with a final outcome (see G2gContext.poisoned) */
   answersPoison?: boolean;
+  /** what the handler's answer to a poisoned message of this topic copies from it (see ConsumerSpec.answerCopies) */
+  answerCopies?: readonly string[];
   /** messages per transaction at most */
   batchSize?: number;
   /** the transport hands over the messages' text unparsed (see ConsumerSpec.raw) */
@@ -74,7 +76,7 @@ export class G2gServer extends Server implements CustomTransportStrategy {
   }
 
   private consumerSpecs(): ConsumerSpec[] {
-    type Group = { maxAttempts?: number; answersPoison?: boolean; batchSize?: number; raw?: boolean; handlers: Map<string, MessageHandler> };
+    type Group = { maxAttempts?: number; answersPoison?: boolean; answerCopies: Record<string, readonly string[]>; batchSize?: number; raw?: boolean; handlers: Map<string, MessageHandler> };
     const byConsumer = new Map<string, Group>();
     // Nest chains every handler of one pattern behind the first (`next`) and runs the chain
     // concurrently with the first one's arguments. Here each handler is its own consumer, with its
@@ -91,7 +93,8 @@ export class G2gServer extends Server implements CustomTransportStrategy {
     for (const [topic, handler] of handlers) {
       const extras = (handler.extras ?? {}) as Partial<G2gPatternExtras>;
       if (!extras.consumer) throw new Error(`@EventPattern('${topic}') needs { consumer } in its extras`);
-      const entry: Group = byConsumer.get(extras.consumer) ?? { handlers: new Map() };
+      const entry: Group = byConsumer.get(extras.consumer) ?? { handlers: new Map(), answerCopies: {} };
+      if (extras.answerCopies) entry.answerCopies[topic] = extras.answerCopies;
       entry.maxAttempts = extras.maxAttempts ?? entry.maxAttempts;
       entry.answersPoison = extras.answersPoison ?? entry.answersPoison;
       entry.batchSize = Math.min(extras.batchSize ?? Infinity, entry.batchSize ?? Infinity);
@@ -100,12 +103,13 @@ export class G2gServer extends Server implements CustomTransportStrategy {
       entry.handlers.set(topic, handler);
       byConsumer.set(extras.consumer, entry);
     }
-    return [...byConsumer].map(([consumer, { maxAttempts, answersPoison, batchSize, raw, handlers }]) => ({
+    return [...byConsumer].map(([consumer, { maxAttempts, answersPoison, answerCopies, batchSize, raw, handlers }]) => ({
       consumer,
       schema: schemaOfConsumer(consumer),
       topics: [...handlers.keys()],
       maxAttempts,
       answersPoison,
+      answerCopies,
       batchSize: batchSize === Infinity ? undefined : batchSize,
       raw,
       handle: async (messages: IncomingMessage[], tx: Sql, poisoned?: unknown) => {

@@ -3,7 +3,7 @@ import { describeError } from '@g2g/event-store';
 import { Consume, G2gContext, IncomingMessage } from '@g2g/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { decideServicing, recordGuarantees, rejectServicingUnprocessable } from './decide-servicing';
+import { SERVICING_ANSWER_COPIES, decideServicing, recordGuarantees, rejectServicingUnprocessable } from './decide-servicing';
 
 const consumer = 'compensation.servicing';
 // one consumer for the loans' lifecycle, so that a loan's record and its rows share one inbox; a chunk per transaction
@@ -17,7 +17,7 @@ export class CompensationConsumers {
     await recordGuarantees(ctx.tx, messages.map((m) => m.value), new Date());
   }
 
-  @Consume(servicingFiledV2.topic, extras)
+  @Consume(servicingFiledV2.topic, { ...extras, answerCopies: SERVICING_ANSWER_COPIES })
   async filed(@Payload() messages: IncomingMessage<ServicingFiledV2>[], @Ctx() ctx: G2gContext) {
     if (ctx.poisoned !== undefined) return rejectServicingUnprocessable(ctx.tx, messages.map((m) => m.value), describeError(ctx.poisoned), new Date());
     await decideServicing(ctx.tx, messages.map((m) => m.value), new Date());

@@ -227,6 +227,9 @@ async function decideRow(
 }
 
 /** Servicing chunks whose message failed every attempt: every row rejected as UNPROCESSABLE, once. */
+/** What rejectServicingUnprocessable copies from the chunk it answers. */
+export const SERVICING_ANSWER_COPIES = ['/bank', '/batchRef', '/kind', '/firstRow', '/row', '/loanId'] as const;
+
 export async function rejectServicingUnprocessable(tx: Sql, chunks: readonly ServicingFiledV2[], why: string, now: Date): Promise<void> {
   for (const f of chunks) {
     const streamId = `servicing:${servicingChunkKey(f)}`;

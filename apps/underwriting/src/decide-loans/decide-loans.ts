@@ -50,6 +50,9 @@ export async function decideLoanChunks(tx: Sql, chunks: readonly LoansFiledV2[],
 }
 
 /** Chunks underwriting cannot decide at all (their message failed every attempt): every loan rejected as UNPROCESSABLE, once. */
+/** What rejectUnprocessable copies from the chunk it answers (keyOf: bank, batch, programme, first row; the rows and loan ids). */
+export const UNPROCESSABLE_ANSWER_COPIES = ['/bank', '/batchRef', '/programme', '/firstRow', '/loans/row', '/loans/loanId'] as const;
+
 export async function rejectUnprocessable(tx: Sql, chunks: readonly LoansFiledV2[], why: string, now: Date): Promise<void> {
   for (const filed of chunks) {
     const book = await lockBook(tx, filed.programme);

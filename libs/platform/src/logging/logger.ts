@@ -1,4 +1,4 @@
-import { addLogFields, currentLogFields, keepLogFields, withLogFields } from '@g2g/event-store';
+import { addLogFields, currentLogFields, describeError, keepLogFields, withLogFields } from '@g2g/event-store';
 import { CallHandler, ConsoleLogger, ExecutionContext, INestApplication, LoggerService } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Logger as Pino } from 'pino';
@@ -72,7 +72,13 @@ export class JsonLogger implements LoggerService {
     const ctx = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     const stack = level === 'error' && rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     const fields = { ...(ctx ? { context: ctx } : {}), ...(stack ? { stack } : {}) };
-    if (message instanceof Error) this.pino[level]({ ...fields, err: message }, message.message);
+    if (message instanceof Error) {
+      // described as the platform describes errors (a database error by its code and where, not by
+      // its text, which may quote a value; never the enumerable properties pino would copy, such as
+      // a failed query's parameters), and the stack without its first line, which repeats the text
+      const text = describeError(message);
+      this.pino[level]({ ...fields, error: { type: message.name, message: text, stack: message.stack?.split('\n').slice(1).join('\n') } }, text);
+    }
     else if (typeof message === 'object' && message !== null) this.pino[level]({ ...fields, ...(message as object) });
     else this.pino[level](fields, String(message));
   }

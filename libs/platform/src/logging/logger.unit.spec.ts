@@ -48,10 +48,23 @@ describe('the JSON logs', () => {
     return provider.shutdown();
   });
 
-  it('keep an error as its type, message and stack', () => {
+  it('keep an error as its type, its description and its stack', () => {
     const { lines, stream } = captured();
     new JsonLogger('cession', 'info', stream).error(new TypeError('no terms'));
-    expect(lines[0]).toMatchObject({ level: 'error', msg: 'no terms', err: { type: 'TypeError', message: 'no terms', stack: expect.stringContaining('TypeError') } });
+    expect(lines[0]).toMatchObject({ level: 'error', msg: 'TypeError: no terms', error: { type: 'TypeError', message: 'TypeError: no terms', stack: expect.stringContaining('logger.unit.spec') } });
+  });
+
+  it("keep a database error to its code and place: not its text, which may quote a value, nor the query's parameters", () => {
+    const { lines, stream } = captured();
+    const failed = Object.assign(new Error('invalid input syntax for type integer: "北京一号科技有限公司"'), {
+      name: 'QueryFailedError',
+      parameters: ['91110105MA0000001X', '北京一号科技有限公司'],
+      driverError: { code: '22P02', schema: 'intake', table: 'batches', routine: 'pg_strtoint32' },
+    });
+    new JsonLogger('intake', 'info', stream).error(failed);
+    const line = JSON.stringify(lines[0]);
+    expect(lines[0]).toMatchObject({ msg: 'database error 22P02 on intake.batches in pg_strtoint32', error: { type: 'QueryFailedError' } });
+    for (const personal of ['北京一号科技有限公司', '91110105MA0000001X']) expect(line).not.toContain(personal);
   });
 });
 

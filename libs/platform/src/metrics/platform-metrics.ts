@@ -4,6 +4,27 @@ import { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * A read that gauges share: calls within `ttlMs` of the last one (the gauges of one scrape, or
+ * scrapes that come at once) get the same answer, or wait for the same read, instead of asking
+ * the database or the broker again.
+ */
+export function sharedRead<T>(read: () => Promise<T>, ttlMs = 1_000): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at > ttlMs) {
+      const value = read();
+      last = { at: now, value };
+      // a failed read is not kept: the next scrape asks again
+      value.catch(() => {
+        if (last?.value === value) last = undefined;
+      });
+    }
+    return last.value;
+  };
+}
+
 /** What a gauge reads when scraped: one value per label set. */
 export type Sample = { labels: Record<string, string | number>; value: number };
 
@@ -78,11 +99,12 @@ export class PlatformMetrics {
 
   /** The gauges every platform has: its followers, outbox backlog, dead letters and Kafka lag. */
   watchPlatform(db: Database, transport: MessageTransport, schemas: readonly string[]): void {
+    const followers = sharedRead(() => backlogOf(db));
     this.gauge(
       'g2g_follower_behind',
       'Committed rows a follower of a log table has still to read (a relay to Kafka, an embedded consumer, a projection of its own log)',
       ['follower', 'source'],
-      async () => (await backlogOf(db)).map((f) => ({ labels: { follower: f.follower, source: f.source }, value: f.behind })),
+      async () => (await followers()).map((f) => ({ labels: { follower: f.follower, source: f.source }, value: f.behind })),
     );
     this.gauge(
       'g2g_outbox_backlog',
@@ -90,7 +112,7 @@ export class PlatformMetrics {
       ['schema'],
       async () => {
         const bySchema = new Map<string, number>(schemas.map((s) => [s, 0]));
-        for (const f of await backlogOf(db)) {
+        for (const f of await followers()) {
           const [schema, table] = f.source.split('.');
           if (table === 'outbox' || (table === 'events' && isDelivery(f.follower))) bySchema.set(schema, (bySchema.get(schema) ?? 0) + f.behind);
         }
@@ -99,21 +121,27 @@ export class PlatformMetrics {
     );
     this.gauge(
       'g2g_dead_letters',
-      'Messages a consumer could not apply and parked on its dead-letter topic, as its inbox records them',
+      'Messages a consumer could not apply and parked on its dead-letter topic, as its inbox records them (0 for every consumer of the process that has none)',
       ['consumer'],
       async () => {
-        const out: Sample[] = [];
+        // a series for every consumer from the start: an alert on a rise sees the first dead letter
+        const out: Sample[] = (transport.consumerNames?.() ?? []).map((consumer) => ({ labels: { consumer }, value: 0 }));
         for (const schema of schemas) {
           const rows = await db.query<{ consumer: string; n: string }>(
             `select consumer, count(*)::text as n from ${ident(schema)}.inbox where outcome = 'dead-lettered' group by consumer`,
           );
-          for (const r of rows) out.push({ labels: { consumer: r.consumer }, value: Number(r.n) });
+          for (const r of rows) {
+            const known = out.find((o) => o.labels.consumer === r.consumer);
+            if (known) known.value = Number(r.n);
+            else out.push({ labels: { consumer: r.consumer }, value: Number(r.n) });
+          }
         }
         return out;
       },
     );
     if (transport.consumerLag) {
-      const lagOf = transport.consumerLag.bind(transport);
+      // shared: a broker slow to answer is asked once, not once more every scrape
+      const lagOf = sharedRead(transport.consumerLag.bind(transport));
       this.gauge(
         'g2g_kafka_consumer_lag',
         "Messages on a partition after its consumer group's committed offset",
@@ -127,7 +155,8 @@ export class PlatformMetrics {
   timeHttp(app: INestApplication): void {
     app.use((req: Request, res: Response, next: NextFunction) => {
       const started = process.hrtime.bigint();
-      res.once('finish', () => {
+      // 'close', not 'finish': an upload the client broke off is counted too
+      res.once('close', () => {
         const route = (req.route as { path?: string } | undefined)?.path;
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         this.http.observe({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: res.statusCode }, seconds);

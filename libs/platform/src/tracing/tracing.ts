@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
@@ -53,26 +53,29 @@ export function startTracing(services: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /**
- * A server span per HTTP request, continuing the caller's trace when it sends a `traceparent`,
- * named by the route's pattern once routing has found it (`PUT /banks/:bank/:segment/:batchRef`):
- * what the request writes for others (a filed chunk, an outbox row) carries the span on.
+ * A server span per HTTP request, named by the route's pattern once routing has found it
+ * (`PUT /banks/:bank/:segment/:batchRef`): what the request writes for others (a filed chunk, an
+ * outbox row) carries the span on, sampled or not, so that every service keeps to the first
+ * one's sampling decision. A `traceparent` the caller sends is linked, not continued: a caller
+ * outside the platform does not decide what is sampled here.
  */
 export function traceHttp(app: INestApplication): void {
   const tracer = trace.getTracer('g2g');
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
-    if (!span.isRecording()) return next();
-    res.once('finish', () => {
+    const caller = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, req.headers));
+    const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method }, links: caller ? [{ context: caller }] : [] }, ROOT_CONTEXT);
+    if (!isSpanContextValid(span.spanContext())) return next(); // tracing is off
+    // 'close', not 'finish': the span of an upload the client broke off ends too
+    res.once('close', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
       if (route) {
         span.updateName(`${req.method} ${req.baseUrl}${route}`);
         span.setAttribute('http.route', `${req.baseUrl}${route}`);
       }
       span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? undefined : 'the connection closed before the answer was sent' });
       span.end();
     });
-    context.with(trace.setSpan(parent, span), next);
+    context.with(trace.setSpan(ROOT_CONTEXT, span), next);
   });
 }
