@@ -233,15 +233,16 @@ describe('the console, in a browser, on the embedded platform', () => {
     await Promise.all([page.waitForURL(/\/console\/loans\/ICBC\/ICBC-1-00000002/), page.click('#table-guarantees a:text("ICBC-1-00000002")')]);
     // in Chinese by default: the events' names and their details, with the API's amounts
     const events = await page.locator('#table-history tbody tr td:nth-child(3)').allTextContents();
-    expect(events).toEqual(['担保生效', '再担保分险', '代偿', '追偿分配']);
+    expect(events).toEqual(['担保生效', '风险标签', '再担保分险', '代偿', '追偿分配']);
     const details = await page.locator('#table-history tbody tr td:nth-child(4)').allTextContents();
     expect(details[0]).toMatch(/^在 \S+ 下担保：本金 [\d,]+\.\d\d，担保费 [\d,]+\.\d\d；风险 /);
-    expect(details[2]).toContain('代偿（逾期自 2025-06-01）：代偿 ');
-    expect(details[3]).toContain('追偿 100,000.00');
+    expect(details[1]).toMatch(/^风险评分 0\.\d{4}（模型 g2g-risk-1）/);
+    expect(details[3]).toContain('代偿（逾期自 2025-06-01）：代偿 ');
+    expect(details[4]).toContain('追偿 100,000.00');
     await look(page, 'loan-history');
     await page.goto(`${new URL(page.url()).pathname}?lang=en`);
-    expect(await page.locator('#table-history tbody tr td:nth-child(3)').allTextContents()).toEqual(['guarantee-issued', 'guarantee-ceded', 'claim-paid', 'recovery-shared']);
-    expect((await page.locator('#table-history tbody tr td:nth-child(4)').allTextContents())[3]).toContain('recovered 100,000.00');
+    expect(await page.locator('#table-history tbody tr td:nth-child(3)').allTextContents()).toEqual(['guarantee-issued', 'risk-labelled', 'guarantee-ceded', 'claim-paid', 'recovery-shared']);
+    expect((await page.locator('#table-history tbody tr td:nth-child(4)').allTextContents())[4]).toContain('recovered 100,000.00');
     await page.goto(`${new URL(page.url()).pathname}?lang=zh`);
     // the new guarantees, 50 a page: the next page goes on where the first stopped, and the list's totals are the figure's
     await page.goto(`/console/guarantees?behind=new_guarantees&from=${PERIOD.from}&to=${PERIOD.to}`);

@@ -153,6 +153,7 @@ describe('a guarantee after issue: repaid, claimed, supported, recovered, and th
     expect(h4.map((e) => e.event)).toEqual([
       'g2g.intake.loan-filed.v1',
       'g2g.underwriting.guarantee-issued.v1',
+      'g2g.compensation.risk-labelled.v1',
       'g2g.cession.guarantee-ceded.v1',
       'g2g.compensation.claim-paid.v1',
       'g2g.compensation.recovery-shared.v1',

@@ -10,10 +10,12 @@ import { figuresCommand } from './figures/figures';
 import { generateCommand } from './generate/command';
 import { historyCommand } from './history/history';
 import { keysList, keysRevoke } from './keys/keys';
+import { listsCommands } from './lists/lists';
 import { ApiError, ConnectionError } from './http';
 import { programmesResume, programmesStatus } from './programmes/breaker';
 import { demoLoad } from './publish/demo';
 import { keysIssue, participantsPublish, programmesPublish } from './publish/commands';
+import { remindersRun } from './reminders/reminders';
 import { servicingCommands } from './servicing/commands';
 import { statementsCommand } from './statements/statements';
 
@@ -30,8 +32,10 @@ export const COMMANDS: readonly Command[] = [
   batchSubmit,
   batchResults,
   ...servicingCommands,
+  ...listsCommands,
   figuresCommand,
   feedCommand,
+  remindersRun,
   historyCommand,
   statementsCommand,
   auditCommand,

@@ -193,8 +193,8 @@ describe('figures', () => {
   };
 
   it('turns slice flags into query parameters', () => {
-    const q = figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-03-31', '--fund-backed', 'true', '--industry-section', 'C', '--borrower-type', 'farmer']) });
-    expect(q).toEqual({ from: '2025-01-01', to: '2025-03-31', fund_backed: 'true', industry_section: 'C', borrower_type: 'farmer' });
+    const q = figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-03-31', '--fund-backed', 'true', '--industry-section', 'C', '--borrower-type', 'farmer', '--list', 'BJ-SPEC']) });
+    expect(q).toEqual({ from: '2025-01-01', to: '2025-03-31', fund_backed: 'true', industry_section: 'C', borrower_type: 'farmer', list: 'BJ-SPEC' });
     expect(() => figuresQuery({ opts: opts(['--from', '2025-01-01', '--to', '2025-03-31', '--fund-backed', 'yes']) })).toThrow('--fund-backed must be one of true, false');
     expect(() => figuresQuery({ opts: opts(['--from', '2025-04-01', '--to', '2025-03-31']) })).toThrow('is after');
     expect(() => figuresQuery({ opts: opts(['--to', '2025-03-31']) })).toThrow('--from is required');

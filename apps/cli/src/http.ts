@@ -60,9 +60,35 @@ export class ApiClient {
     return this.request<T>('POST', path, { json });
   }
 
+  /**
+   * A request whose answer is JSON Lines of any length (a check of a million borrowers): each line
+   * parsed as it arrives, never the whole answer held. An error status is an ApiError, as request's.
+   */
+  async *lines<T>(method: string, path: string, options: RequestOptions = {}): AsyncGenerator<T> {
+    const response = await this.send(method, path, options, 'application/x-ndjson');
+    if (!response.ok || !response.body) {
+      await this.answer(response);
+      return;
+    }
+    const decoder = new TextDecoder();
+    let rest = '';
+    for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+      rest += decoder.decode(bytes, { stream: true });
+      const lines = rest.split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as T;
+    }
+    rest += decoder.decode();
+    if (rest.trim() !== '') yield JSON.parse(rest) as T;
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return this.answer<T>(await this.send(method, path, options));
+  }
+
+  private async send(method: string, path: string, options: RequestOptions, accept = 'application/json'): Promise<Response> {
     const url = buildUrl(this.baseUrl, path, options.query);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     if (this.key) headers.authorization = `Bearer ${this.key}`;
     const init: RequestInit = { method, headers };
     if (options.json !== undefined) {
@@ -81,6 +107,10 @@ export class ApiClient {
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new ConnectionError(`cannot reach ${this.baseUrl} (${reason}); is the platform running? (npm start)`);
     }
+    return response;
+  }
+
+  private async answer<T>(response: Response): Promise<ApiResponse<T>> {
     const text = await response.text();
     let body: unknown = undefined;
     if (text.length > 0) {

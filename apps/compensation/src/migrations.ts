@@ -1,5 +1,6 @@
 import { Migration } from '@g2g/event-store';
 import { referenceDataMigrations } from '@g2g/platform';
+import { riskLabelsMigration } from './risk-labels/risk-labels';
 
 export const compensationMigrations: readonly Migration[] = [
   ...referenceDataMigrations,
@@ -57,4 +58,23 @@ export const compensationMigrations: readonly Migration[] = [
       create index c_waiting_guarantee_idx on {schema}.c_waiting (guarantee_id, seq);
     `,
   },
+  {
+    version: 103,
+    name: 'release reminders: each guarantee\'s maturity, the next date a reminder can fall due, the reminders sent',
+    sql: `
+      alter table {schema}.c_guarantees add column matures_on date;
+      alter table {schema}.c_guarantees add column next_reminder_on date;
+      alter table {schema}.c_guarantees add column last_reminder_on date;
+      -- a run reads the guarantees in force whose next reminder is due, in id order (the order rows are locked in)
+      create index c_guarantees_reminder_idx on {schema}.c_guarantees (next_reminder_on, guarantee_id) where status = 'in_force';
+      -- one reminder per guarantee and schedule date, whatever runs, twice or side by side
+      create table {schema}.c_reminders (
+        guarantee_id text not null,
+        due_on date not null,
+        reminded_on date not null,
+        primary key (guarantee_id, due_on)
+      );
+    `,
+  },
+  riskLabelsMigration,
 ];

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } 
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { Api, ServiceName } from './api/api';
+import { AlertsController } from './alerts/alerts.controller';
 import { AssetsController } from './assets/assets.controller';
 import { BatchesController } from './bank/batches.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -18,7 +19,7 @@ export interface ConsoleOptions {
   seal: SessionSeal;
 }
 
-const CONTROLLERS = [SignInController, AssetsController, DashboardController, GuaranteesController, RollForwardController, PositionController, BatchesController];
+const CONTROLLERS = [SignInController, AssetsController, DashboardController, GuaranteesController, RollForwardController, PositionController, BatchesController, AlertsController];
 
 /**
  * Every page is its own: scripts, styles, images and forms from the console's origin only, never

@@ -1,5 +1,6 @@
 import { Migration } from '@g2g/event-store';
 import { referenceDataMigrations } from '@g2g/platform';
+import { riskLabelsMigration } from './risk-labels/risk-labels';
 
 /**
  * Reporting keeps every message it receives as an event in its own log (the source its
@@ -373,4 +374,14 @@ export const reportingMigrations: readonly Migration[] = [
       ${FEE_COUNTS_FROM_FACTS}
     `,
   },
+  {
+    version: 107,
+    name: 'the recommended lists of a set of terms: a slice of every figure, as the other sets of terms are',
+    sql: `
+      -- a guarantee's terms now say the lists its borrower was on when it was issued; terms made
+      -- before lists existed are on none, and keep their ids
+      alter table {schema}.r_terms add column lists text[] not null default '{}';
+    `,
+  },
+  riskLabelsMigration,
 ];

@@ -51,4 +51,32 @@ export const underwritingMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 103,
+    name: 'recommended lists: each published version and its entries',
+    sql: `
+      create table {schema}.list_versions (
+        list_id text not null,
+        version int not null,
+        name text not null,
+        authority text not null,
+        effective_from date not null,
+        effective_to date,
+        entries int not null,
+        sha256 text not null,
+        published_at timestamptz not null,
+        published_by text not null,
+        primary key (list_id, version)
+      );
+      create index list_versions_from on {schema}.list_versions (effective_from);
+      -- one row per enterprise of a version: a check or a decision probes (list, version, borrower)
+      create table {schema}.list_entries (
+        list_id text not null,
+        version int not null,
+        borrower_id text not null,
+        id_type text not null,
+        primary key (list_id, version, borrower_id)
+      );
+    `,
+  },
 ];

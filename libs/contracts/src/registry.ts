@@ -1,6 +1,7 @@
 import { TSchema } from '@sinclair/typebox';
 import { apiKeyIssuedV1 } from './api-key-issued/api-key-issued.v1';
 import { apiKeyRevokedV1 } from './api-key-revoked/api-key-revoked.v1';
+import { breakerApproachedV1 } from './breaker-approached/breaker-approached.v1';
 import { claimPaidV1 } from './claim-paid/claim-paid.v1';
 import { guaranteeCededV1 } from './guarantee-ceded/guarantee-ceded.v1';
 import { guaranteeIssuedV1 } from './guarantee-issued/guarantee-issued.v1';
@@ -17,6 +18,10 @@ import { programmePublishedV1 } from './programme-published/programme-published.
 import { programmeResumedV1 } from './programme-resumed/programme-resumed.v1';
 import { programmeSuspendedV1 } from './programme-suspended/programme-suspended.v1';
 import { recoverySharedV1 } from './recovery-shared/recovery-shared.v1';
+import { riskLabelledV1 } from './risk-labelled/risk-labelled.v1';
+import { risksLabelledV1 } from './risks-labelled/risks-labelled.v1';
+import { releaseReminderV1 } from './release-reminder/release-reminder.v1';
+import { releaseRemindersV1 } from './release-reminders/release-reminders.v1';
 import { Time } from './schema';
 import { servicingDecidedV1 } from './servicing-decided/servicing-decided.v1';
 import { servicingDecidedV2 } from './servicing-decided/servicing-decided.v2';
@@ -166,7 +171,28 @@ export const CONTRACTS: readonly Contract[] = [
     published: true,
     consumers: ['underwriting.loan-lifecycle', 'reporting.log'],
   }),
+  contract(breakerApproachedV1, {
+    name: 'breaker-approached',
+    key: 'the programme id',
+    summary: 'early warning: a claim brought the loss ratio to within 8/10 of the breaker (on or above the warning line), once per crossing',
+    published: true,
+    consumers: ['reporting.log'],
+  }),
+  contract(releaseRemindersV1, {
+    name: 'release-reminders',
+    key: 'the bank',
+    summary: 'release reminders of the day for a bank\'s guarantees past maturity with principal outstanding and no claim (up to 1,000)',
+    published: true,
+    consumers: ['reporting.log'],
+  }),
   contract(programmeResumedV1, { name: 'programme-resumed', key: 'the programme id', summary: 'an operator resumed a suspended programme', published: true, consumers: ['reporting.log'] }),
+  contract(risksLabelledV1, {
+    name: 'risks-labelled',
+    key: 'the programme id',
+    summary: 'a decided chunk\'s guarantees scored and labelled by a versioned risk model, with each label\'s reason and every feature\'s contribution: they inform, never decide',
+    published: true,
+    consumers: ['reporting.chunks'],
+  }),
   contract(participantRegisteredV1, { name: 'participant-registered', key: 'the participant code', summary: 'reference data: a participant (or a new version of it)', published: true, consumers: referenceDataConsumers }),
   contract(programmePublishedV1, { name: 'programme-published', key: 'the programme id', summary: 'reference data: a programme version, effective from its date', published: true, consumers: referenceDataConsumers }),
   contract(apiKeyIssuedV1, { name: 'api-key-issued', key: 'the participant code', summary: 'reference data: the SHA-256 of a new API key (never the key)', published: true, consumers: referenceDataConsumers }),
@@ -193,6 +219,8 @@ export const CONTRACTS: readonly Contract[] = [
   contract(guaranteeRepaidV1, { name: 'guarantee-repaid', key: 'the guarantee id', summary: 'a repayment booked; released when it brought the outstanding principal to zero', ...httpShape }),
   contract(claimPaidV1, { name: 'claim-paid', key: 'the guarantee id', summary: 'a claim paid: compensation, support, losses; the guarantee released by compensation', ...httpShape }),
   contract(recoverySharedV1, { name: 'recovery-shared', key: 'the guarantee id', summary: 'a recovery shared among the parties by the loss each bore', ...httpShape }),
+  contract(riskLabelledV1, { name: 'risk-labelled', key: 'the guarantee id', summary: 'one guarantee\'s risk score and labels with their reasons', ...httpShape }),
+  contract(releaseReminderV1, { name: 'release-reminder', key: 'the guarantee id', summary: 'a release reminder of one guarantee, as its bank\'s and guarantor\'s feeds answer', ...httpShape }),
 ];
 
 /** The contract whose messages a topic carries, if it has one (only published contracts are on topics). */

@@ -23,12 +23,12 @@ export interface FeedPage {
  * Reads the feed from `after`: one page, or with `all` page after page until a page comes back
  * empty. A cursor that does not advance past a non-empty page is a server fault.
  */
-export async function readFeed(client: ApiClient, options: { after: number; limit?: number; all?: boolean }): Promise<FeedPage> {
+export async function readFeed(client: ApiClient, options: { after: number; limit?: number; all?: boolean; only?: string }): Promise<FeedPage> {
   let after = options.after;
   let participant = '';
   const messages: FeedMessage[] = [];
   for (;;) {
-    const { body } = await client.get<FeedPage>('/feed', { after, limit: options.limit });
+    const { body } = await client.get<FeedPage>('/feed', { after, limit: options.limit, only: options.only });
     participant = body.participant;
     const page = Array.isArray(body.messages) ? body.messages : [];
     messages.push(...page);
@@ -51,14 +51,17 @@ export function renderFeed(page: FeedPage, after: number, how: string): string {
 
 export const feedCommand: Command = {
   name: 'feed',
-  summary: "a participant's feed: approvals, cessions, claims, recoveries, suspensions",
-  flags: ['after', 'limit', 'all'],
-  help: `Usage: g2g feed --as CODE [--after SEQ] [--limit N] [--all] [--json]
+  summary: "a participant's feed: approvals, cessions, claims, recoveries, suspensions, warnings, reminders",
+  flags: ['after', 'limit', 'all', 'only'],
+  help: `Usage: g2g feed --as CODE [--after SEQ] [--limit N] [--all] [--only NAMES] [--json]
 
 The messages of the guarantees CODE is a party to, in log order (docs/contracts.md): a guarantor,
 re-guarantor or the Fund reads guarantee-issued and guarantee-ceded; every party (banks too) reads
 claim-paid and recovery-shared; every participant a programme names reads its
-programme-suspended and programme-resumed. Money in the messages is shown in yuan.
+programme-suspended and programme-resumed; its guarantor, re-guarantors, the Fund and the
+regulators read breaker-approached (the loss ratio reached 8/10 of the breaker); a bank and a
+guarantor read the release-reminder of their guarantees past maturity and not released.
+Money in the messages is shown in yuan.
 The feed is the reader's own: name the reader with --as CODE (or --key, or G2G_API_KEY).
 
 Options:
@@ -66,6 +69,7 @@ Options:
                 with the cursor to pass next time
   --limit N     messages per page (server default 500, at most 5000)
   --all         read page after page until nothing is left
+  --only NAMES  only these messages, comma-separated (e.g. release-reminder,breaker-approached)
   --json        the server's answer {participant, messages: [{seq, topic, key, value, recorded_at}], next}
                 (with --all, every message in one answer)`,
   async run(ctx: Context) {
@@ -77,7 +81,7 @@ Options:
       kind: 'caller',
       hint: 'a feed is read by the participant it belongs to: pass --as CODE (a key saved by g2g demo load or g2g keys issue CODE --save), --key KEY, or set G2G_API_KEY',
     });
-    const page = await readFeed(client, { after, limit, all: opts.switch('all') });
+    const page = await readFeed(client, { after, limit, all: opts.switch('all'), only: opts.string('only') });
     if (ctx.json) await ctx.printJson(page);
     else await ctx.print(renderFeed(page, after, `g2g feed --as ${opts.string('as') ?? page.participant}`));
   },

@@ -38,6 +38,9 @@ const ZH_NAMES: Record<string, string> = {
   'recovery-shared': '追偿分配',
   'programme-suspended': '项目暂停',
   'programme-resumed': '项目恢复',
+  'risk-labelled': '风险标签',
+  'breaker-approached': '熔断预警',
+  'release-reminder': '解保提醒',
 };
 
 /** A message's name for people: the contract's own name in English, its Chinese name in Chinese. */
@@ -106,6 +109,21 @@ export function describeMessage(topic: string, value: unknown, participant?: str
         : `programme ${str(v.programme)} suspended: loss ratio ${formatShare(str(v.lossRatio))} above the breaker ${formatPercent(str(v.breakerPct))} (claim ${str(v.guaranteeId)})`;
     case 'programme-resumed':
       return zh ? `项目 ${str(v.programme)} 恢复` : `programme ${str(v.programme)} resumed`;
+    case 'breaker-approached':
+      return zh
+        ? `项目 ${str(v.programme)} 熔断预警：损失率 ${formatShare(str(v.lossRatio))} 达到预警线 ${formatPercent(str(v.warningPct))}（熔断线 ${formatPercent(str(v.breakerPct))}；代偿 ${str(v.guaranteeId)}）`
+        : `programme ${str(v.programme)} near its breaker: loss ratio ${formatShare(str(v.lossRatio))} at or above the warning line ${formatPercent(str(v.warningPct))} (breaker ${formatPercent(str(v.breakerPct))}; claim ${str(v.guaranteeId)})`;
+    case 'release-reminder':
+      return zh
+        ? `解保提醒：${str(v.maturesOn)} 到期后第 ${str(v.daysPastMaturity)} 天，余额 ${fen(v.outstandingFen)} 未解保（担保机构 ${str(v.guarantor)}）`
+        : `release reminder: day ${str(v.daysPastMaturity)} after maturity on ${str(v.maturesOn)}, outstanding ${fen(v.outstandingFen)} not released (guarantor ${str(v.guarantor)})`;
+    case 'risk-labelled': {
+      const labels = (Array.isArray(v.labels) ? v.labels : []) as { code: string; reason: string; contribution?: string }[];
+      const said = labels.map((l) => `${l.code} (${l.reason}${l.contribution ? `; ${l.contribution}` : ''})`).join('; ');
+      return zh
+        ? `风险评分 ${str(v.score)}（模型 ${str(v.modelVersion)}）${labels.length > 0 ? `：${said}` : '，无标签'}`
+        : `risk score ${str(v.score)} (model ${str(v.modelVersion)})${labels.length > 0 ? `: ${said}` : ', no label'}`;
+    }
     default: {
       const text = JSON.stringify(value);
       return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -125,6 +143,9 @@ export function businessDateOf(topic: string, value: unknown): string {
     'recovery-shared': 'recoveredOn',
     'programme-suspended': 'suspendedOn',
     'programme-resumed': 'resumedOn',
+    'risk-labelled': 'issuedOn',
+    'breaker-approached': 'warnedOn',
+    'release-reminder': 'dueOn',
   };
   const name = field[messageName(topic)];
   return name && typeof v[name] === 'string' ? (v[name] as string) : '';

@@ -13,6 +13,7 @@ export const SLICE_FLAGS: readonly (readonly [flag: string, param: string])[] = 
   ['province', 'province'],
   ['industry-section', 'industry_section'],
   ['borrower-type', 'borrower_type'],
+  ['list', 'list'],
 ];
 
 /**
@@ -123,6 +124,7 @@ export const FIGURE_SECTIONS: readonly { title: (to: string) => string; figures:
       ['share_at_most_5m_per_borrower', 'share <= 5 m per borrower'],
       ['inclusive_share', 'inclusive share'],
       ['fund_backed_share', 'Fund-backed share'],
+      ['listed_share', 'share to listed enterprises'],
       ['sci_tech', 'sci-tech'],
       ['average_guarantee_fee_rate_pct', 'average guarantee fee rate'],
       ['average_interest_rate_pct', 'average interest rate'],
@@ -192,7 +194,7 @@ export function renderFigures(figures: unknown, query: Query): string {
 export const figuresCommand: Command = {
   name: 'figures',
   summary: "regulators' figures for a period and slice (domain.md 7), now or as known at a past time",
-  flags: ['from', 'to', 'as-of', ...SLICE_FLAGS.map(([flag]) => flag)],
+  flags: ['from', 'to', 'as-of', ...SLICE_FLAGS.map(([flag]) => flag), 'risk-label'],
   help: `Usage: g2g figures --from YYYY-MM-DD --to YYYY-MM-DD [slice options] [--as-of TIME] [--json]
 
 The reporting figures for business dates from..to (inclusive), within a slice: new business,
@@ -210,11 +212,17 @@ Options:
 Slice options:
   --programme ID             --bank CODE              --fund-backed true|false
   --guarantor CODE           --reguarantor CODE       --province NN
-  --industry-section LETTER  --borrower-type TYPE
+  --industry-section LETTER  --borrower-type TYPE     --list ID
+                             (--list: the guarantees whose borrower was on the list when issued)
+  --risk-label CODE          the guarantees the risk model labelled CODE (TERM_AT_EDGE, ...:
+                             docs/risk-model.md)
   --json                     the server's answer as is`,
   async run(ctx: Context) {
     ctx.opts.positionals(0, '');
     const query = figuresQuery(ctx);
+    // a slice of the figures alone (not of the series and breakdowns made of them): not in SLICE_FLAGS
+    const riskLabel = ctx.opts.string('risk-label');
+    if (riskLabel !== undefined) query.risk_label = riskLabel;
     const client = ctx.client('reporting', { kind: 'operator' });
     const { body } = await client.get<unknown>('/figures', query);
     if (ctx.json) await ctx.printJson(body);

@@ -1,5 +1,6 @@
 import {
   AmountByPartyV1,
+  BreakerApproachedV1,
   ClaimPaidV1,
   GuaranteeRepaidV1,
   LoansDecidedV2,
@@ -7,10 +8,11 @@ import {
   RecoverySharedV1,
   ServicingDecidedV2,
   ServicingFiledV2,
+  breakerApproachedV1,
   programmeSuspendedV1,
   servicingDecidedV2,
 } from '@g2g/contracts';
-import { Part, decideClaim, decideRecovery, decideRepayment, decimalRatio, evolveClaimed, evolveRecovered, evolveRepaid, parseRate } from '@g2g/domain';
+import { Part, decideClaim, decideRecovery, decideRepayment, decimalRatio, evolveClaimed, evolveRecovered, evolveRepaid, parseRate, warningLinePct } from '@g2g/domain';
 import { NewEvent, OutboxMessage, Sql, describeError, enqueue, isConnectionError, isRetryable, pgCode } from '@g2g/event-store';
 import {
   GuaranteesRecordedV2,
@@ -23,6 +25,7 @@ import {
   servicingChunkKey,
   store,
 } from './guarantee-book';
+import { applyRiskEvents, labelGuarantees } from '../risk-labels/risk-labels';
 
 const amounts = (parts: readonly { role: string; participant: string; amount?: bigint; loss?: bigint }[]): AmountByPartyV1[] =>
   parts.map((p) => ({ role: p.role, participant: p.participant, amountFen: (p.amount ?? p.loss ?? 0n).toString() }));
@@ -39,6 +42,7 @@ export async function recordGuarantees(tx: Sql, decided: readonly LoansDecidedV2
     const event = { type: 'compensation.guarantees-recorded.v2', data: guaranteesRecorded(d) };
     await store.append(tx, [{ streamId, expected: 'no_stream', events: [event] }]);
     await applyCompensationEvents(tx, [event]);
+    await labelGuarantees(tx, d, now);
     await decideWaiting(tx, event.data, now);
   }
 }
@@ -102,6 +106,7 @@ export async function decideServicing(tx: Sql, chunks: readonly ServicingFiledV2
     const version = await store.version(tx, streamId);
     await store.append(tx, [{ streamId, expected: version === 0 ? 'no_stream' : version, events }]);
     await applyCompensationEvents(tx, events);
+    await applyRiskEvents(tx, events);
     await enqueue(tx, SCHEMA, outbox);
   }
 }
@@ -219,6 +224,24 @@ async function decideRow(
     recordedAt,
   };
   d.claims.push({ ...v, index });
+  // the early warning goes out before the suspension it may come with (the outbox keeps their order)
+  if (decision.warns) {
+    const regulators = await tx.query<{ code: string }>(`select distinct code from ${SCHEMA}.ref_participants where kind = 'regulator' order by code`);
+    const w: BreakerApproachedV1 = {
+      programme: state.programme,
+      lossRatio,
+      warningPct: warningLinePct(breakerPct),
+      breakerPct: t.breakerPct,
+      guaranteeId,
+      warnedOn: claim.claimedOn,
+      recipients: [
+        ...t.parties.filter((p) => p.role !== 'bank').map((p) => ({ role: p.role, participant: p.participant })),
+        ...regulators.map((r) => ({ role: 'regulator', participant: r.code })),
+      ],
+      recordedAt,
+    };
+    outbox.push({ topic: breakerApproachedV1.topic, key: breakerApproachedV1.key(w), value: w });
+  }
   if (decision.suspends) {
     const s: ProgrammeSuspendedV1 = { programme: state.programme, lossRatio, breakerPct: t.breakerPct, guaranteeId, suspendedOn: claim.claimedOn, recordedAt };
     outbox.push({ topic: programmeSuspendedV1.topic, key: programmeSuspendedV1.key(s), value: s });

@@ -1,5 +1,5 @@
-import { ClaimPaidV1, IssueTermsV2, LoansDecidedV2, RecoverySharedV1, ServicingDecidedV2, ServicingFiledV2 } from '@g2g/contracts';
-import { GuaranteeState, LossBearingParty, parseSharePct } from '@g2g/domain';
+import { ClaimPaidV1, IssueTermsV2, LoansDecidedV2, RecoverySharedV1, ReleaseRemindersV1, ServicingDecidedV2, ServicingFiledV2 } from '@g2g/contracts';
+import { GuaranteeState, LossBearingParty, nextReminderOn, parseSharePct } from '@g2g/domain';
 import { EventStore, Sql, joined } from '@g2g/event-store';
 import { createHash } from 'node:crypto';
 
@@ -9,9 +9,10 @@ export const store = new EventStore(SCHEMA);
 /** The tables compensation's events are projected into. */
 export const COMPENSATION_STATE = {
   c_terms: ['terms_id', 'programme', 'document'],
-  c_guarantees: ['guarantee_id', 'programme', 'terms_id', 'bank', 'borrower_id', 'status', 'principal_fen', 'outstanding_fen', 'claim', 'events'],
+  c_guarantees: ['guarantee_id', 'programme', 'terms_id', 'bank', 'borrower_id', 'status', 'principal_fen', 'outstanding_fen', 'claim', 'events', 'matures_on', 'next_reminder_on', 'last_reminder_on'],
   c_programmes: ['programme', 'principal_guaranteed_fen', 'compensation_paid_fen'],
   c_waiting: ['guarantee_id', 'chunk', 'row', 'filed'],
+  c_reminders: ['guarantee_id', 'due_on', 'reminded_on'],
 } as const;
 
 /** The guarantees of a decided chunk as compensation keeps them: approved (in force) and rejected. */
@@ -21,7 +22,8 @@ export interface GuaranteesRecordedV2 {
   batchRef: string;
   firstRow: number;
   terms: { id: string; document: IssueTermsV2 }[];
-  approved: { loanId: string[]; borrowerId: string[]; principalFen: string[]; terms: number[] };
+  /** `maturesOn`: for the release reminders (absent from the events recorded before them: those guarantees are never reminded) */
+  approved: { loanId: string[]; borrowerId: string[]; principalFen: string[]; terms: number[]; maturesOn?: string[] };
   rejected: string[];
 }
 
@@ -44,7 +46,7 @@ export function guaranteesRecorded(d: LoansDecidedV2): GuaranteesRecordedV2 {
     batchRef: d.batchRef,
     firstRow: d.firstRow,
     terms: d.terms.map((document) => ({ id: termsIdOf(document), document })),
-    approved: { loanId: d.issued.index.map((k) => d.loanId[k]), borrowerId: d.issued.borrowerId, principalFen: d.issued.principalFen, terms: d.issued.terms },
+    approved: { loanId: d.issued.index.map((k) => d.loanId[k]), borrowerId: d.issued.borrowerId, principalFen: d.issued.principalFen, terms: d.issued.terms, maturesOn: d.issued.maturesOn },
     rejected: d.loanId.filter((_, k) => !approvedAt.has(k)),
   };
 }
@@ -115,6 +117,7 @@ export async function applyCompensationEvents(tx: Sql, events: readonly Event[])
   for (const e of events) {
     if (e.type === 'compensation.guarantees-recorded.v2') await recorded(tx, e.data as GuaranteesRecordedV2);
     else if (e.type === 'compensation.servicing-decided.v2') await decided(tx, e.data as ServicingDecidedV2);
+    else if (e.type === RELEASE_REMINDERS_EVENT) await reminded(tx, e.data as ReleaseRemindersV1);
     else if (e.type === 'compensation.servicing-waiting.v1') {
       const d = e.data as ServicingWaitingV1;
       await tx.query(
@@ -133,10 +136,12 @@ async function recorded(tx: Sql, d: GuaranteesRecordedV2): Promise<void> {
   const a = d.approved;
   const ids = [...a.loanId.map((l) => `${d.bank}/${l}`), ...d.rejected.map((l) => `${d.bank}/${l}`)];
   if (ids.length === 0) return;
+  const matures = [...a.loanId.map((_, i) => a.maturesOn?.[i] ?? ''), ...d.rejected.map(() => '')];
   await tx.query(
-    `insert into ${SCHEMA}.c_guarantees (guarantee_id, programme, terms_id, bank, borrower_id, status, principal_fen, outstanding_fen, events)
-     select g, $1, nullif(t, ''), $2, nullif(b, ''), s, p::numeric, p::numeric, 0
-       from unnest(string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f'), string_to_array($5, E'\\x1f'), string_to_array($6, E'\\x1f'), string_to_array($7, E'\\x1f')) as x(g, t, b, s, p)
+    `insert into ${SCHEMA}.c_guarantees (guarantee_id, programme, terms_id, bank, borrower_id, status, principal_fen, outstanding_fen, events, matures_on, next_reminder_on)
+     select g, $1, nullif(t, ''), $2, nullif(b, ''), s, p::numeric, p::numeric, 0, nullif(m, '')::date, nullif(n, '')::date
+       from unnest(string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f'), string_to_array($5, E'\\x1f'), string_to_array($6, E'\\x1f'), string_to_array($7, E'\\x1f'),
+                   string_to_array($8, E'\\x1f'), string_to_array($9, E'\\x1f')) as x(g, t, b, s, p, m, n)
      on conflict (guarantee_id) do nothing`,
     [
       d.programme,
@@ -146,6 +151,8 @@ async function recorded(tx: Sql, d: GuaranteesRecordedV2): Promise<void> {
       joined([...a.borrowerId, ...d.rejected.map(() => '')]),
       joined([...a.loanId.map(() => 'in_force'), ...d.rejected.map(() => 'rejected')]),
       joined([...a.principalFen, ...d.rejected.map(() => '0')]),
+      joined(matures),
+      joined(matures.map((m) => (m === '' ? '' : nextReminderOn(m, null)))),
     ],
   );
   const principal = a.principalFen.reduce((s, p) => s + BigInt(p), 0n);
@@ -216,4 +223,22 @@ async function decided(tx: Sql, d: ServicingDecidedV2): Promise<void> {
 
 export function claimRecord(c: ClaimPaidV1, recoveredFen: string) {
   return { unpaidPrincipalFen: c.unpaidPrincipalFen, claimedOn: c.claimedOn, losses: c.losses, recoveredFen };
+}
+
+/** The event of a run's reminders for one bank, published as it is stored (release-reminders.v1). */
+export const RELEASE_REMINDERS_EVENT = 'compensation.release-reminders.v1';
+
+/** Reminders sent: each kept once per guarantee and schedule date, and the guarantee's next due date moved on. */
+async function reminded(tx: Sql, r: ReleaseRemindersV1): Promise<void> {
+  const list = r.reminders;
+  await tx.query(
+    `insert into ${SCHEMA}.c_reminders (guarantee_id, due_on, reminded_on)
+     select g, d::date, $3::date from unnest($1::text[], $2::text[]) as x(g, d)`,
+    [list.map((x) => x.guaranteeId), list.map((x) => x.dueOn), r.remindedOn],
+  );
+  await tx.query(
+    `update ${SCHEMA}.c_guarantees g set last_reminder_on = x.d::date, next_reminder_on = x.n::date
+       from unnest($1::text[], $2::text[], $3::text[]) as x(id, d, n) where g.guarantee_id = x.id`,
+    [list.map((x) => x.guaranteeId), list.map((x) => x.dueOn), list.map((x) => nextReminderOn(x.maturesOn, x.dueOn))],
+  );
 }

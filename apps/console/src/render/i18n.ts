@@ -42,6 +42,7 @@ const LABELS = {
   province: ['省份', 'Province'],
   industrySection: ['行业门类', 'Industry section'],
   borrowerType: ['借款人类型', 'Borrower type'],
+  list: ['推荐名单', 'Recommended list'],
   yes: ['是', 'yes'],
   no: ['否', 'no'],
   figures: ['统计指标', 'Figures'],
@@ -61,6 +62,7 @@ const LABELS = {
   share_at_most_5m_per_borrower: ['单户 500 万元及以下占比', 'Share <= 5 m per borrower'],
   inclusive_share: ['普惠占比', 'Inclusive share'],
   fund_backed_share: ['基金参与占比', 'Fund-backed share'],
+  listed_share: ['名单内企业占比', 'Share to listed enterprises'],
   'sci_tech.borrowers': ['科技型借款人数', 'Sci-tech borrowers'],
   'sci_tech.principal': ['科技型金额（元）', 'Sci-tech principal (yuan)'],
   average_guarantee_fee_rate_pct: ['平均担保费率', 'Average guarantee fee rate'],
@@ -185,6 +187,18 @@ const LABELS = {
   backHome: ['返回首页', 'Back to the start page'],
   participant: ['参与机构', 'Participant'],
   yuanNote: ['金额单位：元；比例为百分比。', 'Amounts in yuan; shares in percent.'],
+  alerts: ['提醒与预警', 'Reminders and warnings'],
+  alertsHelp: [
+    '解保提醒：已到期、仍有在保余额且未代偿的担保，于到期后第 1、7、30 天及此后每 30 天提醒，直至还清、代偿或解保。熔断预警：项目代偿率达到熔断线的 80% 时提醒一次。',
+    'Release reminders: guarantees past maturity with principal outstanding and no claim, on day 1, 7 and 30 after maturity and every 30 days after, until repaid, claimed or released. Breaker warnings: once when a programme\'s loss ratio reaches 80 % of its breaker.',
+  ],
+  releaseReminders: ['解保提醒', 'Release reminders'],
+  breakerWarnings: ['熔断预警', 'Breaker warnings'],
+  dueOn: ['提醒日', 'Due on'],
+  daysPastMaturity: ['逾期天数', 'Days past maturity'],
+  warnedOn: ['预警日', 'Warned on'],
+  warningLine: ['预警线（%）', 'Warning line (%)'],
+  more: ['更多', 'More'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Label = keyof typeof LABELS;

@@ -18,6 +18,7 @@ export const PAGES: Record<Role, readonly [path: string, label: Label][]> = {
     ['/console/dashboard', 'dashboard'],
     ['/console/roll-forward', 'rollForward'],
     ['/console/guarantees', 'guarantees'],
+    ['/console/alerts', 'alerts'],
   ],
   operator: [
     ['/console/dashboard', 'dashboard'],
@@ -28,20 +29,24 @@ export const PAGES: Record<Role, readonly [path: string, label: Label][]> = {
   guarantor: [
     ['/console/position', 'position'],
     ['/console/guarantees', 'guarantees'],
+    ['/console/alerts', 'alerts'],
   ],
   reguarantor: [
     ['/console/position', 'position'],
     ['/console/guarantees', 'guarantees'],
     ['/console/statements', 'statements'],
+    ['/console/alerts', 'alerts'],
   ],
   fund: [
     ['/console/position', 'position'],
     ['/console/guarantees', 'guarantees'],
     ['/console/statements', 'statements'],
+    ['/console/alerts', 'alerts'],
   ],
   bank: [
     ['/console/batches', 'batches'],
     ['/console/guarantees', 'guarantees'],
+    ['/console/alerts', 'alerts'],
   ],
 };
 

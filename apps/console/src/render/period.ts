@@ -13,6 +13,7 @@ const SLICE_LABELS: Record<string, Label> = {
   province: 'province',
   industry_section: 'industrySection',
   borrower_type: 'borrowerType',
+  list: 'list',
 };
 export const SLICE_PARAMS: readonly string[] = SLICE_FLAGS.map(([, param]) => param);
 const BORROWER_TYPES = ['micro', 'small', 'medium', 'individual_business', 'farmer', 'agri_entity'];

@@ -1,11 +1,15 @@
 import {
+  BreakerApproachedV1,
   ClaimPaidV1,
   GuaranteeCededV1,
   GuaranteeIssuedV1,
   GuaranteesCededV2,
   LoansDecidedV2,
   RecoverySharedV1,
+  ReleaseReminderV1,
+  ReleaseRemindersV1,
   ServicingDecidedV2,
+  breakerApproachedV1,
   claimPaidV1,
   guaranteeCededV1,
   guaranteeIssuedV1,
@@ -14,6 +18,10 @@ import {
   programmeResumedV1,
   programmeSuspendedV1,
   recoverySharedV1,
+  releaseReminderV1,
+  releaseRemindersV1,
+  riskLabelledV1,
+  risksLabelledV1,
   servicingDecidedV2,
 } from '@g2g/contracts';
 import { parseSharePct, splitByShares } from '@g2g/domain';
@@ -21,7 +29,8 @@ import { Database, EVENT_COLUMNS, EventRow } from '@g2g/event-store';
 import { Allow, Caller, CallerOf, validated } from '@g2g/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
-import { FeedParams } from './feed-params';
+import { FEED_MESSAGE_NAMES, FeedParams } from './feed-params';
+import { riskLabelMessages } from '../risk-labels/risk-labels';
 
 /** A feed message's number: its event's place in reporting's log, and its place within the event. */
 const PER_EVENT = 10_000n;
@@ -35,9 +44,10 @@ export interface FeedMessage {
 }
 
 /**
- * A participant's feed (guarantors, re-guarantors, the Fund, banks): one message per guarantee for
- * the approvals, cessions, claims and recoveries it is a party to, and its programmes'
- * suspensions and resumptions, in log order; `after` is the cursor (the `seq` of the last message
+ * A participant's feed (guarantors, re-guarantors, the Fund, banks, regulators): one message per
+ * guarantee for the approvals, cessions, claims and recoveries it is a party to and the release
+ * reminders of its guarantees (a bank's own, a guarantor's), its programmes' suspensions and
+ * resumptions, and the early warnings it is named in, in log order; `after` is the cursor (the `seq` of the last message
  * read). The feed table points into the log (one row per event and participant); the messages
  * are rendered from the events when read, in the shapes of the v1 contracts.
  */
@@ -46,22 +56,30 @@ export class FeedController {
   constructor(private readonly db: Database) {}
 
   @Get()
-  @Allow('guarantor', 'reguarantor', 'fund', 'bank')
+  // a regulator's feed holds the early warnings of the breakers
+  @Allow('guarantor', 'reguarantor', 'fund', 'bank', 'regulator')
   async read(@CallerOf() caller: Caller, @Query(validated(FeedParams)) q: FeedParams) {
     const take = q.limit;
     const from = q.after;
+    const names = q.names();
+    // with `only`, the events that can hold those messages, and of what they hold, those messages
+    const types = names ? [...new Set(names.map((n) => LOGGED_AS[n as keyof typeof LOGGED_AS]))] : null;
+    const wanted = names ? new Set(names.map((n) => `.${n}.`)) : null;
     const messages: FeedMessage[] = [];
     for (let position = from / PER_EVENT; messages.length < take; ) {
       const rows = await this.db.query<EventRow>(
         `select ${EVENT_COLUMNS} from ${SCHEMA}.events e
-          where e.global_position in (select f.position from ${SCHEMA}.r_feed f where f.participant = $1 and f.position >= $2::bigint order by f.position limit 20)
+          where e.global_position in (select f.position from ${SCHEMA}.r_feed f where f.participant = $1 and f.position >= $2::bigint
+                                         ${types ? `and exists (select 1 from ${SCHEMA}.events t where t.global_position = f.position and t.type = any($3::text[]))` : ''}
+                                       order by f.position limit 20)
           order by e.global_position`,
-        [caller.code, position.toString()],
+        types ? [caller.code, position.toString(), types] : [caller.code, position.toString()],
       );
       if (rows.length === 0) break;
       for (const r of rows) {
         const e = store.toStored(r);
         for (const m of render(caller.code, e.globalPosition, e.type, e.data, String(e.metadata.recordedAt ?? e.recordedAt.toISOString()))) {
+          if (wanted && ![...wanted].some((w) => m.topic.includes(w))) continue;
           if (BigInt(m.seq) > from && messages.length < take) messages.push(m);
         }
       }
@@ -70,6 +88,19 @@ export class FeedController {
     return { participant: caller.code, messages, next: messages.length > 0 ? messages[messages.length - 1].seq : Number(from) };
   }
 }
+
+/** The event of reporting's log each message of a feed is rendered from. */
+const LOGGED_AS: Record<(typeof FEED_MESSAGE_NAMES)[number], string> = {
+  'guarantee-issued': loansDecidedV2.topic,
+  'guarantee-ceded': guaranteesCededV2.topic,
+  'claim-paid': servicingDecidedV2.topic,
+  'recovery-shared': servicingDecidedV2.topic,
+  'programme-suspended': programmeSuspendedV1.topic,
+  'programme-resumed': programmeResumedV1.topic,
+  'breaker-approached': breakerApproachedV1.topic,
+  'release-reminder': releaseRemindersV1.topic,
+  'risk-labelled': risksLabelledV1.topic,
+};
 
 /** The messages of one logged event that concern a participant. */
 export function render(participant: string, position: bigint, type: string, data: any, recordedAt: string): FeedMessage[] {
@@ -83,6 +114,12 @@ export function render(participant: string, position: bigint, type: string, data
     for (const { index, ...value } of d.claims) if (mine(value.parts)) out.push({ seq: seq(index), topic: claimPaidV1.topic, key: value.guaranteeId, value: value as ClaimPaidV1, recorded_at: recordedAt });
     for (const { index, ...value } of d.recoveries) if (mine(value.parts)) out.push({ seq: seq(index), topic: recoverySharedV1.topic, key: value.guaranteeId, value: value as RecoverySharedV1, recorded_at: recordedAt });
     return out.sort((a, b) => a.seq - b.seq);
+  }
+  if (type === risksLabelledV1.topic) return riskLabelMessages(data, participant).map(({ k, value }) => ({ seq: seq(k), topic: riskLabelledV1.topic, key: value.guaranteeId, value, recorded_at: recordedAt }));
+  if (type === releaseRemindersV1.topic) return reminderMessages(data, participant).map(({ k, value }) => ({ seq: seq(k), topic: releaseReminderV1.topic, key: value.guaranteeId, value, recorded_at: recordedAt }));
+  if (type === breakerApproachedV1.topic) {
+    const w = data as BreakerApproachedV1;
+    return w.recipients.some((r) => r.participant === participant) ? [{ seq: seq(0), topic: type, key: w.programme, value: w, recorded_at: recordedAt }] : [];
   }
   if (type === programmeSuspendedV1.topic || type === programmeResumedV1.topic) return [{ seq: seq(0), topic: type, key: data.programme, value: data, recorded_at: recordedAt }];
   return [];
@@ -156,4 +193,11 @@ export function cededMessages(d: GuaranteesCededV2, participant: string): { k: n
     });
   });
   return out;
+}
+
+/** The reminders of a run a participant reads: the bank all of its own, a guarantor those of its guarantees, as release-reminder.v1. */
+export function reminderMessages(d: ReleaseRemindersV1, participant: string): { k: number; value: ReleaseReminderV1 }[] {
+  return d.reminders.flatMap((r, k) =>
+    participant === d.bank || participant === r.guarantor ? [{ k, value: { ...r, bank: d.bank, remindedOn: d.remindedOn, recordedAt: d.recordedAt } }] : [],
+  );
 }

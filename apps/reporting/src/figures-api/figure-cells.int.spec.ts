@@ -55,8 +55,12 @@ const REPAID = { programme: 'P-REPAID', bank: 'CCB', terms: terms('11', false, [
 const CHUNKS = 31;
 const SECTIONS = ['A', 'C', 'F'];
 const TYPES = ['small', 'micro', 'medium', 'farmer'] as const;
+const LISTS: readonly string[][] = [['WHITE'], [], ['GREEN', 'WHITE'], []];
 const SLICES: Slice[] = [
   {},
+  { list: 'WHITE' },
+  { list: 'GREEN', bank: 'ICBC' },
+  { list: 'NONE-SUCH' },
   { programme: 'P-BJ' },
   { programme: 'P-SD' },
   { bank: 'BOC' },
@@ -136,6 +140,8 @@ function portfolio(): { topic: string; value: object }[] {
         termDays: index.map(() => 365),
         guaranteeFeeFen: principal.map((x) => String((x * 8n) / 1000n)),
         reguaranteeFeePct: index.map(() => '0.3'),
+        // the recommended lists of each borrower; every fifth chunk as decided before lists existed
+        ...(chunk % 5 === 4 ? {} : { lists: index.map((_, k) => LISTS[(chunk + k) % LISTS.length]) }),
       },
     };
     const reguarantors = p.terms.parties.filter((q) => q.role === 'reguarantor' || q.role === 'fund');
@@ -288,6 +294,13 @@ describe.each(databases)('the figure cells, on %s', (_name, open) => {
     expect(Object.keys(year.risk_borne).length).toBeGreaterThan(5);
     expect(year.risk_borne['RP-REG']).toBeUndefined();
     expect(year.reguarantee_fees['RP-REG']).toBeDefined();
+    // a list is a part of the business, and the share to listed borrowers is that part
+    const white = await figures(t.db, { from: '2025-01-01', to: '2025-12-31', slice: { list: 'WHITE' } });
+    expect(white.new_guarantees.count).toBeGreaterThan(0);
+    expect(white.new_guarantees.count).toBeLessThan(year.new_guarantees.count);
+    expect(white.listed_share).toBe('1.0000000000');
+    expect(Number(year.listed_share)).toBeGreaterThan(0);
+    expect(Number(year.listed_share)).toBeLessThan(1);
   }, 120_000);
 
   it('as of a past time, give every figure the facts recorded by then give', async () => {

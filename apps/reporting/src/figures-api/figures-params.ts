@@ -47,6 +47,7 @@ export class FiguresParams extends PeriodParams {
   @IsOptional() province?: string;
   @IsOptional() industry_section?: string;
   @IsOptional() borrower_type?: string;
+  @IsOptional() list?: string;
 
   slice(): Slice {
     return {
@@ -58,6 +59,7 @@ export class FiguresParams extends PeriodParams {
       ...(this.province ? { province: this.province } : {}),
       ...(this.industry_section ? { industrySection: this.industry_section } : {}),
       ...(this.borrower_type ? { borrowerType: this.borrower_type } : {}),
+      ...(this.list ? { list: this.list } : {}),
     };
   }
 

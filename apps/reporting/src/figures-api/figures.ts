@@ -14,6 +14,10 @@ export interface Slice {
   province?: string;
   industrySection?: string;
   borrowerType?: string;
+  /** a recommended list: the guarantees whose borrower was on it at disbursement */
+  list?: string;
+  /** a risk label: the guarantees the committed model gave it (GET /figures only; read from the facts) */
+  riskLabel?: string;
 }
 
 export interface FiguresQuery {
@@ -44,6 +48,8 @@ interface Totals {
     borrowers: string;
     inclusive: string;
     fund_backed: string;
+    /** the principal issued to borrowers on at least one recommended list at disbursement */
+    listed: string;
     sci_borrowers: string;
     sci_principal: string;
     fee_weighted: string;
@@ -70,6 +76,8 @@ interface Totals {
  * recorded after it (cells-as-of.ts).
  */
 export async function figures(sql: Sql, q: FiguresQuery) {
+  // a label is no part of a figure cell: its guarantees are summed from their facts
+  if (q.slice.riskLabel !== undefined) return figuresFromFacts(sql, q);
   return shape(q, await totalsFromCells(sql, q));
 }
 
@@ -127,6 +135,7 @@ async function totalsFromFacts(sql: Sql, q: FiguresQuery): Promise<Totals> {
             count(distinct borrower_id)::text as borrowers,
             coalesce(sum(principal_fen) filter (where inclusive), 0)::text as inclusive,
             coalesce(sum(principal_fen) filter (where fund_backed), 0)::text as fund_backed,
+            coalesce(sum(principal_fen) filter (where exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = g.terms_id and rt.lists <> '{}')), 0)::text as listed,
             count(distinct borrower_id) filter (where sci_tech)::text as sci_borrowers,
             coalesce(sum(principal_fen) filter (where sci_tech), 0)::text as sci_principal,
             round(coalesce(sum(principal_fen * fee_rate_pct * 10000), 0))::text as fee_weighted,
@@ -210,6 +219,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
             coalesce(sum(c.principal_fen), 0)::text as principal,
             coalesce(sum(c.inclusive_fen), 0)::text as inclusive,
             coalesce(sum(c.principal_fen) filter (where t.fund_backed), 0)::text as fund_backed,
+            coalesce(sum(c.principal_fen) filter (where t.lists <> '{}'), 0)::text as listed,
             coalesce(sum(c.sci_loans), 0)::text as sci_loans,
             coalesce(sum(c.sci_fen), 0)::text as sci_principal,
             coalesce(sum(c.small_fen), 0)::text as small,
@@ -262,6 +272,7 @@ async function totalsFromCells(sql: Sql, q: FiguresQuery): Promise<Totals> {
       borrowers: String(big(n.count) - big(r.loans) + big(r.borrowers)),
       inclusive: n.inclusive,
       fund_backed: n.fund_backed,
+      listed: n.listed,
       sci_borrowers: String(big(n.sci_loans) - big(r.sci_loans) + big(r.sci_borrowers)),
       sci_principal: n.sci_principal,
       fee_weighted: n.fee_weighted,
@@ -371,6 +382,7 @@ function shape(q: FiguresQuery, t: Totals) {
     share_at_most_5m_per_borrower: decimalRatio(big(n.small), principal, RATIO_DECIMALS),
     inclusive_share: decimalRatio(big(n.inclusive), principal, RATIO_DECIMALS),
     fund_backed_share: decimalRatio(big(n.fund_backed), principal, RATIO_DECIMALS),
+    listed_share: decimalRatio(big(n.listed), principal, RATIO_DECIMALS),
     sci_tech: { borrowers: Number(n.sci_borrowers), principal: formatYuan(big(n.sci_principal)) },
     average_guarantee_fee_rate_pct: decimalRatio(big(n.fee_weighted), principal * 10_000n, RATIO_DECIMALS),
     average_interest_rate_pct: decimalRatio(big(n.interest_weighted), principal * 10_000n, RATIO_DECIMALS),

@@ -1,17 +1,18 @@
-import { LoansDecidedV2, ServicingDecidedV2, claimPaidV1, guaranteeRepaidV1, guaranteesCededV2, loanRejectedV1, loansDecidedV2, recoverySharedV1, servicingDecidedV2 } from '@g2g/contracts';
+import { LoansDecidedV2, ServicingDecidedV2, claimPaidV1, guaranteeRepaidV1, guaranteesCededV2, loanRejectedV1, loansDecidedV2, recoverySharedV1, riskLabelledV1, risksLabelledV1, servicingDecidedV2 } from '@g2g/contracts';
 import { Database, EVENT_COLUMNS, EventRow } from '@g2g/event-store';
 import { Allow, Answers, Caller, CallerOf } from '@g2g/platform';
 import { Controller, ForbiddenException, Get, NotFoundException, Param } from '@nestjs/common';
 import { cededMessages, issuedMessages } from '../feeds/feed.controller';
 import { SCHEMA, store } from '../record-log/record-log.consumer';
+import { riskLabelMessages } from '../risk-labels/risk-labels';
 
 interface HistoryEntry {
   event: string;
   business_date: string | null;
   recorded_at: string;
   data: unknown;
-  /** where it sits in the log, for the order */
-  at: [bigint, number];
+  /** where it sits in the log, for the order (a label: its decision's place, then its own) */
+  at: [bigint, number] | [bigint, number, bigint];
 }
 
 /**
@@ -33,7 +34,8 @@ export class LoanHistoryController {
       `select position::text from ${SCHEMA}.r_guarantees where guarantee_id = $1
        union select position::text from ${SCHEMA}.r_rejections where guarantee_id = $1
        union select position::text from ${SCHEMA}.r_principal_changes where guarantee_id = $1
-       union select position::text from ${SCHEMA}.r_recoveries where guarantee_id = $1`,
+       union select position::text from ${SCHEMA}.r_recoveries where guarantee_id = $1
+       union select position::text from ${SCHEMA}.r_risk_labels where guarantee_id = $1`,
       [id],
     );
     if (positions.length === 0) throw new NotFoundException({ code: 'UNKNOWN_LOAN', message: `no loan ${loanId} of ${bank}` });
@@ -63,9 +65,15 @@ export class LoanHistoryController {
         for (const { index, ...v } of d.repaid) if (v.guaranteeId === id) add(guaranteeRepaidV1.topic, v.repaidOn, v, index);
         for (const { index, ...v } of d.claims) if (v.guaranteeId === id) add(claimPaidV1.topic, v.claimedOn, v, index);
         for (const { index, ...v } of d.recoveries) if (v.guaranteeId === id) add(recoverySharedV1.topic, v.recoveredOn, v, index);
+      } else if (e.type === risksLabelledV1.topic) {
+        for (const m of riskLabelMessages(e.data, '')) if (m.value.guaranteeId === id) add(riskLabelledV1.topic, m.value.issuedOn, m.value, m.k);
       }
     }
-    entries.sort((a, b) => (a.at[0] !== b.at[0] ? (a.at[0] < b.at[0] ? -1 : 1) : a.at[1] - b.at[1]));
+    // a label goes right after the issue it labels: it reaches reporting by its own way, before or after the cession
+    const issue = entries.find((x) => x.event === 'g2g.underwriting.guarantee-issued.v1');
+    if (issue) for (const x of entries) if (x.event === riskLabelledV1.topic) x.at = [issue.at[0], issue.at[1], x.at[0]];
+    const third = (x: HistoryEntry) => x.at[2] ?? -1n;
+    entries.sort((a, b) => (a.at[0] !== b.at[0] ? (a.at[0] < b.at[0] ? -1 : 1) : a.at[1] !== b.at[1] ? a.at[1] - b.at[1] : third(a) < third(b) ? -1 : third(a) > third(b) ? 1 : 0));
     return { guarantee_id: id, events: entries.map(({ at: _at, ...e }) => e) };
   }
 }

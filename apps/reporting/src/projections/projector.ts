@@ -1,22 +1,29 @@
 import {
+  BreakerApproachedV1,
   GuaranteesCededV2,
   IssueTermsV2,
   LoansDecidedV2,
   OperatorActionRecordedV1,
   ProgrammeResumedV1,
   ProgrammeSuspendedV1,
+  ReleaseRemindersV1,
+  RisksLabelledV1,
   ServicingDecidedV2,
+  breakerApproachedV1,
   guaranteesCededV2,
   loansDecidedV2,
   operatorActionRecordedV1,
   programmeResumedV1,
   programmeSuspendedV1,
+  releaseRemindersV1,
+  risksLabelledV1,
   servicingDecidedV2,
 } from '@g2g/contracts';
 import { LOOKUP, Sql, joined } from '@g2g/event-store';
 import { createHash } from 'node:crypto';
 import { CELL, issuedCells } from '../migrations';
 import { SCHEMA } from '../record-log/record-log.consumer';
+import { RISK_LABELS_READ_MODEL, projectRiskLabels } from '../risk-labels/risk-labels';
 
 /** An event of reporting's log as the projector reads it. */
 export interface LoggedEvent<D = any> {
@@ -28,7 +35,7 @@ export interface LoggedEvent<D = any> {
 
 /** The read-model tables the projector fills (and a rebuild empties), with the columns a check compares. */
 export const READ_MODELS = {
-  r_terms: ['terms_id', 'programme', 'programme_version', 'province', 'fund_backed', 'guarantor', 'reguarantors', 'parties'],
+  r_terms: ['terms_id', 'programme', 'programme_version', 'province', 'fund_backed', 'guarantor', 'reguarantors', 'parties', 'lists'],
   r_guarantees: ['guarantee_id', 'programme', 'bank', 'terms_id', 'guarantor', 'province', 'fund_backed', 'industry_section', 'borrower_type', 'borrower_id', 'sci_tech', 'inclusive', 'principal_fen', 'interest_rate_pct', 'fee_rate_pct', 'guarantee_fee_fen', 'issued_on', 'matures_on', 'recorded_at', 'position', 'idx'],
   r_rejections: ['guarantee_id', 'position', 'idx'],
   r_reguarantee_fees: ['guarantee_id', 'participant', 'fee_fen', 'recorded_at', 'position'],
@@ -44,10 +51,19 @@ export const READ_MODELS = {
   r_borrowers: ['borrower_id', 'loans', 'first_guarantee'],
   r_repeat_loans: ['guarantee_id', 'borrower_id', 'issued_on', 'terms_id', 'bank', 'industry_section', 'borrower_type', 'principal_fen', 'sci_tech'],
   r_audit_trail: ['seq', 'action_id', 'service', 'action', 'actor', 'actor_key_id', 'subject', 'details', 'recorded_at'],
+  ...RISK_LABELS_READ_MODEL,
 } as const;
 export const READ_MODEL_TABLES = Object.keys(READ_MODELS);
 
-export const termsIdOf = (programme: string, t: IssueTermsV2) => createHash('sha256').update(programme).update(JSON.stringify(t)).digest('hex').slice(0, 16);
+/**
+ * The id of a set of terms: a programme version as it applies to a bank, and the recommended lists
+ * the borrowers of its guarantees were on (none: the id terms had before lists existed).
+ */
+export const termsIdOf = (programme: string, t: IssueTermsV2, lists: readonly string[] = []) => {
+  const hash = createHash('sha256').update(programme).update(JSON.stringify(t));
+  if (lists.length > 0) hash.update(`\u0000lists:${JSON.stringify(lists)}`);
+  return hash.digest('hex').slice(0, 16);
+};
 
 /**
  * Inserts rows given as columns, each column joined into one parameter and split by the database.
@@ -159,6 +175,17 @@ export async function project(tx: Sql, events: readonly LoggedEvent[]): Promise<
       case programmeResumedV1.topic:
         await programmeFeed(tx, e as LoggedEvent<ProgrammeSuspendedV1 | ProgrammeResumedV1>);
         break;
+      case breakerApproachedV1.topic:
+        // the warning names whom it warns: its guarantee's parties but the bank, and the regulators
+        await feed(tx, e, (e.data as BreakerApproachedV1).recipients.map((r) => r.participant));
+        break;
+      case releaseRemindersV1.topic:
+        // a reminder goes to the guarantee's bank (the message's) and its guarantor
+        await feed(tx, e, [(e.data as ReleaseRemindersV1).bank, ...(e.data as ReleaseRemindersV1).reminders.map((r) => r.guarantor).filter((g) => g !== '')]);
+        break;
+      case risksLabelledV1.topic:
+        await projectRiskLabels(tx, e as LoggedEvent<RisksLabelledV1>, (participants) => feed(tx, e, participants));
+        break;
       default:
         if (operatorActionRecordedV1.carries(e.type)) await auditTrail(tx, e as LoggedEvent<OperatorActionRecordedV1>);
     }
@@ -189,16 +216,28 @@ async function feed(tx: Sql, e: LoggedEvent, participants: Iterable<string>): Pr
 async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>, guarantees: PageRows): Promise<void> {
   const d = e.data;
   await chunkAt(tx, 'decided', d, e.position);
-  const ids = d.terms.map((t) => termsIdOf(d.programme, t));
-  for (const [i, t] of d.terms.entries()) {
+  // a guarantee's terms are its version's and its borrower's lists: each pair is a set of terms
+  const g = d.issued;
+  const ids = new Map<string, string>();
+  const termsOfGuarantee = g.index.map((_, i) => {
+    const lists = g.lists?.[i] ?? [];
+    const key = `${g.terms[i]}\u0000${lists.join('\u0000')}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = termsIdOf(d.programme, d.terms[g.terms[i]], lists)));
+    return id;
+  });
+  const written = new Set<string>();
+  for (const [i, id] of termsOfGuarantee.entries()) {
+    if (written.has(id)) continue;
+    written.add(id);
+    const t = d.terms[g.terms[i]];
     const guarantor = t.parties.find((p) => p.role === 'guarantor')!.participant;
     await tx.query(
-      `insert into ${SCHEMA}.r_terms (terms_id, programme, programme_version, province, fund_backed, guarantor, reguarantors, parties)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing`,
-      [ids[i], d.programme, t.programmeVersion, t.province, t.fundBacked, guarantor, t.parties.filter((p) => p.role !== 'bank' && p.role !== 'guarantor').map((p) => p.participant), JSON.stringify(t.parties)],
+      `insert into ${SCHEMA}.r_terms (terms_id, programme, programme_version, province, fund_backed, guarantor, reguarantors, parties, lists)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing`,
+      [id, d.programme, t.programmeVersion, t.province, t.fundBacked, guarantor, t.parties.filter((p) => p.role !== 'bank' && p.role !== 'guarantor').map((p) => p.participant), JSON.stringify(t.parties), g.lists?.[i] ?? []],
     );
   }
-  const g = d.issued;
   const n = g.index.length;
   const each = <T>(f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
   const terms = (i: number) => d.terms[g.terms[i]];
@@ -206,7 +245,7 @@ async function decided(tx: Sql, e: LoggedEvent<LoansDecidedV2>, guarantees: Page
     guarantee_id: ['text', each((i) => `${d.bank}/${d.loanId[g.index[i]]}`)],
     programme: ['text', each(() => d.programme)],
     bank: ['text', each(() => d.bank)],
-    terms_id: ['text', each((i) => ids[g.terms[i]])],
+    terms_id: ['text', each((i) => termsOfGuarantee[i])],
     guarantor: ['text', each((i) => terms(i).parties.find((p) => p.role === 'guarantor')!.participant)],
     province: ['text', each((i) => terms(i).province)],
     fund_backed: ['boolean', each((i) => String(terms(i).fundBacked))],

@@ -1,9 +1,12 @@
 import {
+  breakerApproachedV1,
   guaranteesCededV2,
   loansDecidedV2,
   operatorActionRecordedV1,
   programmeResumedV1,
   programmeSuspendedV1,
+  releaseRemindersV1,
+  risksLabelledV1,
   servicingDecidedV2,
 } from '@g2g/contracts';
 import { EventStore, NewEvent, StreamAppend } from '@g2g/event-store';
@@ -41,8 +44,11 @@ export const LOGGED: Record<string, Logged> = {
   [loansDecidedV2.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
   [guaranteesCededV2.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
   [servicingDecidedV2.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
+  [risksLabelledV1.topic]: { stream: (_v, id) => `chunk:${id}`, businessDate: () => '', recordedAt: () => '' },
   [programmeSuspendedV1.topic]: { stream: (v, id) => `programme:${v.programme}:${id}`, businessDate: (v) => v.suspendedOn, recordedAt: (v) => v.recordedAt },
   [programmeResumedV1.topic]: { stream: (v, id) => `programme:${v.programme}:${id}`, businessDate: (v) => v.resumedOn, recordedAt: (v) => v.recordedAt },
+  [breakerApproachedV1.topic]: { stream: (v, id) => `programme:${v.programme}:${id}`, businessDate: (v) => v.warnedOn, recordedAt: (v) => v.recordedAt },
+  [releaseRemindersV1.topic]: { stream: (v, id) => `reminders:${v.bank}:${id}`, businessDate: (v) => v.remindedOn, recordedAt: (v) => v.recordedAt },
   ...Object.fromEntries(OPERATOR_ACTION_TOPICS.map((topic) => [topic, operatorAction])),
 };
 
@@ -68,6 +74,10 @@ export class RecordChunksConsumer {
   async servicing(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
   }
+  @Consume(risksLabelledV1.topic, chunks)
+  async labelled(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
+    await record(ctx, m);
+  }
 }
 
 @Controller()
@@ -78,6 +88,14 @@ export class RecordLogConsumer {
   }
   @Consume(programmeResumedV1.topic, { consumer })
   async resumed(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
+    await record(ctx, m);
+  }
+  @Consume(breakerApproachedV1.topic, { consumer })
+  async warned(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
+    await record(ctx, m);
+  }
+  @Consume(releaseRemindersV1.topic, { consumer })
+  async reminded(@Payload() m: IncomingMessage[], @Ctx() ctx: G2gContext) {
     await record(ctx, m);
   }
   @Consume(OPERATOR_ACTION_TOPICS, { consumer })

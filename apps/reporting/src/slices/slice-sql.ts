@@ -1,3 +1,4 @@
+import { RISK_MODEL } from '@g2g/domain';
 import { Slice } from '../figures-api/figures';
 import { SCHEMA } from '../record-log/record-log.consumer';
 
@@ -50,6 +51,19 @@ export function sliceConditions(slice: Slice, p: Params, alias = 'g'): { guarant
     const value = p.add(slice.reguarantor);
     guarantees.push(`exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = ${alias}.terms_id and ${value} = any(rt.reguarantors))`);
     cells.push(`${value} = any(t.reguarantors)`);
+  }
+  // a recommended list: the guarantees whose borrower was on it when they were issued (their terms say so)
+  if (slice.list !== undefined) {
+    const value = p.add(slice.list);
+    guarantees.push(`exists (select 1 from ${SCHEMA}.r_terms rt where rt.terms_id = ${alias}.terms_id and ${value} = any(rt.lists))`);
+    cells.push(`${value} = any(t.lists)`);
+  }
+  // a risk label: the guarantees the committed model labelled so; no cell holds labels, so the
+  // figures of a label are read from the facts (figures()) and no cell is in its slice
+  if (slice.riskLabel !== undefined) {
+    const [code, version] = [p.add(slice.riskLabel), p.add(RISK_MODEL.version)];
+    guarantees.push(`exists (select 1 from ${SCHEMA}.r_risk_labels l where l.guarantee_id = ${alias}.guarantee_id and l.model_version = ${version} and ${code} = any(l.labels))`);
+    cells.push('false');
   }
   const all = (conditions: string[]) => (conditions.length > 0 ? conditions.join(' and ') : 'true');
   return { guarantees: all(guarantees), cells: all(cells) };

@@ -1,8 +1,9 @@
 import { IssueTermsV2, LoanOutcomesV2, LoansDecidedV2, LoansFiledV2, loanOutcomesV2, loansDecidedV2 } from '@g2g/contracts';
-import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, chunkKey, decideChunk, formatRate, partiesFor, readProgramme } from '@g2g/domain';
+import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, businessDateProblem, chunkKey, decideChunk, formatRate, partiesFor, readProgramme } from '@g2g/domain';
 import { LOOKUP, NewEvent, Sql, joined } from '@g2g/event-store';
 import { programmeVersions } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
+import { listsOnDates, onKey } from '../recommended-lists/list-projection';
 import { applyBookEvents, bookStream, lockBook, store } from './book-projection';
 
 /**
@@ -40,7 +41,11 @@ export async function decideLoanChunks(tx: Sql, chunks: readonly LoansFiledV2[],
       byBorrower: new Map(exposures.map((r) => [r.borrower_id, BigInt(r.o)])),
       decided: new Set(),
     };
-    const decision = decideChunk(state, chunk);
+    // the lists each borrower is on at its loan's disbursement date: one look-up for the chunk
+    // (a value no rule can compute with is left to the decision, which answers it UNPROCESSABLE)
+    const asked = chunk.loans.filter((l) => typeof l.borrowerId === 'string' && !l.borrowerId.includes('\u001f') && businessDateProblem(l.disbursedOn ?? '') === null);
+    const onLists = await listsOnDates(tx, asked.map((l) => ({ borrowerId: l.borrowerId, on: l.disbursedOn })));
+    const decision = decideChunk(state, chunk, (borrowerId, on) => onLists.get(onKey(borrowerId, on)) ?? []);
     if (!decision) continue;
     const message = loansDecided(filed, chunk, decision, now);
     await record(tx, message, book.version, decision.unprocessable);
@@ -161,6 +166,7 @@ export function loansDecided(f: LoansFiledV2, chunk: LoanChunk, d: LoanChunkDeci
     issued.termDays.push(i.termDays);
     issued.guaranteeFeeFen.push(i.guaranteeFee.toString());
     issued.reguaranteeFeePct.push(formatRate(i.reguaranteeFeePct));
+    issued.lists!.push([...i.lists]);
   }
   issued.sciTech = sci;
   issued.agriRelated = agri;
@@ -203,6 +209,7 @@ function emptyIssued(): LoansDecidedV2['issued'] {
     termDays: [],
     guaranteeFeeFen: [],
     reguaranteeFeePct: [],
+    lists: [],
   };
 }
 

@@ -27,6 +27,7 @@ import {
   participantOn,
   recordOperatorActions,
 } from '@g2g/platform';
+import { unpublishedLists } from '../recommended-lists/list-projection';
 import { RevocationRequest, decideRevocation, mayManage } from './api-keys';
 import { ParticipantBody, ProgrammeBody } from './reference-data-bodies';
 
@@ -121,7 +122,11 @@ export class PublishReferenceData {
       if (!found) problems.push({ field: 'parties', message: `${party.participant} is not a registered participant` });
       else if (found.kind !== party.role) problems.push({ field: 'parties', message: `${party.participant} is a ${found.kind}, not a ${party.role}` });
     }
-    if (problems.length > 0) return { ok: false, code: 'INVALID_PROGRAMME', message: 'the programme names unknown participants', problems };
+    // a list named before it is published would reject every loan (a misspelt id, the same)
+    for (const [field, ids] of [['required_lists', p.requiredLists], ['preferred_lists', p.preferredLists]] as const) {
+      for (const id of await unpublishedLists(this.db, ids)) problems.push({ field, message: `${id} is not a published recommended list` });
+    }
+    if (problems.length > 0) return { ok: false, code: 'INVALID_PROGRAMME', message: 'the programme names unknown participants or lists', problems };
 
     const message: ProgrammePublishedV1 = { programme: document as ProgrammeDocumentV1, publishedAt: now.toISOString() };
     await this.db.transaction(async (tx) => {

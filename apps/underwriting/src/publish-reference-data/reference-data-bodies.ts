@@ -1,5 +1,5 @@
 import { ParticipantKindV1 } from '@g2g/contracts';
-import { BORROWER_TYPES, INDUSTRY_SECTIONS, MAX_GRACE_DAYS, MAX_TERM_MONTHS, PROVINCE_PREFIXES, businessDateProblem, isValidDate, parseRate, parseSharePct, parseYuan } from '@g2g/domain';
+import { BORROWER_TYPES, INDUSTRY_SECTIONS, LIST_ID_PATTERN, MAX_GRACE_DAYS, MAX_TERM_MONTHS, PROVINCE_PREFIXES, businessDateProblem, isValidDate, parseRate, parseSharePct, parseYuan } from '@g2g/domain';
 import { Check, Nested, RefusedAs, problem } from '@g2g/platform';
 import { IsOptional } from 'class-validator';
 import { RevocationRequest } from './api-keys';
@@ -18,6 +18,8 @@ const rate = (v: unknown) => text(v) && parseRate(v) !== null;
 const whole = (min: number, max: number) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 const list = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0;
 const firstNotIn = (v: unknown, known: (x: unknown) => boolean) => (Array.isArray(v) ? v.find((x) => !known(x)) : undefined);
+
+const listIds = (v: unknown) => Array.isArray(v) && v.every((id) => text(id) && LIST_ID_PATTERN.test(id));
 
 const Yuan = (field: string) => Check(yuan, { message: `${field} must be yuan as a decimal string, e.g. "1000000.00"` });
 const Rate = (field: string) => Check(rate, { message: `${field} must be a percentage as a decimal string with at most 4 decimals` });
@@ -138,6 +140,16 @@ export class ProgrammeBody {
 
   @Rate('breaker_pct')
   breaker_pct!: string;
+
+  /** recommended lists a borrower must be on one of (NOT_ON_LIST); the lists must be published */
+  @IsOptional()
+  @Check(listIds, { message: 'required_lists must list recommended list ids (letters, digits, . _ -, at most 64)' })
+  required_lists?: string[];
+
+  /** recommended lists the programme favours: recorded, not enforced */
+  @IsOptional()
+  @Check(listIds, { message: 'preferred_lists must list recommended list ids (letters, digits, . _ -, at most 64)' })
+  preferred_lists?: string[];
 }
 
 const KEY_ID = /^[0-9a-f]{16}$/;

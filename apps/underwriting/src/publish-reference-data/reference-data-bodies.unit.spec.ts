@@ -62,6 +62,12 @@ describe('a programme document', () => {
     expect(JSON.parse(JSON.stringify(passed))).toEqual(demoProgrammeDocument);
   });
 
+  it('may name recommended lists it requires and prefers, by their ids', () => {
+    expect(problems({ required_lists: ['BJ-SPEC'], preferred_lists: [] })).toBe('passed');
+    expect(problems({ required_lists: 'BJ-SPEC' })).toEqual([{ field: 'required_lists', message: 'required_lists must list recommended list ids (letters, digits, . _ -, at most 64)' }]);
+    expect(problems({ preferred_lists: ['no spaces'] })).toEqual([{ field: 'preferred_lists', message: 'preferred_lists must list recommended list ids (letters, digits, . _ -, at most 64)' }]);
+  });
+
   it('the rules of a whole programme are left to the domain: shares, the bank\'s 20%, min above max', () => {
     expect(problems({ parties: [{ role: 'bank', participant: '$bank', share_pct: '10' }], term_months: { min: 12, max: 6 } })).toBe('passed');
   });

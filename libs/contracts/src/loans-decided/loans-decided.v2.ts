@@ -48,6 +48,11 @@ export const LoansDecidedV2Schema = Exact({
       termDays: Type.Array(Type.Integer({ minimum: 1 })),
       guaranteeFeeFen: Type.Array(Fen(), { description: 'round(principal x fee rate x term days / 365)' }),
       reguaranteeFeePct: Type.Array(Decimal(), { description: 'the re-guarantee fee percent that applies (by the loan\'s principal)' }),
+      lists: Type.Optional(
+        Type.Array(Type.Array(Type.String()), {
+          description: 'per loan, the ids of the recommended lists its borrower was on at its disbursement date, sorted ([] on none); absent from chunks decided before lists existed',
+        }),
+      ),
     },
     'the approved loans, columnar; `index` points into the chunk\'s `row`/`loanId`',
   ),
@@ -124,6 +129,8 @@ export interface IssuedLoansV2 {
   guaranteeFeeFen: string[];
   /** the re-guarantee fee percent that applies (by the loan's principal) */
   reguaranteeFeePct: string[];
+  /** per loan, the ids of the recommended lists its borrower was on at its disbursement date, sorted ([] on none); absent from chunks decided before lists existed */
+  lists?: string[][];
 }
 
 // tsc fails here when the schema and the interface drift apart

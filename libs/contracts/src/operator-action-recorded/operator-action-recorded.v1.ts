@@ -11,7 +11,9 @@ export const OPERATOR_ACTIONS = [
   'api-key-issued',
   'api-key-revoked',
   'programme-resumed',
+  'release-reminders-run',
   'projections-rebuilt',
+  'list-published',
 ] as const;
 
 export type OperatorActionV1 = (typeof OPERATOR_ACTIONS)[number];

@@ -6,6 +6,7 @@ import { Day, Equal, SameType, Time } from '../schema';
 const yuan = () => Type.String({ pattern: '^[0-9]+(\\.[0-9]{1,2})?$', description: 'yuan as a decimal string, e.g. "1000000.00"' });
 const pct = () => Type.String({ pattern: '^[0-9]+(\\.[0-9]{1,4})?$', description: 'a percentage with at most 4 decimals' });
 const months = () => Type.Integer({ minimum: 1, maximum: 600 });
+const listId = () => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
 
 /**
  * The document is the operator's, published as underwriting accepted it, so it is checked for
@@ -32,6 +33,8 @@ export const ProgrammeDocumentV1Schema = Type.Object({
   claim_covers_interest: Type.Boolean(),
   fund_cap_pct: pct(),
   breaker_pct: pct(),
+  required_lists: Type.Optional(Type.Array(listId(), { description: 'recommended lists: a borrower on none of them on the disbursement date is rejected NOT_ON_LIST' })),
+  preferred_lists: Type.Optional(Type.Array(listId(), { description: 'recommended lists the programme favours: recorded, not enforced' })),
 });
 
 export const ProgrammePublishedV1Schema = Type.Object({ programme: ProgrammeDocumentV1Schema, publishedAt: Time() }, { additionalProperties: false });
@@ -67,6 +70,10 @@ export interface ProgrammeDocumentV1 {
   claim_covers_interest: boolean;
   fund_cap_pct: string;
   breaker_pct: string;
+  /** recommended lists: a borrower on none of them on the disbursement date is rejected NOT_ON_LIST */
+  required_lists?: string[];
+  /** recommended lists the programme favours: recorded, not enforced */
+  preferred_lists?: string[];
 }
 
 export interface ProgrammePublishedV1 {

@@ -65,6 +65,8 @@ export type ClaimDecision =
       lossRatio: { compensationPaid: Fen; principalGuaranteed: Fen };
       /** the loss ratio is now above the breaker: the programme is suspended */
       suspends: boolean;
+      /** this claim brought the loss ratio from below the warning line to on or above it (breakerWarning) */
+      warns: boolean;
     }
   | { outcome: 'rejected'; code: 'NOT_IN_FORCE' | 'GRACE_PERIOD' | 'AMOUNT_MISMATCH' | 'INTEREST_ABOVE_PRINCIPAL' | 'ALREADY_CLAIMED' };
 
@@ -82,6 +84,38 @@ export function decideRepayment(state: GuaranteeState, amount: Fen): RepaymentDe
 function above(compensationPaid: Fen, principalGuaranteed: Fen, pct: Rate): boolean {
   if (principalGuaranteed === 0n) return compensationPaid > 0n;
   return compensationPaid * 1_000_000n > pct * principalGuaranteed;
+}
+
+/**
+ * The early warning before the breaker: a programme's loss ratio is at its warning line when it is
+ * at least WARNING_LINE_TENTHS tenths of the breaker (3.0 % gives 2.4 %), inclusive, exactly:
+ * compensation / principal >= 8/10 x pct / 100, that is compensation x 10^7 >= 8 x pct x principal
+ * with pct scaled by 10^4. Nothing compensated and nothing guaranteed is not at the line.
+ */
+export const WARNING_LINE_TENTHS = 8n;
+
+export function atWarningLine(compensationPaid: Fen, principalGuaranteed: Fen, breakerPct: Rate): boolean {
+  if (principalGuaranteed === 0n) return compensationPaid > 0n;
+  return compensationPaid * 10n * 1_000_000n >= WARNING_LINE_TENTHS * breakerPct * principalGuaranteed;
+}
+
+/**
+ * Whether a claim crosses the warning line: the loss ratio before it (its compensation not yet
+ * counted) is below the line and after it on or above. Once per crossing: the claims after it find
+ * the ratio already at the line and raise nothing, until loans issued since bring the ratio below
+ * it again and a later claim crosses it anew. A claim that jumps past the breaker at once crosses
+ * the line too, so the warning comes with (before) the suspension.
+ */
+export function crossesWarningLine(before: ProgrammeLosses, compensationAfter: Fen, breakerPct: Rate): boolean {
+  return !atWarningLine(before.compensationPaid, before.principalGuaranteed, breakerPct) && atWarningLine(compensationAfter, before.principalGuaranteed, breakerPct);
+}
+
+/** The warning line as a percentage, exact: 8/10 of the breaker ("3.0" gives "2.4", "3.0001" gives "2.40008"). */
+export function warningLinePct(breakerPct: Rate): string {
+  const scaled = WARNING_LINE_TENTHS * breakerPct; // percent x 10^5
+  const whole = (scaled / 100_000n).toString();
+  const fraction = (scaled % 100_000n).toString().padStart(5, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
 }
 
 /**
@@ -130,6 +164,7 @@ export function decideClaim(
     losses,
     lossRatio: { compensationPaid, principalGuaranteed: programme.principalGuaranteed },
     suspends: above(compensationPaid, programme.principalGuaranteed, terms.breakerPct),
+    warns: crossesWarningLine(programme, compensationPaid, terms.breakerPct),
   };
 }
 

@@ -73,7 +73,18 @@ export interface IssuedLoan {
   termDays: number;
   guaranteeFee: Fen;
   reguaranteeFeePct: Rate;
+  /** the recommended lists its borrower was on at its disbursement date, whatever the programme requires */
+  lists: readonly string[];
 }
+
+/**
+ * The recommended lists a borrower is on at a date: a lookup the caller makes for the chunk's
+ * borrowers before deciding (underwriting reads its lists' versions), passed in so that the
+ * decision stays a function of its inputs.
+ */
+export type ListsOn = (borrowerId: string, on: string) => readonly string[];
+
+const ON_NO_LIST: ListsOn = () => [];
 
 export type LoanCode = RejectionCode | 'UNPROCESSABLE';
 
@@ -128,7 +139,7 @@ function mutable(book: Book): Mutable {
  * the approved ones the terms they were issued under. A chunk already decided decides nothing
  * (null), so that a redelivered chunk changes nothing.
  */
-export function decideChunk(book: Book, chunk: LoanChunk): LoanChunkDecided | null {
+export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_NO_LIST): LoanChunkDecided | null {
   if (book.decided.has(chunkKey(chunk))) return null;
   const running = mutable(book);
   const codes: LoanCode[][] = [];
@@ -146,6 +157,7 @@ export function decideChunk(book: Book, chunk: LoanChunk): LoanChunkDecided | nu
       const section = industrySection(loan.industryCode);
       const interestRate = exactRate(loan.interestRatePct);
       const guaranteeFeeRate = exactRate(loan.guaranteeFeeRatePct);
+      const lists = listsOn(loan.borrowerId, loan.disbursedOn);
       const decided = decideLoan(
         book.versions,
         {
@@ -159,6 +171,7 @@ export function decideChunk(book: Book, chunk: LoanChunk): LoanChunkDecided | nu
           guaranteeFeeRate,
           disbursedOn: loan.disbursedOn,
           maturesOn: loan.maturesOn,
+          lists,
         },
         view,
       );
@@ -175,6 +188,7 @@ export function decideChunk(book: Book, chunk: LoanChunk): LoanChunkDecided | nu
         termDays: days,
         guaranteeFee: guaranteeFee(loan.principal, guaranteeFeeRate, days),
         reguaranteeFeePct: reguaranteeFeePct(loan.principal, decided.version.reguaranteeFee),
+        lists: [...lists].sort(),
       };
       withApproved(running, chunk.bank, loan.borrowerId, loan.principal);
       codes.push([]);

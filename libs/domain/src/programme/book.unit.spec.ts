@@ -1,6 +1,6 @@
 import { deciderSpecification } from '../../../testing/src/decider-specification';
 import { demoProgrammeDocument } from './demo-programme.fixture';
-import { Book, BookEvent, FiledLoan, LoanChunk, LoanChunkDecided, decideChunk, emptyBook, evolveBook } from './book';
+import { Book, BookEvent, FiledLoan, ListsOn, LoanChunk, LoanChunkDecided, decideChunk, emptyBook, evolveBook } from './book';
 import { Programme, readProgramme } from './programme';
 
 const programme = (changes: object = {}): Programme => {
@@ -10,7 +10,10 @@ const programme = (changes: object = {}): Programme => {
 };
 const published = (changes: object = {}): BookEvent => ({ type: 'programme-version-published', version: programme(changes) });
 
-const given = deciderSpecification<Book, LoanChunk, BookEvent>({ decide: decideChunk, evolve: evolveBook, initialState: () => emptyBook('P') });
+const given = deciderSpecification<Book, LoanChunk, BookEvent>({ decide: (book, chunk) => decideChunk(book, chunk), evolve: evolveBook, initialState: () => emptyBook('P') });
+/** The same decider, with the recommended lists each borrower is on at each date. */
+const givenLists = (listsOn: ListsOn) =>
+  deciderSpecification<Book, LoanChunk, BookEvent>({ decide: (book, chunk) => decideChunk(book, chunk, listsOn), evolve: evolveBook, initialState: () => emptyBook('P') });
 
 const YUAN = 100n;
 let row = 0;
@@ -121,6 +124,44 @@ describe('deciding a chunk of filed loans against the programme book', () => {
         expect(d.codes).toEqual([['UNPROCESSABLE'], []]);
         expect(d.unprocessable).toEqual([{ index: 0, error: expect.stringContaining('RangeError') }]);
       });
+  });
+
+  it('NOT_ON_LIST: a programme requiring lists rejects a borrower on none of them on its disbursement date', () => {
+    // ON-A is on WHITE from 2025-03-01; ON-B is on GREEN; OFF is on none; LATE joins WHITE only in April
+    const listsOn: ListsOn = (borrower, on) =>
+      ({ 'ON-A': on >= '2025-03-01' ? ['WHITE'] : [], 'ON-B': ['GREEN'], LATE: on >= '2025-04-01' ? ['WHITE'] : [], ELSEWHERE: ['OTHER'] })[borrower] ?? [];
+    givenLists(listsOn)([published({ required_lists: ['WHITE', 'GREEN'] })])
+      .when(
+        chunkOf([
+          loan(100n, { borrowerId: 'ON-A' }),
+          loan(100n, { borrowerId: 'ON-B' }),
+          loan(100n, { borrowerId: 'OFF' }),
+          loan(100n, { borrowerId: 'LATE' }),
+          loan(100n, { borrowerId: 'ELSEWHERE', industryCode: 'K7010' }),
+        ]),
+      )
+      .then(codesAre([[], [], ['NOT_ON_LIST'], ['NOT_ON_LIST'], ['INDUSTRY', 'NOT_ON_LIST']]));
+  });
+
+  it('NOT_ON_LIST comes before QUOTA and PROGRAMME_SUSPENDED in rule order, and a rejected loan consumes no quota', () => {
+    const history: BookEvent[] = [published({ required_lists: ['WHITE'], programme_quota: '100.00' }), { type: 'programme-suspended' }];
+    givenLists(() => [])(history).when(chunkOf([loan(200n)])).then(codesAre([['NOT_ON_LIST', 'QUOTA', 'PROGRAMME_SUSPENDED']]));
+    givenLists((b) => (b === 'LISTED' ? ['WHITE'] : []))([published({ required_lists: ['WHITE'], programme_quota: '100.00' })])
+      .when(chunkOf([loan(100n), loan(100n, { borrowerId: 'LISTED' })]))
+      .then(codesAre([['NOT_ON_LIST'], []]));
+  });
+
+  it('a programme without required lists approves borrowers on no list; preferred lists are not enforced', () => {
+    givenLists(() => [])([published({ preferred_lists: ['WHITE'] })]).when(chunkOf([loan(100n)])).then(codesAre([[]]));
+  });
+
+  it('records on each guarantee every list its borrower was on at disbursement, whatever the programme requires', () => {
+    givenLists((b, on) => (b === 'TWO' && on === '2025-03-01' ? ['WHITE', 'GREEN'] : []))([published({ required_lists: ['WHITE'] })])
+      .when(chunkOf([loan(100n, { borrowerId: 'TWO' })]))
+      .then((events) => expect((events[0] as LoanChunkDecided).issued.map((i) => i.lists)).toEqual([['GREEN', 'WHITE']]));
+    given([published()])
+      .when(chunkOf([loan(100n)]))
+      .then((events) => expect((events[0] as LoanChunkDecided).issued.map((i) => i.lists)).toEqual([[]]));
   });
 
   it('replaying the decisions gives the book the decisions saw', () => {

@@ -25,6 +25,10 @@ export interface ProgrammeDocument {
   claim_covers_interest: boolean;
   fund_cap_pct: string;
   breaker_pct: string;
+  /** recommended lists: a borrower on none of them on the disbursement date is rejected (NOT_ON_LIST) */
+  required_lists?: string[];
+  /** recommended lists the programme favours: recorded, not enforced */
+  preferred_lists?: string[];
 }
 
 /** The same version with exact numbers: fen as bigint, rates scaled by 10^4. */
@@ -51,7 +55,13 @@ export interface Programme {
   fundCapPct: Rate;
   breakerPct: Rate;
   fundBacked: boolean;
+  /** ids of recommended lists; empty: the programme requires none */
+  requiredLists: readonly string[];
+  preferredLists: readonly string[];
 }
+
+/** A recommended list's id, as a programme's: a letter or digit, then letters, digits, `.`, `_`, `-`. */
+export const LIST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const LENDING_BANK = '$bank';
 
@@ -129,6 +139,18 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
   if (typeof quotas !== 'object' || Array.isArray(quotas)) problems.push({ field: 'bank_quotas', message: 'bank_quotas must be an object of bank code to yuan' });
   else for (const [bank, amount] of Object.entries(quotas as Record<string, unknown>)) bankQuotas.set(bank, yuan(`bank_quotas.${bank}`, amount));
 
+  const lists = (field: 'required_lists' | 'preferred_lists'): string[] => {
+    const v: unknown = d[field];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every((id) => typeof id === 'string' && LIST_ID_PATTERN.test(id))) {
+      problems.push({ field, message: `${field} must list recommended list ids (letters, digits, . _ -, at most 64)` });
+      return [];
+    }
+    return [...new Set(v as string[])];
+  };
+  const requiredLists = lists('required_lists');
+  const preferredLists = lists('preferred_lists');
+
   const programme: Programme = {
     id,
     name,
@@ -153,6 +175,8 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
     fundCapPct: rate('fund_cap_pct', d.fund_cap_pct),
     breakerPct: rate('breaker_pct', d.breaker_pct),
     fundBacked: parties.some((p) => p.role === 'fund'),
+    requiredLists,
+    preferredLists,
   };
   if (typeof d.claim_covers_interest !== 'boolean') problems.push({ field: 'claim_covers_interest', message: 'claim_covers_interest must be true or false' });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, programme };

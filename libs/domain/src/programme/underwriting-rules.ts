@@ -16,6 +16,8 @@ export interface LoanApplication {
   guaranteeFeeRate: Rate;
   disbursedOn: string;
   maturesOn: string;
+  /** the recommended lists the borrower is on at `disbursedOn` (absent: on none) */
+  lists?: readonly string[];
 }
 
 /** The programme's book when the loan is decided: what earlier decisions already consumed. */
@@ -39,6 +41,7 @@ export type RejectionCode =
   | 'INTEREST_RATE'
   | 'INDUSTRY'
   | 'REGION'
+  | 'NOT_ON_LIST'
   | 'QUOTA'
   | 'PROGRAMME_SUSPENDED';
 
@@ -71,6 +74,8 @@ export const underwritingRules: readonly Rule[] = [
   { code: 'INTEREST_RATE', passes: (p, l) => l.interestRate <= p.maxInterestRate },
   { code: 'INDUSTRY', passes: (p, l) => !p.excludedIndustrySections.includes(l.industrySection) },
   { code: 'REGION', passes: (p, l) => l.regionCode.startsWith(p.province) },
+  // who the borrower is, like the rules above it; the programme's capacity and state come after
+  { code: 'NOT_ON_LIST', passes: (p, l) => p.requiredLists.length === 0 || p.requiredLists.some((id) => l.lists?.includes(id) === true) },
   {
     code: 'QUOTA',
     passes: (p, l, b) => {

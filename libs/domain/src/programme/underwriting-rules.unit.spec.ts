@@ -56,6 +56,20 @@ describe('underwriting rules of the demo programme', () => {
     expect(rejectionCodes(demo(), loan({ industrySection: 'K' }), empty)).toEqual(['INDUSTRY']);
   });
 
+  it('NOT_ON_LIST: a borrower on none of the required lists; on any one of them is enough', () => {
+    const p = demo({ required_lists: ['WHITE', 'GREEN'] });
+    expect(rejectionCodes(p, loan(), empty)).toEqual(['NOT_ON_LIST']);
+    expect(rejectionCodes(p, loan({ lists: ['OTHER'] }), empty)).toEqual(['NOT_ON_LIST']);
+    expect(rejectionCodes(p, loan({ lists: ['GREEN'] }), empty)).toEqual([]);
+    expect(rejectionCodes(demo({ preferred_lists: ['WHITE'] }), loan(), empty)).toEqual([]);
+  });
+
+  it('a programme naming a list id that is no id is refused', () => {
+    const read = readProgramme({ ...demoProgrammeDocument, required_lists: ['ok', ' bad'] });
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.problems.map((p) => p.field)).toEqual(['required_lists']);
+  });
+
   it('REGION: a Shandong region code in a Beijing programme', () => {
     expect(rejectionCodes(demo(), loan({ regionCode: '370102' }), empty)).toEqual(['REGION']);
   });
