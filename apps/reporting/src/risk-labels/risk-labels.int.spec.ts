@@ -134,4 +134,19 @@ describe.each(databases)('risk labels in reporting, on %s', (_name, open) => {
     ]);
     expect(render('ICBC', BigInt(e.position), risksLabelledV1.topic, data, 'now')).toEqual([]);
   });
+
+  it('projects a chunk of one guarantee that has no label (its labels an empty list, not a null)', async () => {
+    const three = labelled('solo-model', [[], [], []]);
+    const loans = Object.fromEntries(Object.entries(three.loans).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 1) : (v as unknown[]).slice(0, 1)]));
+    await hear(risksLabelledV1.topic, [{ ...three, loans }]);
+    await eventually(
+      async () => {
+        await runner.subscription.poll();
+        return (await t.db.query(`select 1 from ${SCHEMA}.r_risk_labels where model_version = 'solo-model'`)).length === 1;
+      },
+      15_000,
+      'the one guarantee projected',
+    );
+    expect(await t.db.query(`select guarantee_id, labels from ${SCHEMA}.r_risk_labels where model_version = 'solo-model'`)).toEqual([{ guarantee_id: 'ICBC/A', labels: [] }]);
+  });
 });

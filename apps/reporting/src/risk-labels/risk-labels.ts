@@ -32,7 +32,8 @@ export async function projectRiskLabels(tx: Sql, e: { position: bigint; data: Ri
   if (l.loanId.length === 0) return;
   await tx.query(
     `insert into ${SCHEMA}.r_risk_labels (guarantee_id, model_version, score, labels, issued_on, position, idx)
-     select g, $1, s, case when c = '' then '{}'::text[] else string_to_array(c, ' ') end, d::date, $2::bigint, i::int
+     -- a chunk of one guarantee without a label joins to '', which string_to_array makes no element, and unnest then a null
+     select g, $1, s, case when coalesce(c, '') = '' then '{}'::text[] else string_to_array(c, ' ') end, d::date, $2::bigint, i::int
        from unnest(string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f'), string_to_array($5, E'\\x1f'), string_to_array($6, E'\\x1f'), string_to_array($7, E'\\x1f')) as t(g, s, c, d, i)
      on conflict do nothing`,
     [
