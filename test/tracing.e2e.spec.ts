@@ -40,7 +40,7 @@ describe('one trace per batch, across the services', () => {
       if (!upload) return false;
       trace = receiver.spans.filter((s) => s.traceId === upload.traceId);
       const groups = new Set(trace.map((s) => s.attributes['messaging.consumer.group.name']));
-      return ['underwriting.decide-loans', 'intake.outcomes'].every((g) => groups.has(g)) && [...groups].some((g) => /^cession\./.test(String(g))) && [...groups].some((g) => /^reporting\./.test(String(g)));
+      return ['underwriting.decide-loans', 'intake.outcomes'].every((g) => groups.has(g)) && ['cession.', 'compensation.', 'reporting.'].every((p) => [...groups].some((g) => String(g).startsWith(p)));
     }, 60_000, 'the spans of the upload, from every service');
 
     // compensation too: it keeps the guarantees it may one day pay claims on
