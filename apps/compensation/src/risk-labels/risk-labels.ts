@@ -52,43 +52,34 @@ export const riskLabelsMigration = {
 /** The issued loans of a decided chunk as the scoring reads them. */
 export function riskLoansOf(d: Pick<LoansDecidedV2, 'programme' | 'bank' | 'loanId' | 'issued'>): RiskLoan[] {
   const g = d.issued;
-  return g.index.map((k, i) => ({
-    guaranteeId: `${d.bank}/${d.loanId[k]}`,
-    programme: d.programme,
-    bank: d.bank,
-    borrowerId: g.borrowerId[i],
-    borrowerType: g.borrowerType[i],
-    industrySection: g.industrySection[i],
-    regionCode: g.regionCode[i],
-    sciTech: g.sciTech[i] === 'Y',
-    agriRelated: g.agriRelated[i] === 'Y',
-    principalFen: BigInt(g.principalFen[i]),
-    interestRatePct: g.interestRatePct[i],
-    disbursedOn: g.disbursedOn[i],
-    maturesOn: g.maturesOn[i],
-    termDays: g.termDays[i],
-  }));
+  return g.index.map((k, i) => riskLoanAt(d.programme, d.bank, d.loanId[k], g, i));
 }
 
 /** The loans a labelled chunk was scored on, back from its event. */
 export function riskLoansOfLabelled(r: RisksLabelledV1): RiskLoan[] {
-  const l = r.loans;
-  return l.loanId.map((loanId, i) => ({
-    guaranteeId: `${r.bank}/${loanId}`,
-    programme: r.programme,
-    bank: r.bank,
-    borrowerId: l.borrowerId[i],
-    borrowerType: l.borrowerType[i],
-    industrySection: l.industrySection[i],
-    regionCode: l.regionCode[i],
-    sciTech: l.sciTech[i] === 'Y',
-    agriRelated: l.agriRelated[i] === 'Y',
-    principalFen: BigInt(l.principalFen[i]),
-    interestRatePct: l.interestRatePct[i],
-    disbursedOn: l.disbursedOn[i],
-    maturesOn: l.maturesOn[i],
-    termDays: l.termDays[i],
-  }));
+  return r.loans.loanId.map((loanId, i) => riskLoanAt(r.programme, r.bank, loanId, r.loans, i));
+}
+
+type LoanColumns = Pick<RisksLabelledV1['loans'], 'borrowerId' | 'borrowerType' | 'industrySection' | 'regionCode' | 'sciTech' | 'agriRelated' | 'principalFen' | 'interestRatePct' | 'disbursedOn' | 'maturesOn' | 'termDays'>;
+
+/** The i-th loan of columns that a decided chunk's issued loans and a labelled chunk both carry. */
+function riskLoanAt(programme: string, bank: string, loanId: string, c: LoanColumns, i: number): RiskLoan {
+  return {
+    guaranteeId: `${bank}/${loanId}`,
+    programme,
+    bank,
+    borrowerId: c.borrowerId[i],
+    borrowerType: c.borrowerType[i],
+    industrySection: c.industrySection[i],
+    regionCode: c.regionCode[i],
+    sciTech: c.sciTech[i] === 'Y',
+    agriRelated: c.agriRelated[i] === 'Y',
+    principalFen: BigInt(c.principalFen[i]),
+    interestRatePct: c.interestRatePct[i],
+    disbursedOn: c.disbursedOn[i],
+    maturesOn: c.maturesOn[i],
+    termDays: c.termDays[i],
+  };
 }
 
 /** A programme version's limits as the rules compare with them; a version that does not read gives none (no edge, no limit). */
