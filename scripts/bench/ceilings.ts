@@ -1,4 +1,5 @@
 import { Consumer, EachBatchPayload, Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders } from '@g2g/testing';
 import { Client } from 'pg';
 import { SampleMessage } from './sample-messages';
 
@@ -49,7 +50,7 @@ export async function kafkaCeiling(o: {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const consumers: Consumer[] = [];
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [topicA, topicB].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    await createTopicsWithLeaders(admin, [topicA, topicB].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })));
     await producer.connect();
 
     const produceAll = async (topic: string) => {

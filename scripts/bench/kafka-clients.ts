@@ -1,6 +1,7 @@
 import { Consumer as PlatformaticConsumer, ProduceAcks, Producer as PlatformaticProducer, stringDeserializer } from '@platformatic/kafka';
 import type { Message as PlatformaticMessage } from '@platformatic/kafka';
 import { EachBatchPayload, IHeaders, Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders } from '@g2g/testing';
 import { Defer, brokersFromEnv, cpuMicrosSince, fmt, loadAverage, packageVersion, parseOptions, splitList, stamp, runMain, table, withCleanup } from './tool-kit';
 
 /**
@@ -369,7 +370,7 @@ export async function kafkaClientsCompare(o: KafkaClientsOptions): Promise<Kafka
         const group = `${topic}.consume`;
         topics.push(topic);
         groups.push(group);
-        await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+        await createTopicsWithLeaders(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
 
         o.log(`${name}, ${shape}: producing ${fmt(p.messages)} messages (${fmt(loans)} loans, ${fmt(p.bytes / p.messages)} B each); load ${loadAverage()}`);
         const cpuP = process.cpuUsage();

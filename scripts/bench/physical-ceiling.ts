@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders } from '@g2g/testing';
 import { execFile, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -216,7 +217,7 @@ async function kafkaToolsRun(o: PhysicalCeilingOptions & { recordBytes: number; 
   };
   o.defer?.(remove);
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: o.partitions, replicationFactor: 1 }] });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: o.partitions, replicationFactor: 1 }]);
     const { stdout: versionOut } = await execFileAsync('bash', [join(o.root, 'deploy/kafka/kafka.sh'), 'status'], { cwd: o.root }).catch(() => ({ stdout: '' }));
     const version = /Kafka (\d[\w.-]*)/.exec(versionOut)?.[1] ?? '?';
 

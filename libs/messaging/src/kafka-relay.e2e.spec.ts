@@ -1,5 +1,5 @@
 import { enqueue, migrate, storeMigrations } from '@g2g/event-store';
-import { TestDatabase, eventually, serverDatabase, uniqueSchema } from '@g2g/testing';
+import { TestDatabase, createTopicsWithLeaders, eventually, serverDatabase, uniqueSchema } from '@g2g/testing';
 import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { KafkaTransport } from './kafka-transport';
 
@@ -27,10 +27,7 @@ describe('the outbox relay against a topic that takes less than its messages', (
     await migrate(t.db, schema, storeMigrations);
     admin = new Kafka({ brokers, clientId: 'relay-test', logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: namespace + topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_LIMIT) }] }],
-    });
+    await createTopicsWithLeaders(admin, [{ topic: namespace + topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_LIMIT) }] }]);
   });
   afterAll(async () => {
     await transport?.stop();
