@@ -1,5 +1,5 @@
 import { Migration } from '@g2g/event-store';
-import { referenceDataMigrations } from '@g2g/platform';
+import { claimHistorySql, referenceDataMigrations } from '@g2g/platform';
 
 export const underwritingMigrations: readonly Migration[] = [
   ...referenceDataMigrations,
@@ -78,5 +78,11 @@ export const underwritingMigrations: readonly Migration[] = [
         primary key (list_id, version, borrower_id)
       );
     `,
+  },
+  {
+    version: 104,
+    // a platform upgraded with guarantees already decided fills them from the log: g2g rebuild underwriting
+    name: 'the claim history by programme, bank, region and industry, for programmes that gate on the risk score',
+    sql: claimHistorySql(''),
   },
 ];

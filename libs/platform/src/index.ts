@@ -19,3 +19,4 @@ export * from './metrics/platform-metrics';
 export * from './metrics/metrics.controller';
 export * from './tracing/tracing';
 export * from './logging/logger';
+export * from './risk-history/claim-history';

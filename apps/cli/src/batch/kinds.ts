@@ -1,4 +1,4 @@
-import { CLAIM_FIELDS, LOAN_ROW_FIELDS, RECOVERY_FIELDS, REPAYMENT_FIELDS } from '@g2g/domain';
+import { CLAIM_FIELDS, LOAN_ROW_FIELDS, RECOVERY_FIELDS, REPAYMENT_FIELDS, underwritingRules } from '@g2g/domain';
 import { BatchKind } from './batch-api';
 
 /**
@@ -36,7 +36,8 @@ export const LOAN_BATCH: BatchKindSpec = {
   goodOutcome: 'approved',
   decidedBy: 'underwriting',
   fields: LOAN_ROW_FIELDS,
-  rejections: ['BORROWER_TYPE', 'BORROWER_LIMIT', 'TERM', 'FEE_RATE', 'INTEREST_RATE', 'INDUSTRY', 'REGION', 'QUOTA', 'PROGRAMME_SUSPENDED'],
+  // the rules' codes in their order but the gate (reported alone, like PROGRAMME_NOT_EFFECTIVE)
+  rejections: underwritingRules.filter((r) => !r.gate).map((r) => r.code),
   meaning: 'loans to guarantee under a programme',
   submitSummary: 'upload a loan batch file and wait for every row to be decided',
 };

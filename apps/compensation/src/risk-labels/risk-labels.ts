@@ -1,43 +1,25 @@
 import { LoansDecidedV2, RisksLabelledV1, ServicingDecidedV2, risksLabelledV1 } from '@g2g/contracts';
-import { RISK_MODEL, RiskContext, RiskLimits, RiskLoan, RiskModel, assessRisk, formatRate, overdueWindows, readProgramme, sliceKeys } from '@g2g/domain';
+import { RISK_MODEL, RiskContext, RiskLimits, RiskLoan, RiskModel, assessRisk, readProgramme, riskLimitsOf } from '@g2g/domain';
 import { EventStore, NewEvent, Sql, joined } from '@g2g/event-store';
-import { programmeVersions } from '@g2g/platform';
+import { claimHistoryOf, claimHistorySql, claimHistoryState, claimHistoryTables, countClaims, countIssued, programmeVersions } from '@g2g/platform';
 
 const SCHEMA = 'compensation';
 const store = new EventStore(SCHEMA);
 
 export const RISKS_LABELLED_EVENT = 'compensation.risks-labelled.v1';
 
+const HISTORY = claimHistoryTables(SCHEMA, 'c_');
+
 /** The tables the risk labels' events are projected into: the claim history they read, and the labels. */
 export const RISK_STATE = {
-  c_risk_guarantees: ['guarantee_id', 'programme', 'bank', 'slices'],
-  c_risk_tallies: ['slice', 'issued', 'claimed'],
-  c_risk_overdue: ['programme', 'bank', 'month', 'claims'],
+  ...claimHistoryState('c_'),
   c_risk_labels: ['guarantee_id', 'model_version', 'score', 'labels'],
 } as const;
 
 export const riskLabelsMigration = {
   version: 110,
   name: 'risk labels: the claim history by programme, bank, region and industry, the labels given',
-  sql: `
-    create table {schema}.c_risk_guarantees (
-      guarantee_id text primary key,
-      programme text not null,
-      bank text not null,
-      slices text[] not null
-    );
-    create table {schema}.c_risk_tallies (
-      slice text primary key,
-      issued int not null default 0,
-      claimed int not null default 0
-    );
-    create table {schema}.c_risk_overdue (
-      programme text not null,
-      bank text not null,
-      month text not null,
-      claims int not null default 0,
-      primary key (programme, bank, month)
-    );
+  sql: `${claimHistorySql('c_')}
     create table {schema}.c_risk_labels (
       guarantee_id text not null,
       model_version text not null,
@@ -86,25 +68,13 @@ function riskLoanAt(programme: string, bank: string, loanId: string, c: LoanColu
 export function limitsOfDocument(doc: unknown): RiskLimits {
   const r = readProgramme(doc);
   if (!r.ok) return { maxBorrowerPrincipalFen: 0n, termMonthsMax: 0, maxInterestRatePct: '0' };
-  const p = r.programme;
-  return { maxBorrowerPrincipalFen: p.maxBorrowerPrincipal, termMonthsMax: p.termMonths.max, maxInterestRatePct: formatRate(p.maxInterestRate) };
+  return riskLimitsOf(r.programme);
 }
 
 /** What compensation's tables say the platform knew, per loan of the chunk (its guarantees already recorded). */
 async function contextsOf(tx: Sql, loans: readonly RiskLoan[]): Promise<RiskContext[]> {
-  const slices = [...new Set(loans.flatMap((l) => sliceKeys(l)))];
-  const tallies = new Map(
-    (await tx.query<{ slice: string; issued: number; claimed: number }>(`select slice, issued, claimed from ${SCHEMA}.c_risk_tallies where slice = any(string_to_array($1, E'\\x1f'))`, [joined(slices)])).map((r) => [r.slice, r]),
-  );
   const programme = loans[0].programme;
-  const bank = loans[0].bank;
-  const months = [...new Set(loans.flatMap((l) => Object.values(overdueWindows(l.disbursedOn)).flat()))];
-  const overdue = new Map(
-    (await tx.query<{ month: string; claims: number }>(`select month, claims from ${SCHEMA}.c_risk_overdue where programme = $1 and bank = $2 and month = any($3::text[])`, [programme, bank, months])).map((r) => [
-      r.month,
-      r.claims,
-    ]),
-  );
+  const historyOf = await claimHistoryOf(tx, HISTORY, programme, loans[0].bank, loans);
   const borrowers = [...new Set(loans.map((l) => l.borrowerId))];
   const exposure = new Map(
     (
@@ -115,16 +85,7 @@ async function contextsOf(tx: Sql, loans: readonly RiskLoan[]): Promise<RiskCont
       )
     ).map((r) => [r.borrower_id, BigInt(r.o)]),
   );
-  const tally = (k: string) => {
-    const t = tallies.get(k);
-    return { issued: t?.issued ?? 0, claimed: t?.claimed ?? 0 };
-  };
-  return loans.map((l) => {
-    const [p, b, r, i] = sliceKeys(l).map(tally);
-    const w = overdueWindows(l.disbursedOn);
-    const count = (ms: string[]) => ms.reduce((s, m) => s + (overdue.get(m) ?? 0), 0);
-    return { programme: p, bank: b, region: r, industry: i, bankOverdueRecent: count(w.recent), bankOverdueEarlier: count(w.earlier), borrowerOutstandingFen: exposure.get(l.borrowerId) ?? 0n };
-  });
+  return loans.map((l) => ({ ...historyOf(l), borrowerOutstandingFen: exposure.get(l.borrowerId) ?? 0n }));
 }
 
 /**
@@ -188,17 +149,8 @@ export async function applyRiskEvents(tx: Sql, events: readonly Event[]): Promis
       const r = e.data as RisksLabelledV1;
       const loans = riskLoansOfLabelled(r);
       const ids = loans.map((l) => l.guaranteeId);
-      // the slices of the guarantees labelled for the first time (a newer model's labels count nothing again)
-      await tx.query(
-        `with ins as (
-           insert into ${SCHEMA}.c_risk_guarantees (guarantee_id, programme, bank, slices)
-           select g, $1, $2, string_to_array(s, E'\\x1e') from unnest(string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f')) as t(g, s)
-           on conflict do nothing returning slices)
-         insert into ${SCHEMA}.c_risk_tallies as t (slice, issued)
-         select s, count(*) from ins cross join unnest(ins.slices) as s group by s
-         on conflict (slice) do update set issued = t.issued + excluded.issued`,
-        [r.programme, r.bank, joined(ids), joined(loans.map((l) => sliceKeys(l).join('\x1e')))],
-      );
+      // the guarantees labelled for the first time count as issued (a newer model's labels count nothing again)
+      await countIssued(tx, HISTORY, r.programme, r.bank, loans);
       await tx.query(
         `insert into ${SCHEMA}.c_risk_labels (guarantee_id, model_version, score, labels)
          -- a chunk of one loan without a label joins to '', which string_to_array makes no element, and unnest then a null
@@ -208,23 +160,7 @@ export async function applyRiskEvents(tx: Sql, events: readonly Event[]): Promis
         [r.modelVersion, joined(ids), joined(r.loans.score), joined(r.loans.labels.map((ls) => ls.map((x) => x.code).join(' ')))],
       );
     } else if (e.type === 'compensation.servicing-decided.v2') {
-      const d = e.data as ServicingDecidedV2;
-      if (d.claims.length === 0) continue;
-      const ids = d.claims.map((c) => c.guaranteeId);
-      const months = d.claims.map((c) => c.overdueSince.slice(0, 7));
-      await tx.query(
-        `with c as (select g.programme, g.bank, g.slices, x.m
-                      from unnest(string_to_array($1, E'\\x1f'), string_to_array($2, E'\\x1f')) as x(id, m)
-                      join ${SCHEMA}.c_risk_guarantees g on g.guarantee_id = x.id),
-              tallies as (
-                insert into ${SCHEMA}.c_risk_tallies as t (slice, claimed)
-                select s, count(*) from c cross join unnest(c.slices) as s group by s
-                on conflict (slice) do update set claimed = t.claimed + excluded.claimed)
-         insert into ${SCHEMA}.c_risk_overdue as o (programme, bank, month, claims)
-         select programme, bank, m, count(*) from c group by programme, bank, m
-         on conflict (programme, bank, month) do update set claims = o.claims + excluded.claims`,
-        [joined(ids), joined(months)],
-      );
+      await countClaims(tx, HISTORY, (e.data as ServicingDecidedV2).claims);
     }
   }
 }

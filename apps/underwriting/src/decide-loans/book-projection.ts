@@ -1,5 +1,6 @@
 import { LoansDecidedV2 } from '@g2g/contracts';
 import { EventStore, Sql, joined } from '@g2g/event-store';
+import { claimHistoryState, claimHistoryTables, countClaims, countIssued } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 
 export const store = new EventStore(SCHEMA);
@@ -13,13 +14,19 @@ export const BOOK_STATE = {
   bank_exposure: ['programme', 'bank', 'outstanding_fen'],
   borrower_exposure: ['programme', 'borrower_id', 'outstanding_fen'],
   decided_chunks: ['bank', 'batch_ref', 'first_row', 'programme'],
+  ...claimHistoryState(''),
 } as const;
+
+/** The claim history of the programmes' guarantees, which a programme naming max_risk_score is scored on. */
+export const CLAIM_HISTORY = claimHistoryTables(SCHEMA, '');
 
 export interface PrincipalFreedV1 {
   programme: string;
   /** the servicing chunk whose repayments and claims freed it */
   source: string;
   freed: { bank: string; borrowerId: string; amountFen: string }[];
+  /** the claims among them, for the claim history (absent in events written before it was kept) */
+  claims?: { guaranteeId: string; overdueSince: string }[];
 }
 
 type Event = { type: string; data?: any; streamPosition?: number };
@@ -52,6 +59,14 @@ export async function applyBookEvents(tx: Sql, events: readonly Event[]): Promis
         });
         await move(tx, d.programme, e.streamPosition, total, new Map(total === 0n ? [] : [[d.bank, total]]), byBorrower);
         await tx.query(`insert into ${SCHEMA}.decided_chunks (bank, batch_ref, first_row, programme) values ($1, $2, $3, $4)`, [d.bank, d.batchRef, d.firstRow, d.programme]);
+        const g = d.issued;
+        await countIssued(
+          tx,
+          CLAIM_HISTORY,
+          d.programme,
+          d.bank,
+          g.index.map((k, i) => ({ guaranteeId: `${d.bank}/${d.loanId[k]}`, programme: d.programme, bank: d.bank, regionCode: g.regionCode[i], industrySection: g.industrySection[i] })),
+        );
         break;
       }
       case 'underwriting.principal-freed.v1': {
@@ -66,6 +81,7 @@ export async function applyBookEvents(tx: Sql, events: readonly Event[]): Promis
           byBorrower.set(f.borrowerId, (byBorrower.get(f.borrowerId) ?? 0n) + a);
         }
         await move(tx, d.programme, e.streamPosition, total, byBank, byBorrower);
+        await countClaims(tx, CLAIM_HISTORY, d.claims ?? []);
         break;
       }
       case 'underwriting.programme-suspended.v1':

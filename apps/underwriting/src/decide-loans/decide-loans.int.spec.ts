@@ -1,5 +1,4 @@
-import { LoansDecidedV2, LoansFiledV2 } from '@g2g/contracts';
-import { usccCheckCharacter } from '@g2g/domain';
+import { LoansDecidedV2 } from '@g2g/contracts';
 import { migrate, storeMigrations } from '@g2g/event-store';
 import { applyProgramme } from '@g2g/platform';
 import { TestDatabase, freshServerDatabase } from '@g2g/testing';
@@ -7,46 +6,7 @@ import { demoProgrammeDocument } from '../../../../libs/domain/src/programme/dem
 import { underwritingMigrations } from '../migrations';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 import { decideLoanChunks, rejectUnprocessable } from './decide-loans';
-
-const borrower = (n: number) => {
-  const first17 = `911101050000${String(n).padStart(5, '0')}`;
-  return first17 + usccCheckCharacter(first17);
-};
-
-interface Loan {
-  n: number;
-  principalFen: string;
-  borrowerId: string;
-  disbursedOn?: string;
-  maturesOn?: string;
-}
-const filing = (n: number, principalFen: string, borrowerId = borrower(n), more: Partial<Loan> = {}): Loan => ({ n, principalFen, borrowerId, ...more });
-
-/** One filed chunk of a bank's batch, as intake publishes it. */
-const chunk = (bank: string, loans: Loan[], batchRef = `batch-${bank}`): LoansFiledV2 => ({
-  bank,
-  batchRef,
-  programme: 'P',
-  firstRow: loans[0].n,
-  filedAt: '2025-03-01T00:00:00Z',
-  loans: {
-    row: loans.map((l) => l.n),
-    loanId: loans.map((l) => `L${l.n}`),
-    borrowerIdType: loans.map(() => 'USCC' as const),
-    borrowerId: loans.map((l) => l.borrowerId),
-    borrowerName: loans.map(() => 'x'),
-    borrowerType: loans.map(() => 'micro' as const),
-    industryCode: loans.map(() => 'C1311'),
-    regionCode: loans.map(() => '110105'),
-    sciTech: loans.map(() => 'N').join(''),
-    agriRelated: loans.map(() => 'N').join(''),
-    principalFen: loans.map((l) => l.principalFen),
-    interestRatePct: loans.map(() => '4.5'),
-    guaranteeFeeRatePct: loans.map(() => '0.8'),
-    disbursedOn: loans.map((l) => l.disbursedOn ?? '2025-03-01'),
-    maturesOn: loans.map((l) => l.maturesOn ?? '2026-03-01'),
-  },
-});
+import { borrower, chunk, filing } from './filed-chunk.fixture';
 
 /** Every decision published, as the approved loans' principal and borrowers. */
 async function decisions(t: TestDatabase): Promise<LoansDecidedV2[]> {

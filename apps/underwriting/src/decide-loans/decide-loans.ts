@@ -1,10 +1,10 @@
 import { IssueTermsV2, LoanOutcomesV2, LoansDecidedV2, LoansFiledV2, loanOutcomesV2, loansDecidedV2 } from '@g2g/contracts';
-import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, businessDateProblem, chunkKey, decideChunk, formatRate, partiesFor, readProgramme } from '@g2g/domain';
+import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, RISK_MODEL, RiskGate, businessDateProblem, chunkKey, decideChunk, formatRate, industrySection, partiesFor, readProgramme } from '@g2g/domain';
 import { LOOKUP, NewEvent, Sql, joined } from '@g2g/event-store';
-import { programmeVersions } from '@g2g/platform';
+import { claimHistoryOf, programmeVersions } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
 import { listsOnDates, onKey } from '../recommended-lists/list-projection';
-import { applyBookEvents, bookStream, lockBook, store } from './book-projection';
+import { CLAIM_HISTORY, applyBookEvents, bookStream, lockBook, store } from './book-projection';
 
 /**
  * Decides chunks of filed loans in the order they were filed. Each programme's book is locked
@@ -45,10 +45,10 @@ export async function decideLoanChunks(tx: Sql, chunks: readonly LoansFiledV2[],
     // (a value no rule can compute with is left to the decision, which answers it UNPROCESSABLE)
     const asked = chunk.loans.filter((l) => typeof l.borrowerId === 'string' && !l.borrowerId.includes('\u001f') && businessDateProblem(l.disbursedOn ?? '') === null);
     const onLists = await listsOnDates(tx, asked.map((l) => ({ borrowerId: l.borrowerId, on: l.disbursedOn })));
-    const decision = decideChunk(state, chunk, (borrowerId, on) => onLists.get(onKey(borrowerId, on)) ?? []);
+    const decision = decideChunk(state, chunk, (borrowerId, on) => onLists.get(onKey(borrowerId, on)) ?? [], await riskGate(tx, state, chunk));
     if (!decision) continue;
     const message = loansDecided(filed, chunk, decision, now);
-    await record(tx, message, book.version, decision.unprocessable);
+    await record(tx, message, book.version, decision.unprocessable, decision.scored);
     out.push(message);
   }
   return out;
@@ -73,16 +73,18 @@ export async function rejectUnprocessable(tx: Sql, chunks: readonly LoansFiledV2
       terms: [],
       issued: emptyIssued(),
     };
-    await record(tx, message, book.version, loans.map((_, index) => ({ index, error: why })));
+    await record(tx, message, book.version, loans.map((_, index) => ({ index, error: why })), []);
   }
 }
 
-async function record(tx: Sql, message: LoansDecidedV2, version: number, unprocessable: { index: number; error: string }[]): Promise<void> {
+async function record(tx: Sql, message: LoansDecidedV2, version: number, unprocessable: LoanChunkDecided['unprocessable'], scored: LoanChunkDecided['scored']): Promise<void> {
+  // what made a loan unprocessable, and the risk scores a gated programme's loans were decided on,
+  // are kept with the event (for operators and the audit of a RISK_SCORE), not published
+  const metadata = { ...(unprocessable.length > 0 ? { unprocessable } : {}), ...(scored.length > 0 ? { riskScores: scored } : {}) };
   const event: NewEvent = {
     type: 'underwriting.loans-decided.v2',
     data: message,
-    // what made a loan unprocessable is for operators: kept with the event, not published
-    metadata: unprocessable.length > 0 ? { unprocessable } : undefined,
+    metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
     publish: { topic: loansDecidedV2.topic, key: loansDecidedV2.key(message) },
   };
   // the answer alone, for intake, in a stream of its own (the book's stream holds what moves the book)
@@ -96,6 +98,27 @@ async function record(tx: Sql, message: LoansDecidedV2, version: number, unproce
     },
   ]);
   await applyBookEvents(tx, [{ ...event, streamPosition: version + 1 }]);
+}
+
+/**
+ * The claim history of the chunk's slices, read only when a version of its programme names
+ * max_risk_score (a programme that does not opt in pays nothing for the score): two index lookups.
+ */
+async function riskGate(tx: Sql, book: Book, chunk: LoanChunk): Promise<RiskGate | undefined> {
+  if (!book.versions.some((v) => v.maxRiskScore !== null)) return undefined;
+  const slices = chunk.loans.flatMap((l) => {
+    const section = industrySectionOf(l.industryCode);
+    return section && businessDateProblem(l.disbursedOn ?? '') === null ? [{ programme: chunk.programme, bank: chunk.bank, regionCode: String(l.regionCode), industrySection: section, disbursedOn: l.disbursedOn }] : [];
+  });
+  return { model: RISK_MODEL, historyOf: await claimHistoryOf(tx, CLAIM_HISTORY, chunk.programme, chunk.bank, slices) };
+}
+
+function industrySectionOf(code: unknown): string | null {
+  try {
+    return typeof code === 'string' ? industrySection(code) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The programme's versions as the rules read them (a version that does not read is left out). */

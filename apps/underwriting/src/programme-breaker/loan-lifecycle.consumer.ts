@@ -32,17 +32,17 @@ export class LoanLifecycleConsumer {
 
 /** The principal a chunk of servicing decisions freed, per programme: one book event each. */
 export async function freePrincipal(tx: Sql, d: ServicingDecidedV2, source: string): Promise<void> {
-  const byProgramme = new Map<string, PrincipalFreedV1['freed']>();
-  const add = (programme: string, borrowerId: string, amountFen: string) => {
-    const list = byProgramme.get(programme) ?? [];
-    list.push({ bank: d.bank, borrowerId, amountFen });
-    byProgramme.set(programme, list);
-  };
-  for (const r of d.repaid) add(r.programme, r.borrowerId, r.amountFen);
-  for (const c of d.claims) add(c.programme, c.borrowerId, c.unpaidPrincipalFen);
-  for (const [programme, freed] of [...byProgramme].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const byProgramme = new Map<string, Pick<PrincipalFreedV1, 'freed' | 'claims'>>();
+  const of = (programme: string) => byProgramme.get(programme) ?? byProgramme.set(programme, { freed: [] }).get(programme)!;
+  for (const r of d.repaid) of(r.programme).freed.push({ bank: d.bank, borrowerId: r.borrowerId, amountFen: r.amountFen });
+  for (const c of d.claims) {
+    const p = of(c.programme);
+    p.freed.push({ bank: d.bank, borrowerId: c.borrowerId, amountFen: c.unpaidPrincipalFen });
+    (p.claims ??= []).push({ guaranteeId: c.guaranteeId, overdueSince: c.overdueSince });
+  }
+  for (const [programme, part] of [...byProgramme].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const book = await lockBook(tx, programme);
-    const event = { type: 'underwriting.principal-freed.v1', data: { programme, source, freed } satisfies PrincipalFreedV1 };
+    const event = { type: 'underwriting.principal-freed.v1', data: { programme, source, ...part } satisfies PrincipalFreedV1 };
     await store.append(tx, [{ streamId: bookStream(programme), expected: book.version === 0 ? 'no_stream' : book.version, events: [event] }]);
     await applyBookEvents(tx, [{ ...event, streamPosition: book.version + 1 }]);
   }

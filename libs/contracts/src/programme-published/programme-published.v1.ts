@@ -35,6 +35,7 @@ export const ProgrammeDocumentV1Schema = Type.Object({
   breaker_pct: pct(),
   required_lists: Type.Optional(Type.Array(listId(), { description: 'recommended lists: a borrower on none of them on the disbursement date is rejected NOT_ON_LIST' })),
   preferred_lists: Type.Optional(Type.Array(listId(), { description: 'recommended lists the programme favours: recorded, not enforced' })),
+  max_risk_score: Type.Optional(Type.String({ pattern: '^(0(\\.\\d{1,4})?|1(\\.0{1,4})?)$', description: 'opt-in: a loan whose risk score at decision is above it is rejected RISK_SCORE' })),
 });
 
 export const ProgrammePublishedV1Schema = Type.Object({ programme: ProgrammeDocumentV1Schema, publishedAt: Time() }, { additionalProperties: false });
@@ -74,6 +75,8 @@ export interface ProgrammeDocumentV1 {
   required_lists?: string[];
   /** recommended lists the programme favours: recorded, not enforced */
   preferred_lists?: string[];
+  /** opt-in: a loan whose risk score at decision is above it is rejected RISK_SCORE */
+  max_risk_score?: string;
 }
 
 export interface ProgrammePublishedV1 {

@@ -2,8 +2,11 @@ import { guaranteeFee, reguaranteeFeePct, termDays } from '../fees';
 import { BorrowerIdType, BorrowerType, industrySection, isInclusive } from '../identifiers';
 import { Fen } from '../money';
 import { Rate, parseRate } from '../rate';
+import { RISK_MODEL } from '../risk/models';
+import { ClaimHistory, RiskLoan, emptyContext, riskLimitsOf } from '../risk/risk-inputs';
+import { RiskModel, assessRisk } from '../risk/risk-model';
 import { Programme } from './programme';
-import { ProgrammeBook, RejectionCode, decideLoan } from './underwriting-rules';
+import { ProgrammeBook, RejectionCode, decideLoan, programmeVersionOn } from './underwriting-rules';
 
 /**
  * A programme's book: what underwriting decides a chunk of filed loans against, and the fold of
@@ -86,6 +89,18 @@ export type ListsOn = (borrowerId: string, on: string) => readonly string[];
 
 const ON_NO_LIST: ListsOn = () => [];
 
+/**
+ * What the platform knows of a loan's slices' claim history when it is decided (underwriting
+ * reads its own for the chunk before deciding): asked only for loans of a programme version that
+ * names `max_risk_score`. With none given, no claims are known.
+ */
+export interface RiskGate {
+  historyOf: (loan: RiskLoan) => ClaimHistory;
+  model: RiskModel;
+}
+
+const NO_HISTORY: RiskGate = { historyOf: () => emptyContext(), model: RISK_MODEL };
+
 export type LoanCode = RejectionCode | 'UNPROCESSABLE';
 
 /** The one event a chunk's decision is. */
@@ -102,6 +117,8 @@ export interface LoanChunkDecided {
   approved: { borrowerId: string; principal: Fen }[];
   /** loans no rule could be applied to, with the error, for operators */
   unprocessable: { index: number; error: string }[];
+  /** loans scored because their programme version names max_risk_score: the score and the labels' codes, for the record */
+  scored: { index: number; score: string; labels: string[] }[];
 }
 
 /** Principal that stopped being outstanding: repaid, or claimed. */
@@ -139,13 +156,14 @@ function mutable(book: Book): Mutable {
  * the approved ones the terms they were issued under. A chunk already decided decides nothing
  * (null), so that a redelivered chunk changes nothing.
  */
-export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_NO_LIST): LoanChunkDecided | null {
+export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_NO_LIST, risk: RiskGate = NO_HISTORY): LoanChunkDecided | null {
   if (book.decided.has(chunkKey(chunk))) return null;
   const running = mutable(book);
   const codes: LoanCode[][] = [];
   const issued: IssuedLoan[] = [];
   const approved: { borrowerId: string; principal: Fen }[] = [];
   const unprocessable: { index: number; error: string }[] = [];
+  const scored: LoanChunkDecided['scored'] = [];
   chunk.loans.forEach((loan, index) => {
     try {
       const view: ProgrammeBook = {
@@ -158,6 +176,30 @@ export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_
       const interestRate = exactRate(loan.interestRatePct);
       const guaranteeFeeRate = exactRate(loan.guaranteeFeeRatePct);
       const lists = listsOn(loan.borrowerId, loan.disbursedOn);
+      const gated = programmeVersionOn(book.versions, loan.disbursedOn);
+      let riskScore: string | undefined;
+      if (gated?.maxRiskScore != null) {
+        // scored as compensation labels: the loan as filed, its borrower's exposure with it, the history so far
+        const r: RiskLoan = {
+          guaranteeId: `${chunk.bank}/${loan.loanId}`,
+          programme: chunk.programme,
+          bank: chunk.bank,
+          borrowerId: loan.borrowerId,
+          borrowerType: loan.borrowerType,
+          industrySection: section,
+          regionCode: loan.regionCode,
+          sciTech: loan.sciTech,
+          agriRelated: loan.agriRelated,
+          principalFen: loan.principal,
+          interestRatePct: loan.interestRatePct,
+          disbursedOn: loan.disbursedOn,
+          maturesOn: loan.maturesOn,
+          termDays: termDays(loan.disbursedOn, loan.maturesOn),
+        };
+        const a = assessRisk(risk.model, r, { ...risk.historyOf(r), borrowerOutstandingFen: view.borrowerOutstanding + loan.principal }, riskLimitsOf(gated));
+        riskScore = a.score;
+        scored.push({ index, score: a.score, labels: a.labels.map((l) => l.code) });
+      }
       const decided = decideLoan(
         book.versions,
         {
@@ -172,6 +214,7 @@ export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_
           disbursedOn: loan.disbursedOn,
           maturesOn: loan.maturesOn,
           lists,
+          riskScore,
         },
         view,
       );
@@ -200,7 +243,7 @@ export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_
       unprocessable.push({ index, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
   });
-  return { type: 'loan-chunk-decided', programme: chunk.programme, bank: chunk.bank, batchRef: chunk.batchRef, firstRow: chunk.firstRow, codes, issued, approved, unprocessable };
+  return { type: 'loan-chunk-decided', programme: chunk.programme, bank: chunk.bank, batchRef: chunk.batchRef, firstRow: chunk.firstRow, codes, issued, approved, unprocessable, scored };
 }
 
 /** The book after an event: the only way it changes. */

@@ -1,6 +1,9 @@
 import { deciderSpecification } from '../../../testing/src/decider-specification';
 import { demoProgrammeDocument } from './demo-programme.fixture';
-import { Book, BookEvent, FiledLoan, ListsOn, LoanChunk, LoanChunkDecided, decideChunk, emptyBook, evolveBook } from './book';
+import { RISK_MODEL } from '../risk/models';
+import { ClaimHistory, RiskLoan, emptyContext } from '../risk/risk-inputs';
+import { assessRisk } from '../risk/risk-model';
+import { Book, BookEvent, FiledLoan, ListsOn, LoanChunk, LoanChunkDecided, RiskGate, decideChunk, emptyBook, evolveBook } from './book';
 import { Programme, readProgramme } from './programme';
 
 const programme = (changes: object = {}): Programme => {
@@ -14,6 +17,10 @@ const given = deciderSpecification<Book, LoanChunk, BookEvent>({ decide: (book, 
 /** The same decider, with the recommended lists each borrower is on at each date. */
 const givenLists = (listsOn: ListsOn) =>
   deciderSpecification<Book, LoanChunk, BookEvent>({ decide: (book, chunk) => decideChunk(book, chunk, listsOn), evolve: evolveBook, initialState: () => emptyBook('P') });
+
+/** The same decider, with the claim history each loan's slices have when it is decided. */
+const givenRisk = (risk: RiskGate) =>
+  deciderSpecification<Book, LoanChunk, BookEvent>({ decide: (book, chunk) => decideChunk(book, chunk, undefined, risk), evolve: evolveBook, initialState: () => emptyBook('P') });
 
 const YUAN = 100n;
 let row = 0;
@@ -171,5 +178,72 @@ describe('deciding a chunk of filed loans against the programme book', () => {
     expect(book.outstanding).toBe(15_000n * YUAN);
     expect(book.byBorrower.get('R')).toBe(5_000n * YUAN);
     expect(book.decided.size).toBe(5);
+  });
+
+  describe('RISK_SCORE, for a programme that opts in with max_risk_score', () => {
+    // region 110106 has had a claim on every other guarantee; 110105 none
+    const bad: ClaimHistory = { ...emptyContext(), programme: { issued: 1_000, claimed: 20 }, region: { issued: 200, claimed: 100 }, bank: { issued: 1_000, claimed: 20 }, industry: { issued: 1_000, claimed: 20 } };
+    const quiet: ClaimHistory = { ...emptyContext(), programme: { issued: 1_000, claimed: 20 }, region: { issued: 200, claimed: 0 }, bank: { issued: 1_000, claimed: 20 }, industry: { issued: 1_000, claimed: 20 } };
+    const gate: RiskGate = { model: RISK_MODEL, historyOf: (l: RiskLoan) => (l.regionCode === '110106' ? bad : quiet) };
+    // the scores the two kinds of loan get, worked out by the scoring alone
+    const scoreOf = (regionCode: string) => {
+      const p = programme();
+      const l: RiskLoan = { guaranteeId: 'ICBC/X', programme: 'P', bank: 'ICBC', borrowerId: 'X', borrowerType: 'small', industrySection: 'C', regionCode, sciTech: false, agriRelated: false, principalFen: 100n * YUAN, interestRatePct: '4.5', disbursedOn: '2025-03-01', maturesOn: '2026-03-01', termDays: 365 };
+      return assessRisk(RISK_MODEL, l, { ...(regionCode === '110106' ? bad : quiet), borrowerOutstandingFen: 100n * YUAN }, { maxBorrowerPrincipalFen: p.maxBorrowerPrincipal, termMonthsMax: p.termMonths.max, maxInterestRatePct: '24' }).score;
+    };
+
+    it('the claim history makes a difference to the score (else the gate below would prove nothing)', () => {
+      expect(Number(scoreOf('110106'))).toBeGreaterThan(Number(scoreOf('110105')));
+    });
+
+    it('rejects a loan scored above the threshold and approves one at or below it', () => {
+      const low = scoreOf('110105');
+      const high = scoreOf('110106');
+      givenRisk(gate)([published({ max_risk_score: low })])
+        .when(chunkOf([loan(100n, { regionCode: '110105' }), loan(100n, { regionCode: '110106' })]))
+        .then(codesAre([[], ['RISK_SCORE']]));
+      givenRisk(gate)([published({ max_risk_score: high })])
+        .when(chunkOf([loan(100n, { regionCode: '110105' }), loan(100n, { regionCode: '110106' })]))
+        .then(codesAre([[], []]));
+    });
+
+    it('records the score and labels of every loan it scored, and scores nothing for a programme that does not opt in', () => {
+      givenRisk(gate)([published({ max_risk_score: '1' })])
+        .when(chunkOf([loan(100n, { regionCode: '110106' })]))
+        .then((events) => expect((events[0] as LoanChunkDecided).scored).toEqual([{ index: 0, score: scoreOf('110106'), labels: expect.arrayContaining(['REGION_CLAIM_RATE']) }]));
+      givenRisk(gate)([published()])
+        .when(chunkOf([loan(100n, { regionCode: '110106' })]))
+        .then((events) => expect((events[0] as LoanChunkDecided).scored).toEqual([]));
+    });
+
+    it('comes after NOT_ON_LIST and before QUOTA; a loan it rejects consumes no quota', () => {
+      const low = scoreOf('110105');
+      givenRisk(gate)([published({ max_risk_score: low, programme_quota: '100.00' }), { type: 'programme-suspended' }])
+        .when(chunkOf([loan(200n, { regionCode: '110106' })]))
+        .then(codesAre([['RISK_SCORE', 'QUOTA', 'PROGRAMME_SUSPENDED']]));
+      givenRisk(gate)([published({ max_risk_score: low, programme_quota: '100.00' })])
+        .when(chunkOf([loan(100n, { regionCode: '110106' }), loan(100n, { regionCode: '110105' })]))
+        .then(codesAre([['RISK_SCORE'], []]));
+    });
+
+    it("scores a borrower's exposure with the chunk's earlier loans to it", () => {
+      const history: BookEvent[] = [published({ max_risk_score: '1' })];
+      givenRisk(gate)(history)
+        // 4.5 million yuan each of a 10 million limit: 45 % with the first, 90 % with the second
+        .when(chunkOf([loan(4_500_000n, { borrowerId: 'SAME' }), loan(4_500_000n, { borrowerId: 'SAME' })]))
+        .then((events) => {
+          const [first, second] = (events[0] as LoanChunkDecided).scored;
+          expect(first.labels).not.toContain('EXPOSURE_NEAR_LIMIT');
+          expect(second.labels).toContain('EXPOSURE_NEAR_LIMIT');
+        });
+    });
+
+    it('reads max_risk_score as a decimal from 0 to 1 of at most 4 places, and nothing else', () => {
+      for (const ok of ['0', '0.35', '0.0001', '1', '1.0000']) expect(readProgramme({ ...demoProgrammeDocument, max_risk_score: ok }).ok).toBe(true);
+      for (const bad of ['1.01', '0.12345', '-0.1', '.5', 0.5, '']) {
+        const r = readProgramme({ ...demoProgrammeDocument, max_risk_score: bad });
+        expect(r.ok ? [] : r.problems).toEqual([{ field: 'max_risk_score', message: 'max_risk_score must be a decimal from 0 to 1 with at most 4 places, as a string (for example "0.35")' }]);
+      }
+    });
   });
 });

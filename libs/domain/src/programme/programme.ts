@@ -29,6 +29,8 @@ export interface ProgrammeDocument {
   required_lists?: string[];
   /** recommended lists the programme favours: recorded, not enforced */
   preferred_lists?: string[];
+  /** opt-in: a loan whose risk score at decision is above it is rejected (RISK_SCORE); a decimal from 0 to 1 */
+  max_risk_score?: string;
 }
 
 /** The same version with exact numbers: fen as bigint, rates scaled by 10^4. */
@@ -58,12 +60,17 @@ export interface Programme {
   /** ids of recommended lists; empty: the programme requires none */
   requiredLists: readonly string[];
   preferredLists: readonly string[];
+  /** the highest risk score (a decimal of at most 4 places, 0 to 1) a loan may have; null: the score decides nothing */
+  maxRiskScore: string | null;
 }
 
 /** A recommended list's id, as a programme's: a letter or digit, then letters, digits, `.`, `_`, `-`. */
 export const LIST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const LENDING_BANK = '$bank';
+
+/** A risk score threshold as a programme names it: 0 to 1, at most 4 decimal places (the scores' own). */
+export const RISK_SCORE_PATTERN = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
 
 export interface ProgrammeProblem {
   field: string;
@@ -150,6 +157,11 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
   };
   const requiredLists = lists('required_lists');
   const preferredLists = lists('preferred_lists');
+  let maxRiskScore: string | null = null;
+  if (d.max_risk_score !== undefined) {
+    if (typeof d.max_risk_score === 'string' && RISK_SCORE_PATTERN.test(d.max_risk_score)) maxRiskScore = d.max_risk_score;
+    else problems.push({ field: 'max_risk_score', message: 'max_risk_score must be a decimal from 0 to 1 with at most 4 places, as a string (for example "0.35")' });
+  }
 
   const programme: Programme = {
     id,
@@ -177,6 +189,7 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
     fundBacked: parties.some((p) => p.role === 'fund'),
     requiredLists,
     preferredLists,
+    maxRiskScore,
   };
   if (typeof d.claim_covers_interest !== 'boolean') problems.push({ field: 'claim_covers_interest', message: 'claim_covers_interest must be true or false' });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, programme };

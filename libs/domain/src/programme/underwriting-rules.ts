@@ -1,4 +1,5 @@
 import { termWithin } from '../dates';
+import { compareDecimal } from '../risk/risk-model';
 import { BorrowerType } from '../identifiers';
 import { Fen } from '../money';
 import { Rate } from '../rate';
@@ -18,6 +19,8 @@ export interface LoanApplication {
   maturesOn: string;
   /** the recommended lists the borrower is on at `disbursedOn` (absent: on none) */
   lists?: readonly string[];
+  /** the loan's risk score at decision, given when the programme version names `max_risk_score` */
+  riskScore?: string;
 }
 
 /** The programme's book when the loan is decided: what earlier decisions already consumed. */
@@ -42,6 +45,7 @@ export type RejectionCode =
   | 'INDUSTRY'
   | 'REGION'
   | 'NOT_ON_LIST'
+  | 'RISK_SCORE'
   | 'QUOTA'
   | 'PROGRAMME_SUSPENDED';
 
@@ -76,6 +80,15 @@ export const underwritingRules: readonly Rule[] = [
   { code: 'REGION', passes: (p, l) => l.regionCode.startsWith(p.province) },
   // who the borrower is, like the rules above it; the programme's capacity and state come after
   { code: 'NOT_ON_LIST', passes: (p, l) => p.requiredLists.length === 0 || p.requiredLists.some((id) => l.lists?.includes(id) === true) },
+  // only for a programme that opts in; a threshold with no score to compare is a fault, not a pass
+  {
+    code: 'RISK_SCORE',
+    passes: (p, l) => {
+      if (p.maxRiskScore === null) return true;
+      if (l.riskScore === undefined) throw new Error('RISK_SCORE: the programme names max_risk_score and the loan has no score');
+      return compareDecimal(l.riskScore, p.maxRiskScore) <= 0;
+    },
+  },
   {
     code: 'QUOTA',
     passes: (p, l, b) => {

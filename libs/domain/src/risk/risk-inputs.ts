@@ -1,5 +1,7 @@
 import { Fen } from '../money';
 import { IsoDate, addMonths } from '../dates';
+import type { Programme } from '../programme/programme';
+import { formatRate } from '../rate';
 
 /**
  * What the risk scoring reads of one issued guarantee: the loan as filed and issued. Nothing
@@ -54,6 +56,14 @@ export interface RiskLimits {
   /** exact decimal */
   maxInterestRatePct: string;
 }
+
+/** A programme version's limits as the risk rules compare with them. */
+export function riskLimitsOf(p: Programme): RiskLimits {
+  return { maxBorrowerPrincipalFen: p.maxBorrowerPrincipal, termMonthsMax: p.termMonths.max, maxInterestRatePct: formatRate(p.maxInterestRate) };
+}
+
+/** The claim history of a loan's slices as the platform knows it: a risk context but the borrower's exposure. */
+export type ClaimHistory = Omit<RiskContext, 'borrowerOutstandingFen'>;
 
 /**
  * A region's key for the claim history: its county-level code (GB/T 2260) as filed. A prefecture
