@@ -153,6 +153,14 @@ describe('recommended lists over Kafka: published, versioned, checked, required,
     expect(await figures('')).toMatchObject({ new_guarantees: { count: issued(both).length, principal: yuan(total(issued(both))) }, listed_share: listedShare(both) });
     expect((await figures(`&list=NO-SUCH-LIST`)).new_guarantees).toEqual({ count: 0, principal: '0.00' });
 
+    // each guarantee's issue says the lists its borrower was on at disbursement, in its history
+    const issuedLists = async (loan: string) => {
+      const { body } = await call('reporting', 'GET', `/loans/ICBC/${loan}/history`, keys.NFRA);
+      return body.events.find((e: any) => e.event === 'g2g.underwriting.guarantee-issued.v1')?.data.lists;
+    };
+    expect(await issuedLists('M-1')).toEqual(listsOf(L2, '2025-03-05'));
+    expect(await issuedLists('M-2')).toEqual(listsOf(U2, '2025-03-05'));
+
     // as the platform knew them before batch M
     expect(await figures(`&list=${SPEC}&as_of=${knownAfterL}`)).toMatchObject(byList(L, SPEC));
     expect((await figures(`&as_of=${knownAfterL}`)).listed_share).toBe(listedShare(L));

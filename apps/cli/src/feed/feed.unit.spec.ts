@@ -106,6 +106,9 @@ describe('messages for people', () => {
     expect(
       zh('g2g.underwriting.guarantee-issued.v1', { programme: 'P', principalFen: '100000000', guaranteeFeeFen: '800000', parties: [{ role: 'guarantor', participant: 'BJ-GUOHUA', riskFen: '40000000' }] }),
     ).toBe('在 P 下担保：本金 1,000,000.00，担保费 8,000.00；风险 BJ-GUOHUA 400,000.00');
+    const listed = { programme: 'P', principalFen: '100000000', guaranteeFeeFen: '800000', parties: [{ role: 'guarantor', participant: 'BJ-GUOHUA', riskFen: '40000000' }], lists: ['BJ-AGRI', 'BJ-SPEC'] };
+    expect(zh('g2g.underwriting.guarantee-issued.v1', listed)).toBe('在 P 下担保：本金 1,000,000.00，担保费 8,000.00；风险 BJ-GUOHUA 400,000.00；推荐名单 BJ-AGRI, BJ-SPEC');
+    expect(describeMessage('g2g.underwriting.guarantee-issued.v1', listed)).toBe('issued under P: principal 1,000,000.00, fee 8,000.00; risk BJ-GUOHUA 400,000.00; on lists BJ-AGRI, BJ-SPEC');
     expect(zh('g2g.cession.guarantee-ceded.v1', { statementMonth: '2025-03', cessions: [{ participant: 'BJ-REG', riskFen: '20000000', reguaranteeFeeFen: '60000' }, { participant: 'NFGF', riskFen: '20000000', reguaranteeFeeFen: '60000' }] })).toBe(
       '分险（对账月 2025-03）：BJ-REG 风险 200,000.00，再担保费 600.00；NFGF 风险 200,000.00，再担保费 600.00',
     );

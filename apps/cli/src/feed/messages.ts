@@ -66,9 +66,10 @@ export function describeMessage(topic: string, value: unknown, participant?: str
         : `filed in batch ${str(v.batchRef)} row ${str(v.row)}: principal ${fen(v.principalFen)}, ${str(v.disbursedOn)} to ${str(v.maturesOn)}`;
     case 'guarantee-issued': {
       const risks = parts(v.parties).map((p) => ({ role: p.role, participant: p.participant, amountFen: (p as unknown as { riskFen: string }).riskFen }));
+      const lists = Array.isArray(v.lists) && v.lists.length > 0 ? v.lists.map(str).join(', ') : '';
       return zh
-        ? `在 ${str(v.programme)} 下担保：本金 ${fen(v.principalFen)}，担保费 ${fen(v.guaranteeFeeFen)}；风险 ${byParty(risks)}`
-        : `issued under ${str(v.programme)}: principal ${fen(v.principalFen)}, fee ${fen(v.guaranteeFeeFen)}; risk ${byParty(risks)}`;
+        ? `在 ${str(v.programme)} 下担保：本金 ${fen(v.principalFen)}，担保费 ${fen(v.guaranteeFeeFen)}；风险 ${byParty(risks)}${lists ? `；推荐名单 ${lists}` : ''}`
+        : `issued under ${str(v.programme)}: principal ${fen(v.principalFen)}, fee ${fen(v.guaranteeFeeFen)}; risk ${byParty(risks)}${lists ? `; on lists ${lists}` : ''}`;
     }
     case 'loan-rejected': {
       const codes = (Array.isArray(v.codes) ? v.codes : []).join(', ');

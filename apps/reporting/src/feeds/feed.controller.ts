@@ -164,6 +164,7 @@ export function issuedMessages(d: LoansDecidedV2, participant: string): { k: num
         reguaranteeFeePct: g.reguaranteeFeePct[i],
         issuedOn: g.disbursedOn[i],
         decidedAt: d.decidedAt,
+        ...(g.lists ? { lists: g.lists[i] } : {}),
       },
     });
   });

@@ -37,6 +37,7 @@ export const GuaranteeIssuedV1Schema = Exact({
   reguaranteeFeePct: Decimal('re-guarantee fee percent that applies to this loan (by its principal)'),
   issuedOn: Day(),
   decidedAt: Time(),
+  lists: Type.Optional(Type.Array(Type.String(), { description: 'the recommended lists the borrower was on at disbursed_on, by id (absent in guarantees issued before lists were recorded)' })),
 });
 
 /**
@@ -92,6 +93,8 @@ export interface GuaranteeIssuedV1 {
   reguaranteeFeePct: string;
   issuedOn: string;
   decidedAt: string;
+  /** the recommended lists the borrower was on at disbursed_on, by id (absent in guarantees issued before lists were recorded) */
+  lists?: string[];
 }
 
 // tsc fails here when the schema and the interface drift apart
