@@ -1,6 +1,6 @@
 import { Migration } from '@g2g/event-store';
 import { referenceDataMigrations } from '@g2g/platform';
-import { riskLabelsMigration } from './risk-labels/risk-labels';
+import { riskLabelsMigration, riskLabelsNarrowed } from './risk-labels/risk-labels';
 
 export const compensationMigrations: readonly Migration[] = [
   ...referenceDataMigrations,
@@ -77,4 +77,5 @@ export const compensationMigrations: readonly Migration[] = [
     `,
   },
   riskLabelsMigration,
+  riskLabelsNarrowed,
 ];

@@ -1,7 +1,7 @@
 import { LoansDecidedV2, RisksLabelledV1, ServicingDecidedV2, risksLabelledV1 } from '@g2g/contracts';
 import { RISK_MODEL, RiskContext, RiskLimits, RiskLoan, RiskModel, assessRisk, readProgramme, riskLimitsOf } from '@g2g/domain';
 import { EventStore, NewEvent, Sql, joined } from '@g2g/event-store';
-import { claimHistoryOf, claimHistorySql, claimHistoryState, claimHistoryTables, countClaims, countIssued, programmeVersions } from '@g2g/platform';
+import { claimHistoryOf, claimHistoryState, claimHistoryTables, countClaims, countIssued, programmeVersions } from '@g2g/platform';
 
 const SCHEMA = 'compensation';
 const store = new EventStore(SCHEMA);
@@ -10,16 +10,31 @@ export const RISKS_LABELLED_EVENT = 'compensation.risks-labelled.v1';
 
 const HISTORY = claimHistoryTables(SCHEMA, 'c_');
 
-/** The tables the risk labels' events are projected into: the claim history they read, and the labels. */
-export const RISK_STATE = {
-  ...claimHistoryState('c_'),
-  c_risk_labels: ['guarantee_id', 'model_version', 'score', 'labels'],
-} as const;
+/** The tables the risk labels' events are projected into: the claim history they read (the labels themselves are in the events, and in reporting's read model). */
+export const RISK_STATE = claimHistoryState('c_');
 
 export const riskLabelsMigration = {
   version: 110,
   name: 'risk labels: the claim history by programme, bank, region and industry, the labels given',
-  sql: `${claimHistorySql('c_')}
+  sql: `
+    create table {schema}.c_risk_guarantees (
+      guarantee_id text primary key,
+      programme text not null,
+      bank text not null,
+      slices text[] not null
+    );
+    create table {schema}.c_risk_tallies (
+      slice text primary key,
+      issued int not null default 0,
+      claimed int not null default 0
+    );
+    create table {schema}.c_risk_overdue (
+      programme text not null,
+      bank text not null,
+      month text not null,
+      claims int not null default 0,
+      primary key (programme, bank, month)
+    );
     create table {schema}.c_risk_labels (
       guarantee_id text not null,
       model_version text not null,
@@ -28,6 +43,20 @@ export const riskLabelsMigration = {
       primary key (guarantee_id, model_version)
     );
     create index c_guarantees_risk_borrower_idx on {schema}.c_guarantees (programme, borrower_id) where status = 'in_force';
+  `,
+};
+
+export const riskLabelsNarrowed = {
+  version: 111,
+  // nothing read the labels' table: they are in compensation's events and in reporting's r_risk_labels.
+  // A guarantee's slices were four long keys per row (550 B a guarantee with its index): its region
+  // and industry section are enough, the keys are built from them (claim-history.ts)
+  name: 'risk labels: no table of the labels given; a guarantee keeps its region and industry section, not its slice keys',
+  sql: `
+    drop table {schema}.c_risk_labels;
+    alter table {schema}.c_risk_guarantees add column region_code text, add column industry_section text;
+    update {schema}.c_risk_guarantees set region_code = split_part(slices[3], '|', 3), industry_section = split_part(slices[4], '|', 3);
+    alter table {schema}.c_risk_guarantees alter column region_code set not null, alter column industry_section set not null, drop column slices;
   `,
 };
 
@@ -100,7 +129,9 @@ export async function labelGuarantees(tx: Sql, d: LoansDecidedV2, now: Date, mod
   const loans = riskLoansOf(d);
   const contexts = await contextsOf(tx, loans);
   const docs = await programmeVersions(tx, SCHEMA, d.programme);
-  const limitsOf = (version: string) => limitsOfDocument(docs.find((doc) => doc.effective_from === version));
+  // read once per programme version of the chunk, not per loan
+  const limits = new Map<string, RiskLimits>();
+  const limitsOf = (version: string) => limits.get(version) ?? limits.set(version, limitsOfDocument(docs.find((doc) => doc.effective_from === version))).get(version)!;
   const assessments = loans.map((l, i) => assessRisk(model, l, contexts[i], limitsOf(d.terms[d.issued.terms[i]].programmeVersion)));
   const g = d.issued;
   const r: RisksLabelledV1 = {
@@ -147,18 +178,9 @@ export async function applyRiskEvents(tx: Sql, events: readonly Event[]): Promis
   for (const e of events) {
     if (e.type === RISKS_LABELLED_EVENT) {
       const r = e.data as RisksLabelledV1;
-      const loans = riskLoansOfLabelled(r);
-      const ids = loans.map((l) => l.guaranteeId);
       // the guarantees labelled for the first time count as issued (a newer model's labels count nothing again)
-      await countIssued(tx, HISTORY, r.programme, r.bank, loans);
-      await tx.query(
-        `insert into ${SCHEMA}.c_risk_labels (guarantee_id, model_version, score, labels)
-         -- a chunk of one loan without a label joins to '', which string_to_array makes no element, and unnest then a null
-         select g, $1, s, case when coalesce(c, '') = '' then '{}'::text[] else string_to_array(c, ' ') end
-           from unnest(string_to_array($2, E'\\x1f'), string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f')) as t(g, s, c)
-         on conflict do nothing`,
-        [r.modelVersion, joined(ids), joined(r.loans.score), joined(r.loans.labels.map((ls) => ls.map((x) => x.code).join(' ')))],
-      );
+      const l = r.loans;
+      await countIssued(tx, HISTORY, r.programme, r.bank, l.loanId.map((id, i) => ({ guaranteeId: `${r.bank}/${id}`, programme: r.programme, bank: r.bank, regionCode: l.regionCode[i], industrySection: l.industrySection[i] })));
     } else if (e.type === 'compensation.servicing-decided.v2') {
       await countClaims(tx, HISTORY, (e.data as ServicingDecidedV2).claims);
     }

@@ -86,11 +86,20 @@ export const OVERDUE_LAG_MONTHS = 3;
  * disbursement month) and the three before them, newest first. Both the service and the offline
  * replay count with these.
  */
-export function overdueWindows(disbursedOn: IsoDate): { recent: string[]; earlier: string[] } {
-  const first = `${monthOf(disbursedOn)}-01`;
-  const months = [1, 2, 3, 4, 5, 6].map((k) => monthOf(addMonths(first, -(OVERDUE_LAG_MONTHS + k))));
-  return { recent: months.slice(0, 3), earlier: months.slice(3) };
+export function overdueWindows(disbursedOn: IsoDate): { readonly recent: readonly string[]; readonly earlier: readonly string[] } {
+  const month = monthOf(disbursedOn);
+  let w = windowsByMonth.get(month);
+  if (!w) {
+    const first = `${month}-01`;
+    const months = [1, 2, 3, 4, 5, 6].map((k) => monthOf(addMonths(first, -(OVERDUE_LAG_MONTHS + k))));
+    w = Object.freeze({ recent: Object.freeze(months.slice(0, 3)), earlier: Object.freeze(months.slice(3)) });
+    // a chunk's loans share a few months: the windows are worked out once per month (a bounded memo)
+    if (windowsByMonth.size >= 10_000) windowsByMonth.clear();
+    windowsByMonth.set(month, w);
+  }
+  return w;
 }
+const windowsByMonth = new Map<string, { readonly recent: readonly string[]; readonly earlier: readonly string[] }>();
 
 export const emptyContext = (): RiskContext => ({
   programme: { issued: 0, claimed: 0 },

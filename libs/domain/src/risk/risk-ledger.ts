@@ -93,7 +93,7 @@ export function evolveRiskLedger(s: RiskLedger, f: RiskFact): RiskLedger {
 export function riskContextOf(s: RiskLedger, loan: RiskLoan): RiskContext {
   const [programme, bank, region, industry] = sliceKeys(loan).map((k) => s.tallies.get(k) ?? { issued: 0, claimed: 0 });
   const w = overdueWindows(loan.disbursedOn);
-  const count = (months: string[]) => months.reduce((sum, m) => sum + (s.overdue.get(`${loan.programme}|${loan.bank}|${m}`) ?? 0), 0);
+  const count = (months: readonly string[]) => months.reduce((sum, m) => sum + (s.overdue.get(`${loan.programme}|${loan.bank}|${m}`) ?? 0), 0);
   return {
     programme,
     bank,

@@ -80,9 +80,10 @@ export interface RiskAssessment {
 /** Decimals of a score and of each contribution. */
 export const SCORE_DECIMALS = 4;
 
+const NEGATIVE_ZERO = `-${(0).toFixed(SCORE_DECIMALS)}`;
 const fixed = (x: number) => {
   const s = x.toFixed(SCORE_DECIMALS);
-  return s === `-${(0).toFixed(SCORE_DECIMALS)}` ? s.slice(1) : s;
+  return s === NEGATIVE_ZERO ? s.slice(1) : s;
 };
 
 /** Refuses a model whose features are not the scoring's, in its order. */

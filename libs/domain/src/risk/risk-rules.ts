@@ -51,7 +51,7 @@ function claimRateAbove(slice: ClaimTally, programme: ClaimTally): boolean {
 
 function overdueReason(loan: RiskLoan, ctx: RiskContext): string {
   const w = overdueWindows(loan.disbursedOn);
-  const span = (months: string[]) => `${months[months.length - 1]} to ${months[0]}`;
+  const span = (months: readonly string[]) => `${months[months.length - 1]} to ${months[0]}`;
   return `${loan.bank}'s claimed loans that fell overdue: ${ctx.bankOverdueRecent} in ${span(w.recent)}, ${ctx.bankOverdueEarlier} in ${span(w.earlier)}`;
 }
 

@@ -21,7 +21,7 @@ export function claimHistoryTables(schema: string, prefix: string): ClaimHistory
 /** The tables' names as a state projection lists them, with their columns. */
 export function claimHistoryState(prefix: string) {
   return {
-    [`${prefix}risk_guarantees`]: ['guarantee_id', 'programme', 'bank', 'slices'],
+    [`${prefix}risk_guarantees`]: ['guarantee_id', 'programme', 'bank', 'region_code', 'industry_section'],
     [`${prefix}risk_tallies`]: ['slice', 'issued', 'claimed'],
     [`${prefix}risk_overdue`]: ['programme', 'bank', 'month', 'claims'],
   } as const;
@@ -34,7 +34,8 @@ export function claimHistorySql(prefix: string): string {
       guarantee_id text primary key,
       programme text not null,
       bank text not null,
-      slices text[] not null
+      region_code text not null,
+      industry_section text not null
     );
     create table {schema}.${prefix}risk_tallies (
       slice text primary key,
@@ -50,18 +51,25 @@ export function claimHistorySql(prefix: string): string {
     );`;
 }
 
+/**
+ * The slice keys of a guarantee row `g`, as SQL: the same keys as the domain's `sliceKeys` (the
+ * programme, its bank, region and industry section; a region's key is its code), which the
+ * tallies are looked up by. A test compares the tables with the pure fold, key for key.
+ */
+const SLICES_OF_G = `(values (g.programme || '|programme|'), (g.programme || '|bank|' || g.bank), (g.programme || '|region|' || g.region_code), (g.programme || '|industry|' || g.industry_section)) as s(slice)`;
+
 /** Counts guarantees of one programme and bank as issued in their slices; one counted before counts nothing again. */
-export async function countIssued(tx: Sql, t: ClaimHistoryTables, programme: string, bank: string, loans: readonly Pick<RiskLoan, 'guaranteeId' | 'programme' | 'bank' | 'regionCode' | 'industrySection'>[]): Promise<void> {
+export async function countIssued(tx: Sql, t: ClaimHistoryTables, programme: string, bank: string, loans: readonly Pick<RiskLoan, 'guaranteeId' | 'regionCode' | 'industrySection'>[]): Promise<void> {
   if (loans.length === 0) return;
   await tx.query(
-    `with ins as (
-       insert into ${t.guarantees} (guarantee_id, programme, bank, slices)
-       select g, $1, $2, string_to_array(s, E'\\x1e') from unnest(string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f')) as t(g, s)
-       on conflict do nothing returning slices)
+    `with g as (
+       insert into ${t.guarantees} (guarantee_id, programme, bank, region_code, industry_section)
+       select id, $1, $2, r, i from unnest(string_to_array($3, E'\\x1f'), string_to_array($4, E'\\x1f'), string_to_array($5, E'\\x1f')) as t(id, r, i)
+       on conflict do nothing returning programme, bank, region_code, industry_section)
      insert into ${t.tallies} as t (slice, issued)
-     select s, count(*) from ins cross join unnest(ins.slices) as s group by s
+     select s.slice, count(*) from g cross join lateral ${SLICES_OF_G} group by s.slice
      on conflict (slice) do update set issued = t.issued + excluded.issued`,
-    [programme, bank, joined(loans.map((l) => l.guaranteeId)), joined(loans.map((l) => sliceKeys(l).join('\x1e')))],
+    [programme, bank, joined(loans.map((l) => l.guaranteeId)), joined(loans.map((l) => l.regionCode)), joined(loans.map((l) => l.industrySection))],
   );
 }
 
@@ -69,12 +77,12 @@ export async function countIssued(tx: Sql, t: ClaimHistoryTables, programme: str
 export async function countClaims(tx: Sql, t: ClaimHistoryTables, claims: readonly { guaranteeId: string; overdueSince: string }[]): Promise<void> {
   if (claims.length === 0) return;
   await tx.query(
-    `with c as (select g.programme, g.bank, g.slices, x.m
+    `with c as (select g.programme, g.bank, g.region_code, g.industry_section, x.m
                   from unnest(string_to_array($1, E'\\x1f'), string_to_array($2, E'\\x1f')) as x(id, m)
                   join ${t.guarantees} g on g.guarantee_id = x.id),
           tallies as (
             insert into ${t.tallies} as t (slice, claimed)
-            select s, count(*) from c cross join unnest(c.slices) as s group by s
+            select s.slice, count(*) from c as g cross join lateral ${SLICES_OF_G} group by s.slice
             on conflict (slice) do update set claimed = t.claimed + excluded.claimed)
      insert into ${t.overdue} as o (programme, bank, month, claims)
      select programme, bank, m, count(*) from c group by programme, bank, m
@@ -95,15 +103,16 @@ export async function claimHistoryOf(
   loans: readonly Pick<RiskLoan, 'programme' | 'bank' | 'regionCode' | 'industrySection' | 'disbursedOn'>[],
 ): Promise<(loan: RiskLoan) => ClaimHistory> {
   const slices = [...new Set(loans.flatMap((l) => sliceKeys(l)))];
-  const months = [...new Set(loans.flatMap((l) => Object.values(overdueWindows(l.disbursedOn)).flat()))];
+  const months = new Set<string>();
+  for (const w of new Set(loans.map((l) => overdueWindows(l.disbursedOn)))) for (const m of [...w.recent, ...w.earlier]) months.add(m);
   const [tallyRows, overdueRows] = await Promise.all([
     slices.length === 0 ? [] : tx.query<{ slice: string; issued: number; claimed: number }>(`select slice, issued, claimed from ${t.tallies} where slice = any(string_to_array($1, E'\\x1f'))`, [joined(slices)]),
-    months.length === 0 ? [] : tx.query<{ month: string; claims: number }>(`select month, claims from ${t.overdue} where programme = $1 and bank = $2 and month = any($3::text[])`, [programme, bank, months]),
+    months.size === 0 ? [] : tx.query<{ month: string; claims: number }>(`select month, claims from ${t.overdue} where programme = $1 and bank = $2 and month = any($3::text[])`, [programme, bank, [...months]]),
   ]);
   const tallies = new Map(tallyRows.map((r) => [r.slice, { issued: r.issued, claimed: r.claimed }]));
   const overdue = new Map(overdueRows.map((r) => [r.month, r.claims]));
   const tally = (k: string) => tallies.get(k) ?? { issued: 0, claimed: 0 };
-  const count = (ms: string[]) => ms.reduce((s, m) => s + (overdue.get(m) ?? 0), 0);
+  const count = (ms: readonly string[]) => ms.reduce((s, m) => s + (overdue.get(m) ?? 0), 0);
   return (l) => {
     const [p, b, r, i] = sliceKeys(l).map(tally);
     const w = overdueWindows(l.disbursedOn);
