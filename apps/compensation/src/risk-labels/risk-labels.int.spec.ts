@@ -162,7 +162,7 @@ describe.each(databases)('risk labels, on %s', (_name, open) => {
     expect((await rebuildState(t.db, compensationState, 'verify')).identical).toBe(true);
   });
   // last: it writes the tables without an event, which the rebuilds above compare with
-  it('counts a chunk of one guarantee that has no label in its slices', async () => {
+  it('keeps a chunk of one guarantee that has no label, with its region and industry section', async () => {
     const one: RisksLabelledV1 = {
       programme: PROGRAMME.id,
       bank: BANK,

@@ -1,5 +1,5 @@
 import { IssueTermsV2, LoanOutcomesV2, LoansDecidedV2, LoansFiledV2, loanOutcomesV2, loansDecidedV2 } from '@g2g/contracts';
-import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, RISK_MODEL, RiskGate, businessDateProblem, chunkKey, decideChunk, formatRate, industrySection, partiesFor, readProgramme } from '@g2g/domain';
+import { Book, FiledLoan, LoanChunk, LoanChunkDecided, Programme, RISK_MODEL, RiskGate, businessDateProblem, checkRegionCode, chunkKey, decideChunk, formatRate, industrySection, partiesFor, readProgramme } from '@g2g/domain';
 import { LOOKUP, NewEvent, Sql, joined } from '@g2g/event-store';
 import { claimHistoryOf, programmeVersions } from '@g2g/platform';
 import { SCHEMA } from '../publish-reference-data/publish-reference-data';
@@ -106,9 +106,11 @@ async function record(tx: Sql, message: LoansDecidedV2, version: number, unproce
  */
 async function riskGate(tx: Sql, book: Book, chunk: LoanChunk): Promise<RiskGate | undefined> {
   if (!book.versions.some((v) => v.maxRiskScore !== null)) return undefined;
+  // a value no rule can compute with is left out here and answered UNPROCESSABLE by the decision, as for the lists
   const slices = chunk.loans.flatMap((l) => {
     const section = industrySectionOf(l.industryCode);
-    return section && businessDateProblem(l.disbursedOn ?? '') === null ? [{ programme: chunk.programme, bank: chunk.bank, regionCode: String(l.regionCode), industrySection: section, disbursedOn: l.disbursedOn }] : [];
+    const readable = section !== null && typeof l.regionCode === 'string' && checkRegionCode(l.regionCode).ok && businessDateProblem(l.disbursedOn ?? '') === null;
+    return readable ? [{ programme: chunk.programme, bank: chunk.bank, regionCode: l.regionCode, industrySection: section, disbursedOn: l.disbursedOn }] : [];
   });
   return { model: RISK_MODEL, historyOf: await claimHistoryOf(tx, CLAIM_HISTORY, chunk.programme, chunk.bank, slices) };
 }

@@ -85,7 +85,7 @@ describe('a programme that gates on the risk score', () => {
     const expected = expectedAssessments();
     const [high, low] = expected.map((a) => a.score);
     expect(Number(high)).toBeGreaterThan(Number(low)); // the claims in 110105 raise its loans' score
-    // from July, a threshold the 110106 loan reaches and the 110105 loan passes
+    // from July, a threshold at the 110106 loan's score: it passes (inclusive), the 110105 loan is above it
     await t.db.transaction((tx) => publish(tx, doc('2025-06-01', low)));
     const [b] = await t.db.transaction((tx) => decideLoanChunks(tx, [chunk('B1', later, 'later', 'R')], new Date()));
     expect(b.codes).toEqual([['RISK_SCORE'], []]);

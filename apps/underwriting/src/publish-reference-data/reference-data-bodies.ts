@@ -1,5 +1,5 @@
 import { ParticipantKindV1 } from '@g2g/contracts';
-import { BORROWER_TYPES, INDUSTRY_SECTIONS, LIST_ID_PATTERN, MAX_GRACE_DAYS, RISK_SCORE_PATTERN, MAX_TERM_MONTHS, PROVINCE_PREFIXES, businessDateProblem, isValidDate, parseRate, parseSharePct, parseYuan } from '@g2g/domain';
+import { BORROWER_TYPES, INDUSTRY_SECTIONS, LIST_ID_PATTERN, MAX_GRACE_DAYS, RISK_SCORE_PATTERN, RISK_SCORE_PROBLEM, MAX_TERM_MONTHS, PROVINCE_PREFIXES, businessDateProblem, isValidDate, parseRate, parseSharePct, parseYuan } from '@g2g/domain';
 import { Check, Nested, RefusedAs, problem } from '@g2g/platform';
 import { IsOptional } from 'class-validator';
 import { RevocationRequest } from './api-keys';
@@ -153,7 +153,7 @@ export class ProgrammeBody {
 
   /** opt-in: a loan whose risk score at decision is above it is rejected (RISK_SCORE) */
   @IsOptional()
-  @Check((v) => text(v) && RISK_SCORE_PATTERN.test(v), { message: 'max_risk_score must be a decimal from 0 to 1 with at most 4 places, as a string (for example "0.35")' })
+  @Check((v) => text(v) && RISK_SCORE_PATTERN.test(v), { message: RISK_SCORE_PROBLEM })
   max_risk_score?: string;
 }
 

@@ -62,6 +62,13 @@ describe('a programme document', () => {
     expect(JSON.parse(JSON.stringify(passed))).toEqual(demoProgrammeDocument);
   });
 
+  it('may name a max_risk_score, a decimal string from 0 to 1', () => {
+    expect(problems({ max_risk_score: '0.35' })).toBe('passed');
+    const refused = [{ field: 'max_risk_score', message: 'max_risk_score must be a decimal from 0 to 1 with at most 4 places, as a string (for example "0.35")' }];
+    expect(problems({ max_risk_score: 0.35 })).toEqual(refused);
+    expect(problems({ max_risk_score: '1.5' })).toEqual(refused);
+  });
+
   it('may name recommended lists it requires and prefers, by their ids', () => {
     expect(problems({ required_lists: ['BJ-SPEC'], preferred_lists: [] })).toBe('passed');
     expect(problems({ required_lists: 'BJ-SPEC' })).toEqual([{ field: 'required_lists', message: 'required_lists must list recommended list ids (letters, digits, . _ -, at most 64)' }]);

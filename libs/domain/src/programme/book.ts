@@ -2,8 +2,7 @@ import { guaranteeFee, reguaranteeFeePct, termDays } from '../fees';
 import { BorrowerIdType, BorrowerType, industrySection, isInclusive } from '../identifiers';
 import { Fen } from '../money';
 import { Rate, parseRate } from '../rate';
-import { RISK_MODEL } from '../risk/models';
-import { ClaimHistory, RiskLoan, emptyContext, riskLimitsOf } from '../risk/risk-inputs';
+import { ClaimHistory, RiskLoan, riskLimitsOf } from '../risk/risk-inputs';
 import { RiskModel, assessRisk } from '../risk/risk-model';
 import { Programme } from './programme';
 import { ProgrammeBook, RejectionCode, decideLoan, programmeVersionOn } from './underwriting-rules';
@@ -92,14 +91,13 @@ const ON_NO_LIST: ListsOn = () => [];
 /**
  * What the platform knows of a loan's slices' claim history when it is decided (underwriting
  * reads its own for the chunk before deciding): asked only for loans of a programme version that
- * names `max_risk_score`. With none given, no claims are known.
+ * names `max_risk_score`. A gated loan decided without one is a fault (UNPROCESSABLE), never a
+ * score on no history.
  */
 export interface RiskGate {
   historyOf: (loan: RiskLoan) => ClaimHistory;
   model: RiskModel;
 }
-
-const NO_HISTORY: RiskGate = { historyOf: () => emptyContext(), model: RISK_MODEL };
 
 export type LoanCode = RejectionCode | 'UNPROCESSABLE';
 
@@ -156,7 +154,7 @@ function mutable(book: Book): Mutable {
  * the approved ones the terms they were issued under. A chunk already decided decides nothing
  * (null), so that a redelivered chunk changes nothing.
  */
-export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_NO_LIST, risk: RiskGate = NO_HISTORY): LoanChunkDecided | null {
+export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_NO_LIST, risk?: RiskGate): LoanChunkDecided | null {
   if (book.decided.has(chunkKey(chunk))) return null;
   const running = mutable(book);
   const codes: LoanCode[][] = [];
@@ -179,6 +177,7 @@ export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_
       const gated = programmeVersionOn(book.versions, loan.disbursedOn);
       let riskScore: string | undefined;
       if (gated?.maxRiskScore != null) {
+        if (!risk) throw new Error('RISK_SCORE: the programme names max_risk_score and no claim history was given to score on');
         // scored as compensation labels: the loan as filed, its borrower's exposure with it, the history so far
         const r: RiskLoan = {
           guaranteeId: `${chunk.bank}/${loan.loanId}`,

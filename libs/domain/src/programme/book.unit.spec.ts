@@ -218,9 +218,9 @@ describe('deciding a chunk of filed loans against the programme book', () => {
 
     it('comes after NOT_ON_LIST and before QUOTA; a loan it rejects consumes no quota', () => {
       const low = scoreOf('110105');
-      givenRisk(gate)([published({ max_risk_score: low, programme_quota: '100.00' }), { type: 'programme-suspended' }])
+      givenRisk(gate)([published({ max_risk_score: low, programme_quota: '100.00', required_lists: ['WHITE'] }), { type: 'programme-suspended' }])
         .when(chunkOf([loan(200n, { regionCode: '110106' })]))
-        .then(codesAre([['RISK_SCORE', 'QUOTA', 'PROGRAMME_SUSPENDED']]));
+        .then(codesAre([['NOT_ON_LIST', 'RISK_SCORE', 'QUOTA', 'PROGRAMME_SUSPENDED']]));
       givenRisk(gate)([published({ max_risk_score: low, programme_quota: '100.00' })])
         .when(chunkOf([loan(100n, { regionCode: '110106' }), loan(100n, { regionCode: '110105' })]))
         .then(codesAre([['RISK_SCORE'], []]));
@@ -235,6 +235,16 @@ describe('deciding a chunk of filed loans against the programme book', () => {
           const [first, second] = (events[0] as LoanChunkDecided).scored;
           expect(first.labels).not.toContain('EXPOSURE_NEAR_LIMIT');
           expect(second.labels).toContain('EXPOSURE_NEAR_LIMIT');
+        });
+    });
+
+    it('answers a gated loan UNPROCESSABLE when no claim history is given to score it on, never as a score on none', () => {
+      given([published({ max_risk_score: '1' })])
+        .when(chunkOf([loan(100n), loan(100n)]))
+        .then((events) => {
+          const d = events[0] as LoanChunkDecided;
+          expect(d.codes).toEqual([['UNPROCESSABLE'], ['UNPROCESSABLE']]);
+          expect(d.unprocessable[0].error).toContain('no claim history');
         });
     });
 

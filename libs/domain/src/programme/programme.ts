@@ -71,6 +71,7 @@ export const LENDING_BANK = '$bank';
 
 /** A risk score threshold as a programme names it: 0 to 1, at most 4 decimal places (the scores' own). */
 export const RISK_SCORE_PATTERN = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
+export const RISK_SCORE_PROBLEM = 'max_risk_score must be a decimal from 0 to 1 with at most 4 places, as a string (for example "0.35")';
 
 export interface ProgrammeProblem {
   field: string;
@@ -160,7 +161,7 @@ export function readProgramme(doc: unknown): { ok: true; programme: Programme } 
   let maxRiskScore: string | null = null;
   if (d.max_risk_score !== undefined) {
     if (typeof d.max_risk_score === 'string' && RISK_SCORE_PATTERN.test(d.max_risk_score)) maxRiskScore = d.max_risk_score;
-    else problems.push({ field: 'max_risk_score', message: 'max_risk_score must be a decimal from 0 to 1 with at most 4 places, as a string (for example "0.35")' });
+    else problems.push({ field: 'max_risk_score', message: RISK_SCORE_PROBLEM });
   }
 
   const programme: Programme = {

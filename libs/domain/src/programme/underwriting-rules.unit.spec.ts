@@ -64,6 +64,13 @@ describe('underwriting rules of the demo programme', () => {
     expect(rejectionCodes(demo({ preferred_lists: ['WHITE'] }), loan(), empty)).toEqual([]);
   });
 
+  it('RISK_SCORE: only under a version naming max_risk_score; the threshold itself is allowed; no score to compare is a fault', () => {
+    expect(rejectionCodes(demo(), loan({ riskScore: '0.9000' }), empty)).toEqual([]);
+    expect(rejectionCodes(demo({ max_risk_score: '0.35' }), loan({ riskScore: '0.3500' }), empty)).toEqual([]);
+    expect(rejectionCodes(demo({ max_risk_score: '0.35' }), loan({ riskScore: '0.3501' }), empty)).toEqual(['RISK_SCORE']);
+    expect(() => rejectionCodes(demo({ max_risk_score: '0.35' }), loan(), empty)).toThrow('RISK_SCORE');
+  });
+
   it('a programme naming a list id that is no id is refused', () => {
     const read = readProgramme({ ...demoProgrammeDocument, required_lists: ['ok', ' bad'] });
     expect(read.ok).toBe(false);
