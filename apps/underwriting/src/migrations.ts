@@ -81,7 +81,7 @@ export const underwritingMigrations: readonly Migration[] = [
   },
   {
     version: 104,
-    // a platform upgraded with guarantees already decided fills them from the log: g2g rebuild underwriting
+    // a platform upgraded with guarantees already decided fills them from the log: g2g rebuild --service underwriting
     name: 'the claim history by programme, bank, region and industry, for programmes that gate on the risk score',
     sql: claimHistorySql(''),
   },
