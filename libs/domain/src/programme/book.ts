@@ -162,6 +162,8 @@ export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_
   const approved: { borrowerId: string; principal: Fen }[] = [];
   const unprocessable: { index: number; error: string }[] = [];
   const scored: LoanChunkDecided['scored'] = [];
+  // a programme none of whose versions gates on the score looks up no version for it, loan by loan
+  const mayGate = book.versions.some((v) => v.maxRiskScore !== null);
   chunk.loans.forEach((loan, index) => {
     try {
       const view: ProgrammeBook = {
@@ -174,7 +176,7 @@ export function decideChunk(book: Book, chunk: LoanChunk, listsOn: ListsOn = ON_
       const interestRate = exactRate(loan.interestRatePct);
       const guaranteeFeeRate = exactRate(loan.guaranteeFeeRatePct);
       const lists = listsOn(loan.borrowerId, loan.disbursedOn);
-      const gated = programmeVersionOn(book.versions, loan.disbursedOn);
+      const gated = mayGate ? programmeVersionOn(book.versions, loan.disbursedOn) : undefined;
       let riskScore: string | undefined;
       if (gated?.maxRiskScore != null) {
         if (!risk) throw new Error('RISK_SCORE: the programme names max_risk_score and no claim history was given to score on');

@@ -8,7 +8,7 @@ import { Sql, joined } from '@g2g/event-store';
  * (`c_` tables, ADR 0020), underwriting to gate the programmes that name `max_risk_score`.
  */
 export interface ClaimHistoryTables {
-  /** each guarantee counted as issued, with the slices a claim on it counts in */
+  /** each guarantee counted as issued, with its region and industry section (the slices a claim on it counts in) */
   guarantees: string;
   tallies: string;
   overdue: string;
