@@ -37,5 +37,6 @@ export const cessionService: ServiceDefinition = {
   schema: 'cession',
   defaultPort: 8083,
   migrations: cessionMigrations,
+  state: cessionState,
   module: (platform) => CessionModule.register(platform),
 };

@@ -1,6 +1,7 @@
 import { Options, UsageError, parseArgs } from './args';
 import { auditCommand } from './audit/audit';
 import { auditTrailCommand } from './audit/audit-trail';
+import { backupCommand, restoreCommand } from './backup/backup';
 import { rebuildCommand } from './audit/rebuild';
 import { batchResults } from './batch/results';
 import { batchSubmit } from './batch/submit';
@@ -41,6 +42,8 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   auditTrailCommand,
   rebuildCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 const GLOBAL_HELP = `Global options:

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
 /**
  * The HTTP client: JSON in and out, `Authorization: Bearer <key>`, and the server's `{code, message}`
  * turned into an ApiError. `fetch` is injectable so that the pure parts can be tested without a server.
@@ -80,6 +84,16 @@ export class ApiClient {
     }
     rest += decoder.decode();
     if (rest.trim() !== '') yield JSON.parse(rest) as T;
+  }
+
+  /** A request whose answer is bytes of any length (a backup), written to `to` as they arrive. An error status is an ApiError. */
+  async download(path: string, to: NodeJS.WritableStream): Promise<void> {
+    const response = await this.send('GET', path, {}, '*/*');
+    if (!response.ok || !response.body) {
+      await this.answer(response);
+      return;
+    }
+    await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), to);
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {

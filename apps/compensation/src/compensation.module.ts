@@ -43,5 +43,6 @@ export const compensationService: ServiceDefinition = {
   schema: 'compensation',
   defaultPort: 8084,
   migrations: compensationMigrations,
+  state: compensationState,
   module: (platform) => CompensationModule.register(platform),
 };

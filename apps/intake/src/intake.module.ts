@@ -46,6 +46,7 @@ export const intakeService: ServiceDefinition = {
   schema: 'intake',
   defaultPort: 8081,
   migrations: intakeMigrations,
+  state: intakeState,
   module: (platform) => IntakeModule.register(platform),
   watch: watchIntake,
 };

@@ -12,7 +12,7 @@ import { RollForwardController } from './roll-forward/roll-forward.controller';
 import { WhoAmIController } from './who-am-i/who-am-i.controller';
 import { LoanHistoryController } from './loan-history/loan-history.controller';
 import { reportingMigrations } from './migrations';
-import { ProjectionRunner } from './projections/projection.runner';
+import { ProjectionRunner, reportingState } from './projections/projection.runner';
 import { RebuildController } from './rebuild/rebuild.controller';
 import { RecordChunksConsumer, RecordLogConsumer } from './record-log/record-log.consumer';
 
@@ -39,5 +39,6 @@ export const reportingService: ServiceDefinition = {
   schema: 'reporting',
   defaultPort: 8085,
   migrations: reportingMigrations,
+  state: reportingState,
   module: (platform) => ReportingModule.register(platform),
 };

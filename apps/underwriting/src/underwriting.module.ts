@@ -43,5 +43,6 @@ export const underwritingService: ServiceDefinition = {
   schema: 'underwriting',
   defaultPort: 8082,
   migrations: underwritingMigrations,
+  state: underwritingState,
   module: (platform) => UnderwritingModule.register(platform),
 };

@@ -20,3 +20,7 @@ export * from './metrics/metrics.controller';
 export * from './tracing/tracing';
 export * from './logging/logger';
 export * from './risk-history/claim-history';
+export * from './backup/backup-file';
+export * from './backup/backup';
+export * from './backup/restore';
+export * from './backup/backup.controller';

@@ -13,9 +13,12 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PlatformMetrics } from './metrics/platform-metrics';
 import { correlateRequests, platformLogger } from './logging/logger';
 import { startTracing, traceHttp } from './tracing/tracing';
+import { Authenticator, operatorKey } from './auth/auth';
+import { BackupController, BackupSettings } from './backup/backup.controller';
+import { StateProjection } from './state/state-projection';
 
-/** The routes every process serves beside its services' own: health, the API document, metrics. */
-export const PLATFORM_CONTROLLERS = [HealthController, ApiDocsController, MetricsController];
+/** The routes every process serves beside its services' own: health, the API document, metrics, backup. */
+export const PLATFORM_CONTROLLERS = [HealthController, ApiDocsController, MetricsController, BackupController];
 
 /** What a service module is given: the database, the message transport and the settings. */
 export interface Platform {
@@ -33,6 +36,8 @@ export interface ServiceDefinition {
   /** its own tables; versions above 100 (the store's tables come first) */
   migrations: readonly Migration[];
   module(platform: Platform): DynamicModule;
+  /** its state, a projection of its own log: what a rebuild and a restore replay */
+  state: StateProjection;
   /** the gauges of its own state (read when /metrics is scraped), beside the platform's */
   watch?(platform: Platform, metrics: PlatformMetrics): void;
 }
@@ -93,7 +98,10 @@ export async function runServices(services: readonly ServiceDefinition[], config
     imports: [...services.map((s) => s.module(platform)), ...(options.modules ?? [])],
     controllers: [...PLATFORM_CONTROLLERS],
     providers: [
+      // the operator's routes of the platform itself (backup, restore) check keys against the first service's copy
+      { provide: Authenticator, useValue: new Authenticator(db, services[0].schema, operatorKey(process.env, config.operatorKeyFile)) },
       { provide: PlatformState, useValue: state },
+      { provide: BackupSettings, useValue: new BackupSettings(db, config.mode, services.map((s) => ({ name: s.name, schema: s.schema, state: s.state }))) },
       { provide: PlatformMetrics, useValue: metrics },
     ],
   })

@@ -58,7 +58,6 @@ export async function rebuildState(
 ): Promise<RebuildReport> {
   const started = Date.now();
   const s = ident(p.schema);
-  const store = new EventStore(p.schema);
   const tables = Object.keys(p.tables).map((t) => `${s}.${ident(t)}`);
   try {
     return await db.transaction(async (tx) => {
@@ -68,25 +67,8 @@ export async function rebuildState(
       await tx.query(`lock table ${tables.join(', ')} in exclusive mode`);
       for (const [table, columns] of Object.entries(p.tables)) {
         await tx.query(`create temp table g2g_before_${ident(table)} on commit drop as select ${columns.join(', ')} from ${s}.${ident(table)}`);
-        await tx.query(`delete from ${s}.${ident(table)}`);
       }
-      let events = 0;
-      let after = { transactionId: '0', position: 0n };
-      for (;;) {
-        // every committed event (the fence of readers is not needed: writers of the state wait for this transaction)
-        const rows = await tx.query<EventRow>(
-          `select ${EVENT_COLUMNS} from ${s}.events
-            where (transaction_id, global_position) > ($1::xid8, $2::bigint)
-              ${bound ? 'and (transaction_id, global_position) <= ($4::xid8, $5::bigint)' : ''}
-            order by transaction_id, global_position limit $3`,
-          [after.transactionId, after.position.toString(), 200, ...(bound ? [bound.transactionId, bound.position.toString()] : [])],
-        );
-        if (rows.length === 0) break;
-        await p.apply(tx, rows.map((r) => store.toStored(r)));
-        events += rows.length;
-        const last = rows[rows.length - 1];
-        after = { transactionId: last.transaction_id, position: BigInt(last.global_position) };
-      }
+      const events = await replayState(tx, p, bound);
       const differences: TableDifference[] = [];
       let rowsNow = 0;
       for (const [table, columns] of Object.entries(p.tables)) {
@@ -118,5 +100,32 @@ export async function rebuildState(
   } catch (error) {
     if (error instanceof RolledBack) return error.report;
     throw error;
+  }
+}
+
+/**
+ * Empties the state tables and applies every event of the service's log to them, in log order, up
+ * to `bound` (all of it when null); returns how many events it applied. The caller holds the tables.
+ */
+export async function replayState(tx: Sql, p: StateProjection, bound: Checkpoint | null): Promise<number> {
+  const s = ident(p.schema);
+  const store = new EventStore(p.schema);
+  for (const table of Object.keys(p.tables)) await tx.query(`delete from ${s}.${ident(table)}`);
+  let events = 0;
+  let after = { transactionId: '0', position: 0n };
+  for (;;) {
+    // every committed event (the fence of readers is not needed: writers of the state wait for this transaction)
+    const rows = await tx.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ${s}.events
+        where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          ${bound ? 'and (transaction_id, global_position) <= ($4::xid8, $5::bigint)' : ''}
+        order by transaction_id, global_position limit $3`,
+      [after.transactionId, after.position.toString(), 200, ...(bound ? [bound.transactionId, bound.position.toString()] : [])],
+    );
+    if (rows.length === 0) return events;
+    await p.apply(tx, rows.map((r) => store.toStored(r)));
+    events += rows.length;
+    const last = rows[rows.length - 1];
+    after = { transactionId: last.transaction_id, position: BigInt(last.global_position) };
   }
 }
