@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { writeBatchFile } from '../../apps/cli/src/generate/generate-batch';
 import { KafkaCeiling, PostgresCeiling, kafkaCeiling, postgresCeiling } from './ceilings';
 import { runEmbedded } from './embedded-run';
+import { BackupRestoreFigures, backupAndRestore } from './backup-restore';
 import { PhysicalCeiling, physicalCeiling, physicalCeilingReport } from './physical-ceiling';
 import { PlatformResult, TimeoutError, runPlatform } from './platform-run';
 import { statusKb } from './proc';
@@ -22,10 +23,10 @@ import { packageVersion } from './tool-kit';
  * until every projection has caught up, next to what the same broker and database do raw. See
  * docs/performance.md.
  *
- *   npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--logs DIR] [--keep-database]
+ *   npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--no-backup] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--logs DIR] [--keep-database]
  */
 
-const USAGE = `usage: npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--logs DIR] [--keep-database]
+const USAGE = `usage: npm run bench -- [--embedded | --instances N [--compare-instances]] [--rows N] [--json] [--json-out FILE] [--seed S] [--timeout SECONDS] [--no-ceilings] [--physical-ceiling] [--no-feed-walk] [--no-backup] [--activity] [--idle SECONDS] [--cpu-prof DIR] [--logs DIR] [--keep-database]
   --embedded        the embedded platform instead: one process (node dist/apps/embedded/src/main.js, as npm start)
                     with its embedded PostgreSQL, a fresh data folder and a port of its own; no Kafka, no ceilings
   --instances N     distributed with N processes of every service (same consumer groups, each its own port;
@@ -41,6 +42,7 @@ const USAGE = `usage: npm run bench -- [--embedded | --instances N [--compare-in
   --no-ceilings     skip the raw Kafka and PostgreSQL measurements
   --physical-ceiling also measure the physical ceiling with Kafka's own tools and COPY (as npm run bench:ceiling)
   --no-feed-walk    skip reading BJ-REG's whole feed over HTTP after the run (verification, not timed)
+  --no-backup       skip backing up the run's database and restoring it into a fresh one (distributed; timed apart)
   --activity        sample pg_stat_activity every 100 ms: where each service's database time goes
   --idle SECONDS    measure the platform at rest for this long before the upload (default 5; 0: not)
   --cpu-prof DIR    write a V8 CPU profile of each service process to DIR (summarise: node dist/scripts/bench/profile-summary.js DIR)
@@ -64,10 +66,11 @@ interface Args {
   embedded: boolean;
   instances: number;
   compareInstances: boolean;
+  backup: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, physicalCeiling: false, feedWalk: true, keepDatabase: false, cpuProfDir: null, logsDir: null, jsonOut: null, activity: false, idleSeconds: 5, embedded: false, instances: 0, compareInstances: false };
+  const args: Args = { rows: 100_000, json: false, seed: 7, timeoutSeconds: 0, ceilings: true, physicalCeiling: false, feedWalk: true, keepDatabase: false, cpuProfDir: null, logsDir: null, jsonOut: null, activity: false, idleSeconds: 5, embedded: false, instances: 0, compareInstances: false, backup: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -89,6 +92,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-ceilings') args.ceilings = false;
     else if (a === '--physical-ceiling') args.physicalCeiling = true;
     else if (a === '--no-feed-walk') args.feedWalk = false;
+    else if (a === '--no-backup') args.backup = false;
     else if (a === '--keep-database') args.keepDatabase = true;
     else if (a === '--activity') args.activity = true;
     else if (a === '--idle') args.idleSeconds = Number(value());
@@ -133,6 +137,8 @@ export interface BenchSummary {
   baseline?: PlatformResult | null;
   comparison?: Comparison;
   ceilings: { kafka: KafkaCeiling | null; postgres: PostgresCeiling | null; physical?: PhysicalCeiling | null };
+  /** the run's database backed up and restored into a fresh one (distributed; not with --no-backup) */
+  backup?: BackupRestoreFigures;
   ratios: { kafkaTogether: number | null; kafkaProduce: number | null; postgres: number | null };
   /** when the platform part failed: the milestones it reached, and when the pipeline went quiet */
   failedRun?: { milestones: { name: string; seconds: number }[]; quietSeconds: number | null; deadLetters: number };
@@ -350,6 +356,10 @@ async function main(): Promise<void> {
         };
       }
     }
+    // 8. backup and restore of the run's database (distributed only)
+    if (args.backup && !interrupted && main.databaseUrl && main.result) {
+      summary.backup = await backupAndRestore({ databaseUrl: main.databaseUrl, serverUrl, stamp, log });
+    }
     if (args.physicalCeiling && !interrupted && main.databaseUrl && main.namespace) {
       summary.ceilings.physical = await physicalCeiling({ rows: args.rows, brokers, databaseUrl: main.databaseUrl, namespace: main.namespace, root, copy: 'both', log });
     }
@@ -362,6 +372,7 @@ async function main(): Promise<void> {
   }
   if (interrupted) return;
   if (summary.comparison && !summary.comparison.same) process.exitCode = 1;
+  if (summary.backup && !summary.backup.sameEvents) process.exitCode = 1;
   if (args.jsonOut) writeFileSync(args.jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {

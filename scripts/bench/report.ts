@@ -41,6 +41,12 @@ export function humanReport(s: BenchSummary): string {
     }
   }
   out.push(ceilingReport(s));
+  if (s.backup) {
+    const b = s.backup;
+    out.push('');
+    out.push(`backup of the run's database: ${n0(b.rows)} rows (logs, outboxes, inboxes, checkpoints), ${n1(b.bytes / 1e6)} MB gzip, in ${n1(b.backupSeconds)} s = ${n0(s.rows / b.backupSeconds)} loans/s`);
+    out.push(`restore into a fresh database, every state replayed: ${n1(b.restoreSeconds)} s = ${n0(s.rows / b.restoreSeconds)} loans/s; events ${b.sameEvents ? 'the same' : 'DIFFERENT  <-- MISMATCH'} as backed up`);
+  }
   if (s.comparison) {
     out.push('');
     out.push(`one process per service against ${s.instances}: ${s.comparison.same ? 'THE SAME' : 'DIFFERENT  <-- MISMATCH'}`);
