@@ -1,0 +1,3 @@
+export * from './canonical';
+export * from './certificate';
+export * from './signing';
