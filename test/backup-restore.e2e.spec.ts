@@ -2,7 +2,8 @@ import { usccCheckCharacter } from '@g2g/domain';
 import { SERVICES, ServiceProcess, eventually, parsePrometheusText, samplesOf, startServiceProcess } from '@g2g/testing';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -116,6 +117,10 @@ describe('backup and restore, from the distributed mode into the embedded one an
     const restore = await g2g(['restore', 'first.jsonl.gz'], onEmbedded);
     expect({ code: restore.code, stderr: restore.stderr }).toEqual({ code: 0, stderr: '' });
     expect(restore.stdout).toMatch(/^restored the backup of the distributed platform as of \S+: [\d,]+ rows in/);
+    // a backup never replaces a file; a file altered by one byte is refused before anything else
+    expect(await g2g(['backup', 'first.jsonl.gz'], { G2G_URL: original.url('reporting'), G2G_API_KEY: original.operatorKey })).toMatchObject({ code: 2, stderr: expect.stringContaining('first.jsonl.gz exists already') });
+    writeFileSync(join(dir, 'altered.jsonl.gz'), gzipSync(gunzipSync(readFileSync(join(dir, 'first.jsonl.gz'))).toString('utf8').replace('借款企业2', '借款企业3')));
+    expect(await g2g(['restore', 'altered.jsonl.gz'], onEmbedded)).toMatchObject({ code: 1, stderr: expect.stringMatching(/BAD_BACKUP: section \w+\.events: .* a different hash: the file was altered/) });
     const again = await g2g(['restore', 'first.jsonl.gz'], onEmbedded);
     expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining('RESTORE_REFUSED: intake has events or messages already') });
 

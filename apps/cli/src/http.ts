@@ -1,6 +1,7 @@
+import { IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 /**
  * The HTTP client: JSON in and out, `Authorization: Bearer <key>`, and the server's `{code, message}`
@@ -86,14 +87,32 @@ export class ApiClient {
     if (rest.trim() !== '') yield JSON.parse(rest) as T;
   }
 
-  /** A request whose answer is bytes of any length (a backup), written to `to` as they arrive. An error status is an ApiError. */
-  async download(path: string, to: NodeJS.WritableStream): Promise<void> {
-    const response = await this.send('GET', path, {}, '*/*');
-    if (!response.ok || !response.body) {
-      await this.answer(response);
-      return;
+  /**
+   * A request that may take as long as it takes (a backup written as it is read, a restore that
+   * answers when it has replayed every state): without fetch's five-minute waits for the answer's
+   * head and between its bytes. The body is streamed from `upload`; a 2xx answer's bytes go to
+   * `to`, or are parsed as JSON; an error status is an ApiError, as request's.
+   */
+  async longRequest<T>(method: 'GET' | 'POST', path: string, options: { upload?: { body: Readable; contentType: string }; to?: NodeJS.WritableStream } = {}): Promise<T | undefined> {
+    const url = new URL(buildUrl(this.baseUrl, path));
+    const headers: Record<string, string> = { accept: options.to ? '*/*' : 'application/json' };
+    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    if (options.upload) headers['content-type'] = options.upload.contentType;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers, timeout: 0 }, resolve);
+      request.once('error', (error: NodeJS.ErrnoException) => reject(new ConnectionError(`cannot reach ${this.baseUrl} (${error.code ?? error.message}); is the platform running? (npm start)`)));
+      if (options.upload) pipeline(options.upload.body, request).catch((error) => request.destroy(error));
+      else request.end();
+    });
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300 && options.to) {
+      await pipeline(response, options.to);
+      return undefined;
     }
-    await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), to);
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return (await this.answer<T>(new Response(text.length > 0 ? text : null, { status, statusText: response.statusMessage }))).body;
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {

@@ -1,6 +1,6 @@
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { UsageError } from '../args';
 import { Command, Context } from '../context';
 import { formatCount, plural, table } from '../format';
 
@@ -53,7 +53,8 @@ Asks the platform for a backup (GET /backup) and writes it to FILE: every servic
 outbox, inbox and checkpoints as of one instant, gzip-compressed JSON Lines, streamed, with a
 manifest of counts and SHA-256 hashes at its end. The platform goes on working meanwhile (the
 embedded one waits for the backup: its database is one session). The file is read back and
-checked against its manifest before it takes its name; a backup cut short is removed. Everything
+checked against its manifest before it takes its name (readable by its owner only: it holds
+borrowers' identifiers and names); a backup cut short is removed, and FILE must not exist yet. Everything
 else a service keeps is a projection of its log: g2g restore rebuilds it. Uses the operator key.
 
   --json   {file, bytes, seconds, takenAt, mode, manifest}`,
@@ -61,9 +62,12 @@ else a service keeps is a projection of its log: g2g restore rebuilds it. Uses t
     const [file] = ctx.opts.positionals(1, 'FILE');
     const path = resolve(ctx.io.cwd, file);
     const partial = `${path}.part`;
+    // a backup is not replaced by another: it may be the one that is needed
+    if (existsSync(path)) throw new UsageError(`${file} exists already: name a new file`);
     const started = Date.now();
     try {
-      await ctx.client('reporting', { kind: 'operator' }).download('/backup', createWriteStream(partial));
+      // it holds borrowers' identifiers and names: readable by its owner only
+      await ctx.client('reporting', { kind: 'operator' }).longRequest('GET', '/backup', { to: createWriteStream(partial, { mode: 0o600 }) });
       const { manifest, takenAt, mode } = await checkBackup(partial);
       renameSync(partial, path);
       const bytes = statSync(path).size;
@@ -96,7 +100,8 @@ restores into either.
                     process that runs all five services. Uses the operator key.
   --database URL    straight into the PostgreSQL database of a distributed platform (its
                     services may be stopped or running; their logs must be empty). The schemas
-                    are made first if the services have not run yet.
+                    are made first if the services have not run yet. Its Kafka topics must be
+                    its own (a new KAFKA_NAMESPACE or broker), never the original platform's.
   --json            {takenAt, from, schemas: [{schema, events, outbox, inbox, checkpoints,
                     stateRows}], rows, seconds, rowsPerSecond}
 
@@ -104,14 +109,13 @@ Afterwards: g2g audit (the invariants and figures), g2g rebuild --verify --servi
   async run(ctx: Context) {
     const [file] = ctx.opts.positionals(1, 'FILE');
     const path = resolve(ctx.io.cwd, file);
-    statSync(path);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`${file}: no such file`);
     const database = ctx.opts.string('database');
     let report: RestoreReport;
     if (database) {
       report = await restoreIntoDatabase(database, path);
     } else {
-      const body = Readable.toWeb(createReadStream(path)) as unknown as NonNullable<RequestInit['body']>;
-      report = (await ctx.client('reporting', { kind: 'operator' }).request<RestoreReport>('POST', '/restore', { raw: { body, contentType: 'application/gzip' } })).body;
+      report = (await ctx.client('reporting', { kind: 'operator' }).longRequest<RestoreReport>('POST', '/restore', { upload: { body: createReadStream(path), contentType: 'application/gzip' } }))!;
     }
     if (ctx.json) return void (await ctx.printJson(report));
     const rows = report.schemas.map((s) => [s.schema, formatCount(s.events), formatCount(s.outbox), formatCount(s.inbox), formatCount(s.checkpoints), formatCount(s.stateRows)]);

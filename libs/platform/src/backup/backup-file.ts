@@ -2,6 +2,7 @@ import { createHash, Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 
 /**
@@ -55,15 +56,19 @@ export class BackupWriter {
   private readonly sections: SectionSummary[] = [];
   private rows = 0;
   private readonly done: Promise<void>;
+  /** rejects when the destination fails or goes away before the file is complete: every wait ends then */
+  private readonly failed: Promise<never>;
 
   constructor(out: Writable) {
-    this.gzip.pipe(out);
-    this.done = new Promise((resolve, reject) => {
-      out.once('finish', resolve);
-      out.once('close', resolve);
-      out.once('error', reject);
-      this.gzip.once('error', reject);
+    let fail!: (error: Error) => void;
+    this.failed = new Promise<never>((_, reject) => (fail = reject));
+    this.failed.catch(() => undefined);
+    this.done = pipeline(this.gzip, out).catch((error: Error) => {
+      fail(error);
+      throw error;
     });
+    // a client that hangs up mid-way ends the pipeline too (premature close), and with it every wait
+    this.done.catch(() => undefined);
   }
 
   async header(h: Omit<BackupHeader, 'format' | 'version'>): Promise<void> {
@@ -92,7 +97,7 @@ export class BackupWriter {
     const manifest: BackupManifest = { sections: this.sections, rows: this.rows, sha256: this.all.digest('hex') };
     await this.write(`${JSON.stringify({ manifest })}\n`, false);
     this.gzip.end();
-    await this.done;
+    await Promise.race([this.done, this.failed]);
     return manifest;
   }
 
@@ -112,7 +117,7 @@ export class BackupWriter {
   private write(text: string, hashed = true): Promise<void> {
     if (hashed) this.all.update(text);
     if (this.gzip.write(text)) return Promise.resolve();
-    return new Promise((resolve) => this.gzip.once('drain', resolve));
+    return Promise.race([new Promise<void>((resolve) => this.gzip.once('drain', resolve)), this.failed]);
   }
 }
 
@@ -130,79 +135,94 @@ export type BackupPiece =
 export async function* readBackup(path: string, options: { pieceRows?: number; pieceBytes?: number } = {}): AsyncGenerator<BackupPiece> {
   const pieceRows = options.pieceRows ?? 1_000;
   const pieceBytes = options.pieceBytes ?? 8 * 1024 * 1024;
+  const file = createReadStream(path);
   const gunzip = createGunzip();
-  const lines = createInterface({ input: createReadStream(path).pipe(gunzip), crlfDelay: Infinity });
-  const failed = new Promise<never>((_, reject) => gunzip.once('error', (e) => reject(new BackupFileError(`not a readable backup (gzip): ${e.message}`))));
+  const lines = createInterface({ input: file.pipe(gunzip), crlfDelay: Infinity });
+  const failed = new Promise<never>((_, reject) => {
+    file.once('error', (e) => reject(new BackupFileError(`cannot read the file: ${e.message}`)));
+    gunzip.once('error', (e) => reject(new BackupFileError(`not a readable backup (gzip): ${e.message}`)));
+  });
   failed.catch(() => undefined);
-  const all = createHash('sha256');
-  const sections: SectionSummary[] = [];
-  let header: BackupHeader | undefined;
-  let open: { schema: string; table: string; columns: string[]; rows: number; hash: Hash } | undefined;
-  let piece: unknown[][] = [];
-  let bytes = 0;
-  let n = 0;
-  let manifest: BackupManifest | undefined;
-  const flush = (): BackupPiece => {
-    const out: BackupPiece = { kind: 'rows', schema: open!.schema, table: open!.table, columns: open!.columns, rows: piece };
-    piece = [];
-    bytes = 0;
-    return out;
-  };
-  const iterator = lines[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await Promise.race([iterator.next(), failed]);
-    if (next.done) break;
-    const line = next.value;
-    n++;
-    if (manifest) throw new BackupFileError(`line ${n}: more after the manifest`);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new BackupFileError(`line ${n}: not JSON`);
-    }
-    const text = `${line}\n`;
-    if (n === 1) {
-      header = headerOf(value);
-      all.update(text);
-      yield { kind: 'header', header };
-      continue;
-    }
-    if (Array.isArray(value)) {
-      if (!open) throw new BackupFileError(`line ${n}: a row outside a section`);
-      all.update(text);
-      open.hash.update(text);
-      open.rows++;
-      piece.push(value);
-      bytes += text.length;
-      if (piece.length >= pieceRows || bytes >= pieceBytes) yield flush();
-      continue;
-    }
-    const v = value as { section?: { schema: string; table: string; columns: string[] }; end?: SectionSummary; manifest?: BackupManifest };
-    if (v.section) {
-      if (open) throw new BackupFileError(`line ${n}: section ${v.section.schema}.${v.section.table} begins before ${open.schema}.${open.table} ends`);
-      all.update(text);
-      open = { ...v.section, rows: 0, hash: createHash('sha256') };
-    } else if (v.end) {
-      if (!open || open.schema !== v.end.schema || open.table !== v.end.table) throw new BackupFileError(`line ${n}: the end of a section that did not begin`);
-      all.update(text);
-      const sha256 = open.hash.digest('hex');
-      if (open.rows !== v.end.rows || sha256 !== v.end.sha256) throw new BackupFileError(`section ${open.schema}.${open.table}: ${open.rows} rows read, ${v.end.rows} written, ${sha256 === v.end.sha256 ? 'the same' : 'a different'} hash: the file was altered`);
-      if (piece.length > 0) yield flush();
-      sections.push(v.end);
-      open = undefined;
-    } else if (v.manifest) {
-      manifest = v.manifest;
-      const sha256 = all.digest('hex');
-      if (open) throw new BackupFileError(`the manifest comes before section ${open.schema}.${open.table} ends`);
-      if (sha256 !== manifest.sha256 || JSON.stringify(sections) !== JSON.stringify(manifest.sections)) throw new BackupFileError('the manifest does not match the sections before it: the file was altered');
-      yield { kind: 'manifest', manifest };
-    } else {
-      throw new BackupFileError(`line ${n}: neither a row, a section, nor the manifest`);
-    }
+  try {
+    yield* pieces();
+  } finally {
+    // a reader that stops early (a restore that failed) leaves no file open
+    lines.close();
+    file.destroy();
+    gunzip.destroy();
   }
-  if (!header) throw new BackupFileError('an empty file: not a backup');
-  if (!manifest) throw new BackupFileError(`no manifest after line ${n}: the file is cut short`);
+
+  async function* pieces(): AsyncGenerator<BackupPiece> {
+    const all = createHash('sha256');
+    const sections: SectionSummary[] = [];
+    let header: BackupHeader | undefined;
+    let open: { schema: string; table: string; columns: string[]; rows: number; hash: Hash } | undefined;
+    let piece: unknown[][] = [];
+    let bytes = 0;
+    let n = 0;
+    let manifest: BackupManifest | undefined;
+    const flush = (): BackupPiece => {
+      const out: BackupPiece = { kind: 'rows', schema: open!.schema, table: open!.table, columns: open!.columns, rows: piece };
+      piece = [];
+      bytes = 0;
+      return out;
+    };
+    const iterator = lines[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await Promise.race([iterator.next(), failed]);
+      if (next.done) break;
+      const line = next.value;
+      n++;
+      if (manifest) throw new BackupFileError(`line ${n}: more after the manifest`);
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new BackupFileError(`line ${n}: not JSON`);
+      }
+      const text = `${line}\n`;
+      if (n === 1) {
+        header = headerOf(value);
+        all.update(text);
+        yield { kind: 'header', header };
+        continue;
+      }
+      if (Array.isArray(value)) {
+        if (!open) throw new BackupFileError(`line ${n}: a row outside a section`);
+        all.update(text);
+        open.hash.update(text);
+        open.rows++;
+        piece.push(value);
+        bytes += text.length;
+        if (piece.length >= pieceRows || bytes >= pieceBytes) yield flush();
+        continue;
+      }
+      const v = value as { section?: { schema: string; table: string; columns: string[] }; end?: SectionSummary; manifest?: BackupManifest };
+      if (v.section) {
+        if (open) throw new BackupFileError(`line ${n}: section ${v.section.schema}.${v.section.table} begins before ${open.schema}.${open.table} ends`);
+        all.update(text);
+        open = { ...v.section, rows: 0, hash: createHash('sha256') };
+      } else if (v.end) {
+        if (!open || open.schema !== v.end.schema || open.table !== v.end.table) throw new BackupFileError(`line ${n}: the end of a section that did not begin`);
+        all.update(text);
+        const sha256 = open.hash.digest('hex');
+        if (open.rows !== v.end.rows || sha256 !== v.end.sha256) throw new BackupFileError(`section ${open.schema}.${open.table}: ${open.rows} rows read, ${v.end.rows} written, ${sha256 === v.end.sha256 ? 'the same' : 'a different'} hash: the file was altered`);
+        if (piece.length > 0) yield flush();
+        sections.push(v.end);
+        open = undefined;
+      } else if (v.manifest) {
+        manifest = v.manifest;
+        const sha256 = all.digest('hex');
+        if (open) throw new BackupFileError(`the manifest comes before section ${open.schema}.${open.table} ends`);
+        if (sha256 !== manifest.sha256 || JSON.stringify(sections) !== JSON.stringify(manifest.sections)) throw new BackupFileError('the manifest does not match the sections before it: the file was altered');
+        yield { kind: 'manifest', manifest };
+      } else {
+        throw new BackupFileError(`line ${n}: neither a row, a section, nor the manifest`);
+      }
+    }
+    if (!header) throw new BackupFileError('an empty file: not a backup');
+    if (!manifest) throw new BackupFileError(`no manifest after line ${n}: the file is cut short`);
+  }
 }
 
 function headerOf(value: unknown): BackupHeader {

@@ -1,5 +1,5 @@
-import { Database } from '@g2g/event-store';
-import { BadRequestException, ConflictException, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Database, describeError } from '@g2g/event-store';
+import { BadRequestException, ConflictException, Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,7 +49,13 @@ export class BackupController {
         res.end(JSON.stringify({ code: 'BACKUP_REFUSED', message: error.message }));
         return;
       }
-      // cut short: the file then has no manifest, and the client says it failed
+      // before the first byte, the platform's error answer (500, logged); after it, cut short: the
+      // file then has no manifest, and the client says it failed
+      if (!res.headersSent) {
+        res.removeHeader('content-disposition');
+        throw error;
+      }
+      new Logger('backup').error(`backup cut short: ${describeError(error)}`);
       res.destroy(error as Error);
     }
   }

@@ -14,14 +14,14 @@ export const PLATFORM_SCHEMAS: readonly string[] = CONSUMING_SCHEMAS;
 export const BACKED_UP: Readonly<Record<'events' | 'outbox' | 'inbox' | 'checkpoints', { columns: readonly string[]; read: readonly string[]; order: string; page: number }>> = {
   events: {
     columns: ['transaction_id', 'global_position', 'stream_id', 'stream_position', 'type', 'data', 'metadata', 'business_date', 'recorded_at', 'topic', 'key'],
-    read: ['transaction_id::text', 'global_position::text', 'stream_id', 'stream_position', 'type', 'data::text', 'metadata', 'business_date::text', 'recorded_at::text', 'topic', 'key'],
+    read: ['transaction_id::text', 'global_position::text', 'stream_id', 'stream_position', 'type', 'data::text', 'metadata::text', 'business_date::text', 'recorded_at::text', 'topic', 'key'],
     order: 'transaction_id, global_position',
     // a chunk event is a few hundred kB: a page holds tens of MB at most
     page: 100,
   },
   outbox: {
     columns: ['transaction_id', 'position', 'topic', 'key', 'value', 'headers', 'recorded_at'],
-    read: ['transaction_id::text', 'position::text', 'topic', 'key', 'value', 'headers', 'recorded_at::text'],
+    read: ['transaction_id::text', 'position::text', 'topic', 'key', 'value::text', 'headers::text', 'recorded_at::text'],
     order: 'transaction_id, position',
     page: 1_000,
   },
@@ -50,7 +50,7 @@ export class BackupRefused extends Error {
  * never missing from the log of the one that sent it), and writers go on beside it (in embedded mode
  * they wait: its database is one session).
  *
- * Rows keep their positions (message ids are made of them) and the order readers read them in,
+ * Rows keep their positions (message ids are made of them), their JSON as text, and the order readers read them in,
  * which is by (transaction id, position): transaction ids of another server mean nothing on the
  * one restored into, so each row gets a transaction number instead, 1 upwards, as few as keep that
  * order (transactionNumbers), and the checkpoints are numbered the same way.
@@ -59,6 +59,9 @@ export async function writeBackup(db: Database, out: Writable, mode: 'embedded' 
   const writer = new BackupWriter(out);
   return db.transaction(async (tx) => {
     await tx.query('set transaction isolation level repeatable read, read only');
+    // times and dates as text that reads back the same on any server, whatever its session settings
+    await tx.query("set local datestyle = 'ISO, YMD'");
+    await tx.query("set local timezone = 'UTC'");
     const migrations: { schema: string; migrations: number[] }[] = [];
     for (const schema of schemas) {
       await checkColumns(tx, schema);

@@ -51,26 +51,39 @@ export async function restoreBackup(db: Database, services: readonly RestorableS
     const newer = migrations.filter((v) => !applied.has(v));
     if (newer.length > 0) throw new RestoreRefused(`the backup was taken by a newer platform: ${schema} has migrations ${newer.join(', ')}, which this one lacks`);
   }
-  await passTransactionIds(db, FIRST_TRANSACTION_ID + BigInt(header.transactions));
+  const schemas = header.schemas.map((s) => s.schema);
+  // refused early, before any transaction id is taken; checked again under the locks
+  await refuseUnlessEmpty(db, schemas);
+  const highest = FIRST_TRANSACTION_ID - 1n + BigInt(header.transactions);
+  await passTransactionIds(db, highest);
 
   const report = await db.transaction(async (tx) => {
-    const [{ own }] = await tx.query<{ own: string }>('select pg_current_xact_id()::text as own');
-    if (BigInt(own) <= FIRST_TRANSACTION_ID + BigInt(header.transactions)) throw new RetryableConflict('transaction ids still below the backup\'s');
-    const schemas = header.schemas.map((s) => s.schema);
-    await tx.query(`lock table ${schemas.flatMap((s) => Object.keys(BACKED_UP).map((t) => `${ident(s)}.${t}`)).join(', ')} in exclusive mode`);
+    // the checkpoints first, as every follower takes them before the tables it writes: no deadlock with one
+    const tables = [...schemas.map((s) => `${ident(s)}.checkpoints`), ...schemas.flatMap((s) => ['events', 'outbox', 'inbox'].map((t) => `${ident(s)}.${t}`))];
+    await tx.query(`lock table ${tables.join(', ')} in exclusive mode`);
+    // a transaction of a running service that took its id before the restore's would write below
+    // the restored rows in the readers' order, and be skipped by every checkpoint past it
+    const [{ xmin }] = await tx.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+    if (BigInt(xmin) <= highest) {
+      await new Promise((r) => setTimeout(r, 500));
+      throw new RetryableConflict('a transaction older than the restored rows is still running');
+    }
+    await refuseUnlessEmpty(tx, schemas);
     for (const schema of schemas) {
-      const [{ used }] = await tx.query<{ used: boolean }>(
-        `select exists (select 1 from ${ident(schema)}.events) or exists (select 1 from ${ident(schema)}.outbox) or exists (select 1 from ${ident(schema)}.inbox) as used`,
-      );
-      if (used) throw new RestoreRefused(`${schema} has events or messages already: a backup restores into an empty platform only`);
       // the rows a follower makes as it starts, at the start: the backup's replace them
       await tx.query(`delete from ${ident(schema)}.checkpoints`);
     }
     const counts = new Map(schemas.map((s) => [s, { schema: s, events: 0, outbox: 0, inbox: 0, checkpoints: 0, stateRows: 0 }]));
+    const sections = new Set<string>();
+    let lastSection = '';
     for await (const piece of readBackup(path)) {
       if (piece.kind !== 'rows') continue;
       const table = piece.table as keyof typeof BACKED_UP;
-      if (!(table in BACKED_UP) || piece.columns.join() !== BACKED_UP[table].columns.join()) throw new BackupFileError(`section ${piece.schema}.${piece.table}: not a table this platform restores, or other columns`);
+      const section = `${piece.schema}.${piece.table}`;
+      if (!counts.has(piece.schema) || !(table in BACKED_UP) || piece.columns.join() !== BACKED_UP[table].columns.join()) throw new BackupFileError(`section ${section}: not a schema the header names, a table this platform restores, or with other columns`);
+      if (sections.has(section) && lastSection !== section) throw new BackupFileError(`section ${section} comes twice`);
+      sections.add(section);
+      lastSection = section;
       const inserted = await insertRows(tx, piece.schema, table, piece.rows);
       counts.get(piece.schema)![table] += inserted;
     }
@@ -104,20 +117,30 @@ async function checkedHeader(path: string): Promise<BackupHeader> {
   return header!;
 }
 
-/**
- * Takes transaction ids until the next is above `id`: the backup's rows get ids up to it, and every
- * transaction after the restore must come after them in the readers' order. A fresh server is past
- * a few hundred already; a backup of a busy platform may use more.
- */
-async function passTransactionIds(db: Database, id: bigint): Promise<void> {
-  for (;;) {
-    const [{ now }] = await db.query<{ now: string }>('select pg_current_xact_id()::text as now');
-    if (BigInt(now) > id) return;
+/** Refuses a platform whose logs, outboxes or inboxes hold anything. */
+async function refuseUnlessEmpty(sql: Sql, schemas: readonly string[]): Promise<void> {
+  for (const schema of schemas) {
+    const [{ used }] = await sql.query<{ used: boolean }>(
+      `select exists (select 1 from ${ident(schema)}.events) or exists (select 1 from ${ident(schema)}.outbox) or exists (select 1 from ${ident(schema)}.inbox) as used`,
+    );
+    if (used) throw new RestoreRefused(`${schema} has events or messages already: a backup restores into an empty platform only`);
   }
 }
 
+/**
+ * Takes transaction ids until the next is above `id`: the backup's rows get ids up to it, and every
+ * transaction after the restore must come after them in the readers' order. A fresh server is past
+ * a few hundred already; a backup of a busy platform may use more, taken by one statement that
+ * commits as it goes.
+ */
+async function passTransactionIds(db: Database, id: bigint): Promise<void> {
+  const [{ now }] = await db.query<{ now: string }>('select pg_current_xact_id()::text as now');
+  const short = id - BigInt(now);
+  if (short < 0n) return;
+  await db.query(`do $$ begin for i in 0..${short.toString()} loop perform pg_current_xact_id(); commit; end loop; end $$`);
+}
+
 const xid = (n: unknown) => (Number(n) === 0 ? '0' : (FIRST_TRANSACTION_ID - 1n + BigInt(n as number)).toString());
-const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
 
 /** Inserts a piece of a section's rows as they were, positions and all; returns how many. */
 async function insertRows(tx: Sql, schema: string, table: keyof typeof BACKED_UP, rows: unknown[][]): Promise<number> {
@@ -128,14 +151,14 @@ async function insertRows(tx: Sql, schema: string, table: keyof typeof BACKED_UP
       `insert into ${s}.events (transaction_id, global_position, stream_id, stream_position, type, data, metadata, business_date, recorded_at, topic, key) overriding system value
        select x::xid8, p, sid, sp, t, d::json, m::jsonb, bd::date, ra::timestamptz, tp, k
          from unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) as u(x, p, sid, sp, t, d, m, bd, ra, tp, k)`,
-      [rows.map((r) => xid(r[0])), col(1), col(2), col(3), col(4), col(5), rows.map((r) => json(r[6])), col(7), col(8), col(9), col(10)],
+      [rows.map((r) => xid(r[0])), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10)],
     );
   } else if (table === 'outbox') {
     await tx.query(
       `insert into ${s}.outbox (transaction_id, position, topic, key, value, headers, recorded_at) overriding system value
        select x::xid8, p, tp, k, v::jsonb, h::jsonb, ra::timestamptz
          from unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as u(x, p, tp, k, v, h, ra)`,
-      [rows.map((r) => xid(r[0])), col(1), col(2), col(3), rows.map((r) => json(r[4])), rows.map((r) => json(r[5])), col(6)],
+      [rows.map((r) => xid(r[0])), col(1), col(2), col(3), col(4), col(5), col(6)],
     );
   } else if (table === 'inbox') {
     await tx.query(
