@@ -100,7 +100,7 @@ export class ApiClient {
     if (options.upload) headers['content-type'] = options.upload.contentType;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers, timeout: 0 }, resolve);
-      request.once('error', (error: NodeJS.ErrnoException) => reject(new ConnectionError(`cannot reach ${this.baseUrl} (${error.code ?? error.message}); is the platform running? (npm start)`)));
+      request.once('error', (error: NodeJS.ErrnoException) => reject(this.unreachable(error.code ?? error.message)));
       if (options.upload) pipeline(options.upload.body, request).catch((error) => request.destroy(error));
       else request.end();
     });
@@ -138,9 +138,13 @@ export class ApiClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new ConnectionError(`cannot reach ${this.baseUrl} (${reason}); is the platform running? (npm start)`);
+      throw this.unreachable(reason);
     }
     return response;
+  }
+
+  private unreachable(reason: string): ConnectionError {
+    return new ConnectionError(`cannot reach ${this.baseUrl} (${reason}); is the platform running? (npm start)`);
   }
 
   private async answer<T>(response: Response): Promise<ApiResponse<T>> {

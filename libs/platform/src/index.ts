@@ -24,3 +24,4 @@ export * from './backup/backup-file';
 export * from './backup/backup';
 export * from './backup/restore';
 export * from './backup/backup.controller';
+export * from './spool';

@@ -1,49 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Spooled } from '@g2g/platform';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 // the reader banks' batch files are read with, so that a list or a check file follows the same
 // grammar: RFC 4180 CSV with a header naming the fields, or JSON Lines of strings, UTF-8, a BOM tolerated
 import { BatchFormat, ParsedRecord, parseBatchPieces } from '../../../intake/src/file-batch/batch-parser';
 
 export type { BatchFormat, ParsedRecord };
+export { spool } from '@g2g/platform';
+export type { Spooled };
 export { BatchFormatError } from '../../../intake/src/file-batch/batch-parser';
-
-/** A request body written to a file of its own: read as often as a retried transaction needs, never held in memory. */
-export interface Spooled {
-  path: string;
-  sha256: string;
-  bytes: number;
-  remove(): Promise<void>;
-}
-
-export async function spool(body: NodeJS.ReadableStream): Promise<Spooled> {
-  const dir = await mkdtemp(join(tmpdir(), 'g2g-list-'));
-  const path = join(dir, 'body');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const remove = () => rm(dir, { recursive: true, force: true });
-  try {
-    await pipeline(
-      body,
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      }),
-      createWriteStream(path),
-    );
-  } catch (error) {
-    await remove();
-    throw error;
-  }
-  return { path, sha256: hash.digest('hex'), bytes, remove };
-}
 
 /** The records of a spooled file, a piece at a time. */
 export function recordsOf(file: Spooled, format: BatchFormat, fields: readonly string[]): AsyncGenerator<ParsedRecord[]> {

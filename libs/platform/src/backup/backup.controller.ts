@@ -1,13 +1,9 @@
 import { Database, describeError } from '@g2g/event-store';
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Answers } from '../answers';
 import { Allow } from '../auth/auth';
+import { spool } from '../spool';
 import { BackupFileError } from './backup-file';
 import { BackupRefused, PLATFORM_SCHEMAS, writeBackup } from './backup';
 import { RestorableService, RestoreRefused, restoreBackup } from './restore';
@@ -70,17 +66,15 @@ export class BackupController {
       req.resume();
       throw new ConflictException({ code: 'RESTORE_REFUSED', message: `this process runs ${services.map((s) => s.name).join(', ')} only: restore a distributed platform with g2g restore FILE --database URL` });
     }
-    const dir = await mkdtemp(join(tmpdir(), 'g2g-restore-'));
+    const file = await spool(req);
     try {
-      const path = join(dir, 'backup.jsonl.gz');
-      await pipeline(req, createWriteStream(path));
-      return await restoreBackup(db, services, path);
+      return await restoreBackup(db, services, file.path);
     } catch (error) {
       if (error instanceof BackupFileError) throw new BadRequestException({ code: 'BAD_BACKUP', message: error.message });
       if (error instanceof RestoreRefused) throw new ConflictException({ code: 'RESTORE_REFUSED', message: error.message });
       throw error;
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await file.remove();
     }
   }
 }
