@@ -1,25 +1,10 @@
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+// types only: the platform's code is loaded by the commands that need it, when they run
+import type { BackupManifest as Manifest, RestoreReport } from '@g2g/platform';
 import { UsageError } from '../args';
 import { Command, Context } from '../context';
 import { formatCount, plural, table } from '../format';
-
-/** The manifest at a backup file's end (libs/platform/src/backup/backup-file.ts). */
-interface Manifest {
-  sections: { schema: string; table: string; rows: number; sha256: string }[];
-  rows: number;
-  sha256: string;
-}
-
-/** POST /restore's answer, and the restore into a database's. */
-interface RestoreReport {
-  takenAt: string;
-  from: string;
-  schemas: { schema: string; events: number; outbox: number; inbox: number; checkpoints: number; stateRows: number }[];
-  rows: number;
-  seconds: number;
-  rowsPerSecond: number;
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -54,8 +39,9 @@ outbox, inbox and checkpoints as of one instant, gzip-compressed JSON Lines, str
 manifest of counts and SHA-256 hashes at its end. The platform goes on working meanwhile (the
 embedded one waits for the backup: its database is one session). The file is read back and
 checked against its manifest before it takes its name (readable by its owner only: it holds
-borrowers' identifiers and names); a backup cut short is removed, and FILE must not exist yet. Everything
-else a service keeps is a projection of its log: g2g restore rebuilds it. Uses the operator key.
+borrowers' identifiers and names); a backup cut short is removed, and FILE must not exist yet.
+Everything else a service keeps is a projection of its log: g2g restore rebuilds it. Uses the
+operator key.
 
   --json   {file, bytes, seconds, takenAt, mode, manifest}`,
   async run(ctx: Context) {
